@@ -1,0 +1,5 @@
+//! `iamproof`: prove facts about AWS IAM policies, offline.
+
+fn main() {
+    println!("iamproof");
+}
