@@ -4,9 +4,38 @@
 //! Layering (see the workspace README): this crate knows the *syntax* and the static meaning of a
 //! policy (which element holds what, which operator is which, which text is a policy variable). It
 //! does not evaluate requests; that is `iamproof-eval`.
+//!
+//! ```
+//! use iamproof_policy::{parse_policy, PolicyType, Effect, TemplatePart};
+//!
+//! let text = r#"{
+//!   "Version": "2012-10-17",
+//!   "Statement": {
+//!     "Effect": "Allow",
+//!     "Action": "s3:GetObject",
+//!     "Resource": "arn:aws:s3:::bucket/${aws:username}/*"
+//!   }
+//! }"#;
+//! let policy = parse_policy(text, PolicyType::Identity).unwrap();
+//! let st = &policy.statements[0];
+//! assert_eq!(st.effect, Effect::Allow);
+//! let res = &st.resource.as_ref().unwrap().patterns[0];
+//! assert!(matches!(&res.template.parts[1], TemplatePart::Variable { key, .. } if key == "aws:username"));
+//!
+//! // Errors say where: line:column (1-based column), JSON path, message.
+//! let err = parse_policy(r#"{"Statement": {"Effect": "allow"}}"#, PolicyType::Identity).unwrap_err();
+//! assert_eq!(err.code, "INVALID_EFFECT");
+//! assert!(err.to_string().starts_with("1:26: Statement.Effect: "));
+//! ```
 
+pub mod error;
+pub mod json;
 pub mod model;
+mod parse;
 pub mod span;
+pub mod template;
 
+pub use error::PolicyError;
 pub use model::*;
+pub use parse::parse_policy;
 pub use span::{JsonPath, PathElem, Position, Span};

@@ -62,7 +62,8 @@ impl fmt::Display for JsonPath {
             match e {
                 PathElem::Key(k) => {
                     let plain = !k.is_empty()
-                        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
                     if plain {
                         if !first {
                             write!(f, ".")?;
