@@ -10,8 +10,12 @@
 //!   `[]`); any other array is rejected.
 //! - `*`/`?` in a principal value is rejected unless the value is exactly `*` under the `AWS` key
 //!   (or the string form `"Principal": "*"`).
-//! - Resource control policies: `Effect` must be `Deny`, `Principal` must be `"*"` and the
-//!   Version `2012-10-17` (AWS's RCP rules).
+//! - Resource control policies: `Principal` must be `"*"` and the Version `2012-10-17` (AWS's RCP
+//!   rules). `Allow` is accepted: customer RCPs may only Deny, but the AWS-managed
+//!   `RCPFullAWSAccess` is an Allow and must be representable; `validate_policy` reports
+//!   customer-style Allows.
+//! - An action with an empty name part (`"s3:"`) parses (it matches no action, spec §1.8);
+//!   `validate_policy` reports it. An empty service prefix is rejected.
 
 use crate::error::{codes, PolicyError};
 use crate::json::{parse_json, JsonMember, JsonNode, JsonValue};
@@ -312,14 +316,6 @@ fn parse_statement(
                         ));
                     }
                 };
-                if ctx.policy_type == PolicyType::ResourceControl && e == Effect::Allow {
-                    return Err(err(
-                        m.value.span,
-                        p,
-                        codes::INVALID_RCP,
-                        "a resource control policy may only use \"Effect\": \"Deny\"".to_string(),
-                    ));
-                }
                 effect = Some(e);
             }
             "Principal" | "NotPrincipal" => {
@@ -532,7 +528,6 @@ fn parse_action(ctx: &Ctx, m: &JsonMember, path: JsonPath) -> Result<ActionClaus
                 Some((svc, _)) if svc.contains('*') || svc.contains('?') => {
                     Some("wildcards are not allowed in the service prefix".to_string())
                 }
-                Some((_, "")) => Some("the action name is empty".to_string()),
                 Some(_) => None,
             };
             if let Some(why) = why {
@@ -567,20 +562,23 @@ fn parse_resource(
         let template = if ctx.vars && text.contains("${") {
             let t = split_template(text)
                 .map_err(|e| err(span, p.clone(), codes::INVALID_VARIABLE, e.message))?;
-            // Variables only in the resource field: after five literal colons.
+            // Variables only after the service field (the 3rd ':'). The spec (§1.9, [D-VAR]) says
+            // after the 5th, but AWS's own managed policy AmazonTimestreamInfluxDBServiceRolePolicy
+            // uses `arn:*:kms:*:${aws:PrincipalAccount}:key/*`, so AWS accepts variables in the
+            // region and account fields; `validate_policy` warns about them.
             let mut colons = 0usize;
             for part in &t.parts {
                 match part {
                     TemplatePart::Literal(s) | TemplatePart::Escaped(s) => {
                         colons += s.matches(':').count();
                     }
-                    TemplatePart::Variable { .. } if colons < 5 => {
+                    TemplatePart::Variable { .. } if colons < 3 => {
                         return Err(err(
                             span,
                             p,
                             codes::VARIABLE_UNSUPPORTED_IN_ELEMENT,
                             format!(
-                                "Variable unsupported in element: in {text:?} a policy variable appears before the resource part of the ARN (variables are allowed only after the fifth ':')"
+                                "Variable unsupported in element: in {text:?} a policy variable appears in the ARN prefix (variables are not allowed in the partition or service fields)"
                             ),
                         ));
                     }
