@@ -34,6 +34,7 @@ pub mod model;
 mod parse;
 pub mod span;
 pub mod template;
+pub mod values;
 
 pub use error::PolicyError;
 pub use model::*;
