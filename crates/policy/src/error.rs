@@ -69,8 +69,10 @@ pub mod codes {
     pub const PRINCIPAL_IN_IDENTITY_POLICY: &str = "PRINCIPAL_IN_IDENTITY_POLICY";
     /// A principal element in a service control policy.
     pub const PRINCIPAL_IN_SERVICE_CONTROL_POLICY: &str = "PRINCIPAL_IN_SERVICE_CONTROL_POLICY";
-    /// A malformed principal (bad key, bad string form).
-    pub const INVALID_PRINCIPAL: &str = "INVALID_PRINCIPAL";
+    /// A principal map key other than AWS, Service, Federated, CanonicalUser.
+    pub const INVALID_PRINCIPAL_KEY: &str = "INVALID_PRINCIPAL_KEY";
+    /// A string principal other than `"*"`.
+    pub const INVALID_PRINCIPAL_FORMAT: &str = "INVALID_PRINCIPAL_FORMAT";
     /// `*` or `?` inside a principal other than a bare `*`.
     pub const UNSUPPORTED_WILDCARD_IN_PRINCIPAL: &str = "UNSUPPORTED_WILDCARD_IN_PRINCIPAL";
     /// A malformed action (no colon, two colons, wildcard in the service prefix, empty parts).

@@ -29,7 +29,9 @@
 //! ```
 
 pub mod error;
+pub mod glob;
 pub mod json;
+pub mod keys;
 pub mod model;
 mod parse;
 pub mod span;
@@ -38,5 +40,5 @@ pub mod values;
 
 pub use error::PolicyError;
 pub use model::*;
-pub use parse::parse_policy;
+pub use parse::{parse_policy, parse_policy_tree};
 pub use span::{JsonPath, PathElem, Position, Span};

@@ -46,6 +46,11 @@ const PRINCIPAL_KEYS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"
 /// allowed. The first problem found is returned.
 pub fn parse_policy(text: &str, policy_type: PolicyType) -> Result<Policy, PolicyError> {
     let root = parse_json(text)?;
+    parse_policy_tree(&root, policy_type)
+}
+
+/// [`parse_policy`] on an already-read JSON tree (from [`crate::json::parse_json`]).
+pub fn parse_policy_tree(root: &JsonNode, policy_type: PolicyType) -> Result<Policy, PolicyError> {
     let members = match &root.value {
         JsonValue::Object(m) => m,
         other => {
@@ -419,7 +424,7 @@ fn parse_principal(
                 return Err(err(
                     n.span,
                     path,
-                    codes::INVALID_PRINCIPAL,
+                    codes::INVALID_PRINCIPAL_FORMAT,
                     format!(
                         "a string {} must be \"*\"; name principals as {{\"AWS\": …}}, {{\"Service\": …}}, …",
                         m.key
@@ -457,7 +462,7 @@ fn parse_principal(
                         return Err(err(
                             k.key_span,
                             kp,
-                            codes::INVALID_PRINCIPAL,
+                            codes::INVALID_PRINCIPAL_KEY,
                             format!("invalid principal key \"{other}\"{hint}"),
                         ));
                     }

@@ -47,7 +47,7 @@ const EXPECTED_REJECTIONS: &[(&str, &str, &str, &str)] = &[
     (
         "iam-simulate",
         ".resourcePolicy",
-        "INVALID_PRINCIPAL",
+        "INVALID_PRINCIPAL_FORMAT",
         "iam-simulate accepts `\"Principal\": \"arn:…\"`; IAM's grammar allows only \"*\" as a string",
     ),
     (
