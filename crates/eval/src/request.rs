@@ -59,7 +59,9 @@ impl Context {
 
     /// Removes a key, ignoring case.
     pub fn remove(&mut self, key: &str) -> Option<ContextValue> {
-        self.entries.remove(&key.to_ascii_lowercase()).map(|(_, v)| v)
+        self.entries
+            .remove(&key.to_ascii_lowercase())
+            .map(|(_, v)| v)
     }
 
     /// The entries as (key as given, value), in lowercase-key order.

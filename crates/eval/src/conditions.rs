@@ -1,0 +1,563 @@
+//! Condition evaluation (spec §4): every operator, the missing-key table, NOR for negated
+//! operators, `IfExists`, `Null`, and the `ForAllValues`/`ForAnyValue` qualifiers.
+//!
+//! The evaluation of one (operator, key, values) entry is a function of the operator, its
+//! qualifier and `IfExists` flag, the policy values, and the request key's state
+//! ([`KeyState`]): absent, one value, or a set of values.
+//!
+//! Choices on the open questions of spec §10 (each is tested in this module or in
+//! `tests/corners.rs`):
+//! - §10.2 Bool with a policy variable: **not substituted** (the Variables page and Access
+//!   Analyzer say variables are not supported for Bool [D-VAR][D-AACHK]); the text `${…}` is
+//!   then not a boolean and never matches.
+//! - §10.3 `ForAllValues:StringNotLike` with the key missing: **true**, the general rule for
+//!   `ForAllValues` [D-MVEX][D-OPS "ForAllValues … returns true if the key is missing"].
+//! - §10.4 negated operator whose only value is an unresolvable variable: **true**, as the
+//!   Variables page says ("…StringNotEquals … the condition evaluates to true" when the
+//!   variable has no value) [D-VAR]. Generally an unresolvable value is a *no hit*, which NOR
+//!   turns into true.
+//! - §10.5 `ForAnyValue:…IfExists` with the key missing: **true** by the IfExists rule
+//!   [D-OPS "…IfExists … if the key is not present, evaluates to true"].
+//! - §10.6 `ForAllValues:Null` is always true and `ForAnyValue:Null` always false, as Access
+//!   Analyzer's policy checks state [D-AACHK].
+//! - §10.9 empty policy value list: the condition holds only when the key is absent and the
+//!   operator is `…IfExists` or `ForAllValues:` [D-AACHK "Empty array condition",
+//!   "…IfExists with empty array", "ForAllValues with empty array"]; otherwise it is false, so
+//!   the statement is inert (Access Analyzer: "the statement has no effect").
+//! - §4.13 malformed typed values (a number, date, IP, Bool or base64 value that does not parse,
+//!   on either side): a *no hit* for that value pair, for positive and negated operators alike
+//!   (so a negated operator whose only policy value is malformed is true when the key is
+//!   present). AWS does not document this; iam-simulate makes the negated condition false.
+//!   FLAG.
+//! - §0.5 a plain (unqualified) operator on a multivalued request value never matches, for
+//!   negated operators too [IS condition.ts].
+//! - An empty string under a qualifier counts as an empty set (spec §0.3: "resolves to null/an
+//!   empty string"), and `Null` treats an empty string or empty set as null [D-OPS Null].
+
+use crate::matching::{
+    arn_like, glob_match, glob_pattern, pattern_text, resolve_template, PatternChar,
+};
+use crate::request::{Context, ContextValue};
+use crate::values::{decode_base64, parse_bool, parse_ip, Cidr, Decimal, Instant};
+use iamproof_policy::{BaseOperator, Condition, ConditionValue, OperatorFamily, SetQualifier};
+use std::cmp::Ordering;
+
+/// The state of a condition key in the request context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyState<'a> {
+    /// Not in the request context.
+    Absent,
+    /// One value.
+    Single(&'a str),
+    /// A set of values (a multivalued key), possibly empty.
+    Multi(&'a [String]),
+}
+
+impl<'a> KeyState<'a> {
+    /// The state of `key` in `ctx` (key names compare ignoring case).
+    pub fn of(ctx: &'a Context, key: &str) -> KeyState<'a> {
+        match ctx.get(key) {
+            None => KeyState::Absent,
+            Some(ContextValue::Single(s)) => KeyState::Single(s),
+            Some(ContextValue::Multi(v)) => KeyState::Multi(v),
+        }
+    }
+}
+
+/// A policy value after variable resolution: `None` if it holds an unresolvable variable.
+pub type ResolvedValue = Option<Vec<PatternChar>>;
+
+/// Whether policy variables are substituted in values of this operator family (spec §5): only
+/// String and ARN operators (Bool: see §10.2 in the module doc).
+pub fn family_takes_variables(family: OperatorFamily) -> bool {
+    matches!(family, OperatorFamily::String | OperatorFamily::Arn)
+}
+
+/// Whether `*`/`?` in a policy value are wildcards for this operator (`StringLike`,
+/// `StringNotLike` and all ARN operators; spec §4.3, §4.9).
+pub fn operator_is_glob(base: BaseOperator) -> bool {
+    matches!(
+        base,
+        BaseOperator::StringLike
+            | BaseOperator::StringNotLike
+            | BaseOperator::ArnEquals
+            | BaseOperator::ArnLike
+            | BaseOperator::ArnNotEquals
+            | BaseOperator::ArnNotLike
+    )
+}
+
+/// Resolves one policy value of a condition against the context: variables are substituted
+/// only when `variables_enabled` (the policy's Version is 2012-10-17) and the operator family
+/// takes them; otherwise the value's text is used as written.
+pub fn resolve_value(
+    base: BaseOperator,
+    value: &ConditionValue,
+    ctx: &Context,
+    variables_enabled: bool,
+) -> ResolvedValue {
+    let glob = operator_is_glob(base);
+    if variables_enabled && family_takes_variables(base.family()) {
+        resolve_template(&value.template, ctx, glob)
+    } else if glob {
+        Some(glob_pattern(&value.text))
+    } else {
+        Some(crate::matching::literal_pattern(&value.text))
+    }
+}
+
+/// Whether one request value *hits* one resolved policy value under the **positive** form of
+/// `base` (for a negated operator, its positive counterpart: `StringNotEquals` hits when the
+/// strings are equal). Malformed values on either side never hit (spec §4.13). The comparison
+/// reads request-value ⊙ policy-value (`NumericLessThan`: request < policy).
+pub fn value_hits(base: BaseOperator, request_value: &str, policy_value: &[PatternChar]) -> bool {
+    use BaseOperator as B;
+    let text = || pattern_text(policy_value).unwrap_or_default();
+    match base {
+        B::StringEquals | B::StringNotEquals => {
+            pattern_text(policy_value).is_some_and(|p| p == request_value)
+        }
+        B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => pattern_text(policy_value)
+            .is_some_and(|p| p.to_lowercase() == request_value.to_lowercase()),
+        B::StringLike | B::StringNotLike => glob_match(policy_value, request_value),
+        B::ArnEquals | B::ArnLike | B::ArnNotEquals | B::ArnNotLike => {
+            arn_like(policy_value, request_value)
+        }
+        B::NumericEquals
+        | B::NumericNotEquals
+        | B::NumericLessThan
+        | B::NumericLessThanEquals
+        | B::NumericGreaterThan
+        | B::NumericGreaterThanEquals => {
+            match (Decimal::parse(request_value), Decimal::parse(&text())) {
+                (Some(r), Some(p)) => ordering_hits(base, r.cmp(&p)),
+                _ => false,
+            }
+        }
+        B::DateEquals
+        | B::DateNotEquals
+        | B::DateLessThan
+        | B::DateLessThanEquals
+        | B::DateGreaterThan
+        | B::DateGreaterThanEquals => {
+            match (Instant::parse(request_value), Instant::parse(&text())) {
+                (Some(r), Some(p)) => ordering_hits(base, r.cmp(&p)),
+                _ => false,
+            }
+        }
+        B::Bool => match (parse_bool(request_value), parse_bool(&text())) {
+            (Some(r), Some(p)) => r == p,
+            _ => false,
+        },
+        // The request value of a binary key is its bytes in base64 (context values are
+        // strings); both sides are decoded and compared as bytes (spec §4.7).
+        B::BinaryEquals => match (decode_base64(request_value), decode_base64(&text())) {
+            (Some(r), Some(p)) => r == p,
+            _ => false,
+        },
+        B::IpAddress | B::NotIpAddress => match (parse_ip(request_value), Cidr::parse(&text())) {
+            (Some(ip), Some(net)) => net.contains(ip),
+            _ => false,
+        },
+        // Null is not a per-value comparison; see `condition_holds`.
+        B::Null => false,
+    }
+}
+
+fn ordering_hits(base: BaseOperator, ord: Ordering) -> bool {
+    use BaseOperator as B;
+    match base {
+        B::NumericEquals | B::NumericNotEquals | B::DateEquals | B::DateNotEquals => {
+            ord == Ordering::Equal
+        }
+        B::NumericLessThan | B::DateLessThan => ord == Ordering::Less,
+        B::NumericLessThanEquals | B::DateLessThanEquals => ord != Ordering::Greater,
+        B::NumericGreaterThan | B::DateGreaterThan => ord == Ordering::Greater,
+        B::NumericGreaterThanEquals | B::DateGreaterThanEquals => ord != Ordering::Less,
+        _ => false,
+    }
+}
+
+/// The base test `t(r, P)` of spec §4.12 for one request value: for a positive operator some
+/// policy value hits; for a negated one none does (NOR). Unresolvable values never hit.
+pub fn value_test(
+    base: BaseOperator,
+    request_value: &str,
+    policy_values: &[ResolvedValue],
+) -> bool {
+    let any = policy_values
+        .iter()
+        .flatten()
+        .any(|p| value_hits(base, request_value, p));
+    if base.is_negated() {
+        !any
+    } else {
+        any
+    }
+}
+
+/// Whether a key state counts as null for `Null` (absent, empty string, empty set).
+fn is_null(state: KeyState<'_>) -> bool {
+    match state {
+        KeyState::Absent => true,
+        KeyState::Single(s) => s.is_empty(),
+        KeyState::Multi(v) => v.is_empty(),
+    }
+}
+
+/// Evaluates one condition entry given the key state and the resolved policy values (the core
+/// truth table; see the module doc for the choices on open questions).
+pub fn condition_holds(
+    base: BaseOperator,
+    qualifier: Option<SetQualifier>,
+    if_exists: bool,
+    policy_values: &[ResolvedValue],
+    state: KeyState<'_>,
+) -> bool {
+    if base == BaseOperator::Null {
+        return match qualifier {
+            // Access Analyzer: ForAllValues:Null is always true, ForAnyValue:Null always false.
+            Some(SetQualifier::ForAllValues) => true,
+            Some(SetQualifier::ForAnyValue) => false,
+            None => {
+                if if_exists && state == KeyState::Absent {
+                    return true;
+                }
+                let null = is_null(state);
+                // Values are ORed; a value that is not a boolean never hits.
+                policy_values.iter().flatten().any(|p| {
+                    pattern_text(p)
+                        .and_then(|t| parse_bool(&t))
+                        .is_some_and(|want| want == null)
+                })
+            }
+        };
+    }
+    let absent = state == KeyState::Absent;
+    if policy_values.is_empty() {
+        // Spec §10.9 / AA: only `IfExists` or `ForAllValues` on an absent key holds.
+        return absent && (if_exists || qualifier == Some(SetQualifier::ForAllValues));
+    }
+    match qualifier {
+        None => match state {
+            KeyState::Absent => if_exists || base.is_negated(),
+            KeyState::Single(r) => value_test(base, r, policy_values),
+            // Spec §0.5: a plain operator on a multivalued value is no match.
+            KeyState::Multi(_) => false,
+        },
+        Some(SetQualifier::ForAllValues) => match state {
+            KeyState::Absent => true,
+            KeyState::Single(r) => r.is_empty() || value_test(base, r, policy_values),
+            KeyState::Multi(rs) => rs.iter().all(|r| value_test(base, r, policy_values)),
+        },
+        Some(SetQualifier::ForAnyValue) => match state {
+            KeyState::Absent => if_exists,
+            KeyState::Single(r) => !r.is_empty() && value_test(base, r, policy_values),
+            KeyState::Multi(rs) => rs.iter().any(|r| value_test(base, r, policy_values)),
+        },
+    }
+}
+
+/// Evaluates one condition entry against a request context (which should be the
+/// [`crate::effective_context`] of the request). `variables_enabled` is
+/// [`iamproof_policy::Policy::variables_enabled`] of the policy holding the condition.
+pub fn condition_matches(condition: &Condition, ctx: &Context, variables_enabled: bool) -> bool {
+    let op = condition.operator;
+    let values: Vec<ResolvedValue> = condition
+        .values
+        .iter()
+        .map(|v| resolve_value(op.base, v, ctx, variables_enabled))
+        .collect();
+    condition_holds(
+        op.base,
+        op.qualifier,
+        op.if_exists,
+        &values,
+        KeyState::of(ctx, &condition.key),
+    )
+}
+
+/// All condition entries of a statement, ANDed (an empty list is true).
+pub fn conditions_match(conditions: &[Condition], ctx: &Context, variables_enabled: bool) -> bool {
+    conditions
+        .iter()
+        .all(|c| condition_matches(c, ctx, variables_enabled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::literal_pattern;
+    use BaseOperator as B;
+
+    fn vals(v: &[&str]) -> Vec<ResolvedValue> {
+        v.iter().map(|s| Some(literal_pattern(s))).collect()
+    }
+
+    fn globs(v: &[&str]) -> Vec<ResolvedValue> {
+        v.iter().map(|s| Some(glob_pattern(s))).collect()
+    }
+
+    #[test]
+    fn missing_key_table() {
+        let p = vals(&["a"]);
+        for base in BaseOperator::ALL {
+            if *base == B::Null {
+                continue;
+            }
+            let plain = condition_holds(*base, None, false, &p, KeyState::Absent);
+            assert_eq!(plain, base.is_negated(), "{base:?}");
+            assert!(condition_holds(*base, None, true, &p, KeyState::Absent));
+            assert!(condition_holds(
+                *base,
+                Some(SetQualifier::ForAllValues),
+                false,
+                &p,
+                KeyState::Absent
+            ));
+            assert!(!condition_holds(
+                *base,
+                Some(SetQualifier::ForAnyValue),
+                false,
+                &p,
+                KeyState::Absent
+            ));
+            // §10.5
+            assert!(condition_holds(
+                *base,
+                Some(SetQualifier::ForAnyValue),
+                true,
+                &p,
+                KeyState::Absent
+            ));
+        }
+        assert!(condition_holds(
+            B::Null,
+            None,
+            false,
+            &vals(&["true"]),
+            KeyState::Absent
+        ));
+        assert!(!condition_holds(
+            B::Null,
+            None,
+            false,
+            &vals(&["false"]),
+            KeyState::Absent
+        ));
+        assert!(condition_holds(
+            B::Null,
+            None,
+            false,
+            &vals(&["false"]),
+            KeyState::Single("x")
+        ));
+        assert!(condition_holds(
+            B::Null,
+            Some(SetQualifier::ForAllValues),
+            false,
+            &vals(&["false"]),
+            KeyState::Absent
+        ));
+        assert!(!condition_holds(
+            B::Null,
+            Some(SetQualifier::ForAnyValue),
+            false,
+            &vals(&["true"]),
+            KeyState::Absent
+        ));
+    }
+
+    #[test]
+    fn nor_and_multi() {
+        let p = vals(&["a", "b"]);
+        assert!(!condition_holds(
+            B::StringNotEquals,
+            None,
+            false,
+            &p,
+            KeyState::Single("a")
+        ));
+        assert!(condition_holds(
+            B::StringNotEquals,
+            None,
+            false,
+            &p,
+            KeyState::Single("c")
+        ));
+        let multi = vec!["a".to_string()];
+        assert!(!condition_holds(
+            B::StringEquals,
+            None,
+            false,
+            &p,
+            KeyState::Multi(&multi)
+        ));
+        assert!(!condition_holds(
+            B::StringNotEquals,
+            None,
+            false,
+            &p,
+            KeyState::Multi(&multi)
+        ));
+        let set = vec!["a".to_string(), "c".to_string()];
+        let fa = Some(SetQualifier::ForAllValues);
+        let fy = Some(SetQualifier::ForAnyValue);
+        assert!(!condition_holds(
+            B::StringEquals,
+            fa,
+            false,
+            &p,
+            KeyState::Multi(&set)
+        ));
+        assert!(condition_holds(
+            B::StringEquals,
+            fy,
+            false,
+            &p,
+            KeyState::Multi(&set)
+        ));
+        // ForAllValues:StringNotEquals = none of R in P; ForAnyValue:StringNotEquals = some r ∉ P.
+        assert!(!condition_holds(
+            B::StringNotEquals,
+            fa,
+            false,
+            &p,
+            KeyState::Multi(&set)
+        ));
+        assert!(condition_holds(
+            B::StringNotEquals,
+            fy,
+            false,
+            &p,
+            KeyState::Multi(&set)
+        ));
+        let empty: Vec<String> = vec![];
+        assert!(condition_holds(
+            B::StringEquals,
+            fa,
+            false,
+            &p,
+            KeyState::Multi(&empty)
+        ));
+        assert!(!condition_holds(
+            B::StringEquals,
+            fy,
+            false,
+            &p,
+            KeyState::Multi(&empty)
+        ));
+        assert!(condition_holds(
+            B::StringEquals,
+            fa,
+            false,
+            &p,
+            KeyState::Single("")
+        ));
+    }
+
+    #[test]
+    fn empty_policy_values() {
+        let none: Vec<ResolvedValue> = vec![];
+        let fa = Some(SetQualifier::ForAllValues);
+        let fy = Some(SetQualifier::ForAnyValue);
+        assert!(condition_holds(
+            B::StringEquals,
+            fa,
+            false,
+            &none,
+            KeyState::Absent
+        ));
+        assert!(!condition_holds(
+            B::StringEquals,
+            fa,
+            false,
+            &none,
+            KeyState::Single("a")
+        ));
+        assert!(!condition_holds(
+            B::StringEquals,
+            fy,
+            false,
+            &none,
+            KeyState::Absent
+        ));
+        assert!(condition_holds(
+            B::StringEquals,
+            None,
+            true,
+            &none,
+            KeyState::Absent
+        ));
+        assert!(!condition_holds(
+            B::StringEquals,
+            None,
+            true,
+            &none,
+            KeyState::Single("a")
+        ));
+        assert!(!condition_holds(
+            B::StringNotEquals,
+            None,
+            false,
+            &none,
+            KeyState::Absent
+        ));
+    }
+
+    #[test]
+    fn typed_operators() {
+        let t = |b, p: &[&str], r| condition_holds(b, None, false, &vals(p), KeyState::Single(r));
+        assert!(t(B::NumericLessThanEquals, &["10"], "10.0"));
+        assert!(!t(B::NumericLessThan, &["10"], "10"));
+        assert!(t(B::NumericGreaterThan, &["-1"], "0"));
+        assert!(!t(B::NumericEquals, &["abc"], "1"));
+        assert!(t(B::NumericNotEquals, &["abc"], "1"));
+        assert!(t(
+            B::DateLessThan,
+            &["2020-01-01T00:00:00Z"],
+            "2019-12-31T23:59:59Z"
+        ));
+        assert!(t(B::DateEquals, &["1577836800"], "2020-01-01T00:00:00Z"));
+        assert!(t(B::Bool, &["true"], "TRUE"));
+        assert!(!t(B::Bool, &["yes"], "true"));
+        assert!(t(B::IpAddress, &["10.0.0.0/8"], "10.1.2.3"));
+        assert!(!t(B::IpAddress, &["10.0.0.0/8"], "::1"));
+        assert!(t(B::NotIpAddress, &["10.0.0.0/8"], "::1"));
+        assert!(t(B::BinaryEquals, &["aGk="], "aGk="));
+        assert!(t(B::StringEqualsIgnoreCase, &["AbC"], "aBc"));
+        assert!(!t(B::StringEquals, &["a*"], "abc"));
+        assert!(t(B::StringEquals, &["a*"], "a*"));
+        let g = |b, p: &[&str], r| condition_holds(b, None, false, &globs(p), KeyState::Single(r));
+        assert!(g(B::StringLike, &["a*"], "abc"));
+        assert!(!g(
+            B::ArnLike,
+            &["arn:aws:svc:*:111:fin/*"],
+            "arn:aws:svc:r1:999:x/a:111:fin/d"
+        ));
+        assert!(g(
+            B::StringLike,
+            &["arn:aws:svc:*:111:fin/*"],
+            "arn:aws:svc:r1:999:x/a:111:fin/d"
+        ));
+    }
+
+    #[test]
+    fn unresolvable_values() {
+        let p: Vec<ResolvedValue> = vec![None];
+        assert!(!condition_holds(
+            B::StringLike,
+            None,
+            false,
+            &p,
+            KeyState::Single("x")
+        ));
+        assert!(condition_holds(
+            B::StringNotLike,
+            None,
+            false,
+            &p,
+            KeyState::Single("x")
+        ));
+    }
+}
