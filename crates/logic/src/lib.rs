@@ -1,2 +1,19 @@
 //! Policies as logic: the `Formula` over the variables of a request, the exact encoding of every
 //! policy construct into it, and its export as SMT-LIB 2 and in the notation of the Zelkova papers.
+//!
+//! Start with [`formula`] (variables, atoms, tests, the concrete semantics) and [`pattern`]
+//! (the pattern sets the string atoms use).
+
+pub mod assignment;
+pub mod axioms;
+pub mod formula;
+pub mod pattern;
+pub mod semantics;
+pub mod value;
+pub mod zelkova;
+
+pub use assignment::Assignment;
+pub use formula::{Atom, CallerKind, ElemPred, Formula, Key, Node, Test, Var};
+pub use pattern::{Glob, GlobPart, MatchMode, PatternSet, ShortArn, Template, TemplatePart};
+pub use value::{Cidr, Cmp, Decimal};
+pub use zelkova::to_zelkova;

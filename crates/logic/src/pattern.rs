@@ -1,0 +1,521 @@
+//! Patterns over one string value: IAM wildcards (`*`, `?`), exact strings, ARN field-wise globs,
+//! and templates whose parts refer to another variable's value (policy variables).
+//!
+//! All matching here is total and bounded: a glob match is a dynamic program of size
+//! `|pattern| × |value|`, no backtracking.
+
+use crate::formula::Var;
+use std::fmt;
+use std::sync::Arc;
+
+/// How short ARN patterns (fewer than six fields) of a `Resource` element are read, by policy type
+/// (mirrors `iamproof_eval::matching::resource_matches`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ShortArn {
+    /// Identity policies: missing fields are padded with `:*`.
+    Pad,
+    /// Resource policies: padded only if the pattern has a wildcard, else no match.
+    PadIfWildcard,
+    /// SCPs: padded only if the last field ends with `*`, else no match.
+    PadIfTrailingStar,
+    /// RCPs: a short ARN never matches.
+    Never,
+}
+
+/// How a pattern is compared with a value. Every mode mirrors one function of the reference
+/// evaluator (`iamproof_eval::matching` / `conditions::value_hits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MatchMode {
+    /// Whole-string equality, case-sensitive (`StringEquals`). Patterns are literal (no
+    /// wildcard parts); a pattern with a wildcard part matches nothing.
+    Exact,
+    /// Equality after `str::to_lowercase` of both sides (`StringEqualsIgnoreCase`, and `Bool`
+    /// against `true`/`false`, where it coincides with ASCII case-insensitivity). Patterns are
+    /// literal.
+    ExactIgnoreCase,
+    /// Whole-string glob, case-sensitive (`StringLike`): `*` any run (possibly empty, spans `:`
+    /// and `/`), `?` exactly one character.
+    Glob,
+    /// ARN glob (`ArnLike`/`ArnEquals`, and `Resource` patterns with six fields): pattern and value
+    /// are split into six fields on their first five `:` (only a literal `:` of the pattern
+    /// splits); each field is glob-matched case-sensitively, so `*` never crosses a field colon
+    /// but spans `:` and `/` inside the sixth field. A pattern or value with fewer than six fields
+    /// matches nothing. (No special case for `*`: `Resource: "*"` is encoded as `true`.)
+    Arn,
+    /// IAM action matching (`Action`/`NotAction`): the pattern is `svc:name-glob` (the encoder
+    /// turns `"*"` into `true` and drops malformed patterns). A value matches iff it contains
+    /// exactly one `:`, its service part equals `svc` ignoring ASCII case, and its name part,
+    /// lowercased with `str::to_lowercase`, glob-matches the pattern's name part lowercased
+    /// character by character (`char::to_lowercase`). A pattern without a literal `:` in it, with
+    /// a second `:`, an empty service or an empty name, matches nothing.
+    Action,
+    /// `Resource` matching with policy variables whose substitution decides the field structure
+    /// (only in [`Template`]s; plain patterns are normalised to [`MatchMode::Arn`] or constants):
+    /// a pattern of only `*` parts matches everything; six fields: as [`MatchMode::Arn`]; an empty
+    /// pattern nothing; fewer fields: per [`ShortArn`].
+    Resource(ShortArn),
+}
+
+impl MatchMode {
+    /// Whether `*` and `?` parts are wildcards in this mode.
+    pub fn has_wildcards(self) -> bool {
+        !matches!(self, MatchMode::Exact | MatchMode::ExactIgnoreCase)
+    }
+
+    /// Whether the mode compares (some part) case-insensitively.
+    pub fn ignores_case(self) -> bool {
+        matches!(self, MatchMode::ExactIgnoreCase | MatchMode::Action)
+    }
+}
+
+/// The case folding of [`MatchMode::ExactIgnoreCase`] and of action values: `str::to_lowercase`.
+pub fn fold_case(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// One element of a glob.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GlobPart {
+    /// Literal text (never a wildcard, whatever characters it holds).
+    Lit(String),
+    /// `?`: exactly one character.
+    AnyChar,
+    /// `*`: any run of characters, possibly empty.
+    AnyRun,
+    /// Exactly one character from the (sorted) list; never a field separator in ARN modes. Used
+    /// for the ASCII-case-insensitive role name of a role principal (`[rR][oO]…`).
+    OneOf(Vec<char>),
+}
+
+/// A pattern with literal text and wildcards already separated, so that escaped `*`/`?` (from
+/// `${*}`, `${?}`) and substituted variable values stay literal. In [`MatchMode::Exact`] and
+/// [`MatchMode::ExactIgnoreCase`] sets every part is a [`GlobPart::Lit`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Glob {
+    /// The parts in order; adjacent literals are merged and a run of `*` is a single `AnyRun`.
+    pub parts: Vec<GlobPart>,
+}
+
+impl Glob {
+    /// A literal pattern (no wildcards).
+    pub fn literal(s: &str) -> Self {
+        Glob::from_parts(vec![GlobPart::Lit(s.to_string())])
+    }
+
+    /// Parses IAM wildcard syntax: `*` and `?` are wildcards, everything else literal.
+    pub fn parse_wildcards(s: &str) -> Self {
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        for c in s.chars() {
+            match c {
+                '*' | '?' => {
+                    if !lit.is_empty() {
+                        parts.push(GlobPart::Lit(std::mem::take(&mut lit)));
+                    }
+                    parts.push(if c == '*' {
+                        GlobPart::AnyRun
+                    } else {
+                        GlobPart::AnyChar
+                    });
+                }
+                _ => lit.push(c),
+            }
+        }
+        if !lit.is_empty() {
+            parts.push(GlobPart::Lit(lit));
+        }
+        Glob::from_parts(parts)
+    }
+
+    /// Normalises: merges adjacent literals, drops empty literals, collapses `**` to `*`.
+    pub fn from_parts(parts: Vec<GlobPart>) -> Self {
+        let mut out: Vec<GlobPart> = Vec::with_capacity(parts.len());
+        for p in parts {
+            match (out.last_mut(), p) {
+                (_, GlobPart::Lit(s)) if s.is_empty() => {}
+                (Some(GlobPart::Lit(prev)), GlobPart::Lit(s)) => prev.push_str(&s),
+                (Some(GlobPart::AnyRun), GlobPart::AnyRun) => {}
+                (_, p) => out.push(p),
+            }
+        }
+        Glob { parts: out }
+    }
+
+    /// Whether the glob has a `*` or `?`.
+    pub fn has_wildcard(&self) -> bool {
+        self.parts.iter().any(|p| !matches!(p, GlobPart::Lit(_)))
+    }
+
+    /// The literal text if the glob has no wildcard.
+    pub fn as_literal(&self) -> Option<String> {
+        let mut s = String::new();
+        for p in &self.parts {
+            match p {
+                GlobPart::Lit(l) => s.push_str(l),
+                _ => return None,
+            }
+        }
+        Some(s)
+    }
+
+    /// Whether this is the single-part pattern `*`.
+    pub fn is_star(&self) -> bool {
+        self.parts == [GlobPart::AnyRun]
+    }
+
+    /// The glob as a sequence of single-character tokens (`fold`: literal characters lowercased
+    /// with `char::to_lowercase`).
+    fn tokens(&self, fold: bool) -> Vec<Tok> {
+        let mut t = Vec::new();
+        for p in &self.parts {
+            match p {
+                GlobPart::Lit(s) => {
+                    if fold {
+                        t.extend(s.chars().flat_map(char::to_lowercase).map(Tok::Char));
+                    } else {
+                        t.extend(s.chars().map(Tok::Char));
+                    }
+                }
+                GlobPart::AnyChar => t.push(Tok::One),
+                GlobPart::AnyRun => t.push(Tok::Run),
+                GlobPart::OneOf(cs) => t.push(Tok::Class(cs.clone())),
+            }
+        }
+        t
+    }
+
+    /// Splits on the first five literal `:` into at most six globs (fewer if there are fewer).
+    pub fn arn_fields(&self) -> Vec<Glob> {
+        let mut fields: Vec<Vec<GlobPart>> = vec![Vec::new()];
+        for p in &self.parts {
+            match p {
+                GlobPart::Lit(s) => {
+                    let mut cur = String::new();
+                    for c in s.chars() {
+                        if c == ':' && fields.len() < 6 {
+                            if let Some(f) = fields.last_mut() {
+                                f.push(GlobPart::Lit(std::mem::take(&mut cur)));
+                            }
+                            fields.push(Vec::new());
+                        } else {
+                            cur.push(c);
+                        }
+                    }
+                    if let Some(f) = fields.last_mut() {
+                        f.push(GlobPart::Lit(cur));
+                    }
+                }
+                other => {
+                    if let Some(f) = fields.last_mut() {
+                        f.push(other.clone());
+                    }
+                }
+            }
+        }
+        fields.into_iter().map(Glob::from_parts).collect()
+    }
+
+    /// Whether every part is `*` and there is at least one.
+    pub fn is_all_stars(&self) -> bool {
+        !self.parts.is_empty() && self.parts.iter().all(|p| *p == GlobPart::AnyRun)
+    }
+
+    /// Pads a short ARN glob with `:*` up to six fields.
+    pub fn pad_arn(&self) -> Glob {
+        let n = self.arn_fields().len();
+        let mut parts = self.parts.clone();
+        for _ in n..6 {
+            parts.push(GlobPart::Lit(":".into()));
+            parts.push(GlobPart::AnyRun);
+        }
+        Glob::from_parts(parts)
+    }
+
+    /// Whether a short ARN glob may be padded under `rule`.
+    pub fn short_arn_expands(&self, rule: ShortArn) -> bool {
+        match rule {
+            ShortArn::Pad => true,
+            ShortArn::PadIfWildcard => self
+                .parts
+                .iter()
+                .any(|p| matches!(p, GlobPart::AnyRun | GlobPart::AnyChar)),
+            ShortArn::PadIfTrailingStar => self.parts.last() == Some(&GlobPart::AnyRun),
+            ShortArn::Never => false,
+        }
+    }
+
+    /// Whether `value` matches this glob under `mode` (see [`MatchMode`]).
+    pub fn matches(&self, mode: MatchMode, value: &str) -> bool {
+        match mode {
+            MatchMode::Exact => self.as_literal().is_some_and(|t| t == value),
+            MatchMode::ExactIgnoreCase => self
+                .as_literal()
+                .is_some_and(|t| fold_case(&t) == fold_case(value)),
+            MatchMode::Glob => glob_match(&self.tokens(false), &value.chars().collect::<Vec<_>>()),
+            MatchMode::Arn => self.arn_match(value),
+            MatchMode::Action => self.action_match(value),
+            MatchMode::Resource(rule) => {
+                if self.is_all_stars() {
+                    true
+                } else if self.arn_fields().len() == 6 {
+                    self.arn_match(value)
+                } else if self.parts.is_empty() || !self.short_arn_expands(rule) {
+                    false
+                } else {
+                    self.pad_arn().arn_match(value)
+                }
+            }
+        }
+    }
+
+    fn arn_match(&self, value: &str) -> bool {
+        let pf = self.arn_fields();
+        let vf = split_arn(value);
+        if pf.len() != 6 || vf.len() != 6 {
+            return false;
+        }
+        pf.iter()
+            .zip(vf.iter())
+            .all(|(p, v)| glob_match(&p.tokens(false), &v.chars().collect::<Vec<_>>()))
+    }
+
+    fn action_match(&self, value: &str) -> bool {
+        let Some((svc, name)) = self.split_action() else {
+            return false;
+        };
+        let Some((rs, ra)) = value.split_once(':') else {
+            return false;
+        };
+        if ra.contains(':') || !svc.eq_ignore_ascii_case(rs) {
+            return false;
+        }
+        glob_match(
+            &name.tokens(true),
+            &fold_case(ra).chars().collect::<Vec<_>>(),
+        )
+    }
+
+    /// For an action pattern `svc:name`: the literal service and the name glob. `None` if the
+    /// pattern is malformed (no literal `:` in the first part, a wildcard before it, a second
+    /// `:`, an empty service or an empty name).
+    pub fn split_action(&self) -> Option<(String, Glob)> {
+        let first = match self.parts.first()? {
+            GlobPart::Lit(s) => s,
+            _ => return None,
+        };
+        let (svc, rest) = first.split_once(':')?;
+        if svc.is_empty() || svc.contains(['*', '?']) {
+            return None;
+        }
+        let mut parts = vec![GlobPart::Lit(rest.to_string())];
+        parts.extend(self.parts.iter().skip(1).cloned());
+        let name = Glob::from_parts(parts);
+        if name.parts.is_empty()
+            || name
+                .parts
+                .iter()
+                .any(|p| matches!(p, GlobPart::Lit(s) if s.contains(':')))
+        {
+            return None;
+        }
+        Some((svc.to_string(), name))
+    }
+}
+
+impl fmt::Display for Glob {
+    /// IAM wildcard syntax; a literal `*`, `?` or `$` is written `${*}`, `${?}`, `${$}`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in &self.parts {
+            match p {
+                GlobPart::Lit(l) => {
+                    for c in l.chars() {
+                        match c {
+                            '*' => f.write_str("${*}")?,
+                            '?' => f.write_str("${?}")?,
+                            c => write!(f, "{c}")?,
+                        }
+                    }
+                }
+                GlobPart::AnyChar => f.write_str("?")?,
+                GlobPart::AnyRun => f.write_str("*")?,
+                GlobPart::OneOf(cs) => {
+                    f.write_str("[")?;
+                    for c in cs {
+                        write!(f, "{c}")?;
+                    }
+                    f.write_str("]")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Splits a value into ARN fields on its first five `:`.
+pub fn split_arn(value: &str) -> Vec<&str> {
+    value.splitn(6, ':').collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Char(char),
+    One,
+    Run,
+    Class(Vec<char>),
+}
+
+/// Glob matching by dynamic programming over (pattern position, value position); O(|p|·|v|),
+/// no recursion, no backtracking.
+fn glob_match(p: &[Tok], v: &[char]) -> bool {
+    // cur[j]: the pattern prefix read so far matches the value prefix v[..j].
+    let mut cur = vec![false; v.len() + 1];
+    if let Some(first) = cur.first_mut() {
+        *first = true;
+    }
+    for tok in p {
+        let mut next = vec![false; v.len() + 1];
+        match tok {
+            Tok::Run => {
+                let mut seen = false;
+                for (n, c) in next.iter_mut().zip(cur.iter()) {
+                    seen |= *c;
+                    *n = seen;
+                }
+            }
+            _ => {
+                for ((n, c), ch) in next.iter_mut().skip(1).zip(cur.iter()).zip(v.iter()) {
+                    *n = *c
+                        && match tok {
+                            Tok::Char(x) => ch == x,
+                            Tok::One => true,
+                            Tok::Class(cs) => cs.contains(ch),
+                            Tok::Run => false,
+                        };
+                }
+            }
+        }
+        cur = next;
+    }
+    cur.last().copied().unwrap_or(false)
+}
+
+/// A union of patterns of one mode: the set of values matching at least one of them. Patterns are
+/// sorted and deduplicated, so equal sets compare equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PatternSet {
+    /// How every pattern of the set is compared.
+    pub mode: MatchMode,
+    /// The patterns (sorted, no duplicates). Empty means the empty set.
+    pub patterns: Vec<Glob>,
+}
+
+impl PatternSet {
+    /// Builds a set, sorting and deduplicating the patterns.
+    pub fn new(mode: MatchMode, mut patterns: Vec<Glob>) -> Self {
+        patterns.sort();
+        patterns.dedup();
+        PatternSet { mode, patterns }
+    }
+
+    /// Whether `value` matches at least one pattern.
+    pub fn matches(&self, value: &str) -> bool {
+        self.patterns.iter().any(|p| p.matches(self.mode, value))
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Whether the set contains a pattern matching every value (`*` in [`MatchMode::Glob`]).
+    pub fn is_universal(&self) -> bool {
+        self.mode == MatchMode::Glob && self.patterns.iter().any(|p| p.is_star())
+    }
+}
+
+/// One element of a [`Template`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TemplatePart {
+    /// Fixed glob text (wildcards active in glob modes).
+    Glob(Glob),
+    /// The current value of another variable, inserted literally (its `*`/`?` are not wildcards).
+    /// The referenced variable must be single-valued and present, otherwise the template test is
+    /// false (the encoder handles `${key, 'default'}` by a separate literal alternative).
+    Ref(Var),
+}
+
+/// A pattern whose parts may refer to the values of other variables (a policy variable such as
+/// `arn:aws:s3:::bucket/${aws:username}/*`). Semantics: if every referenced variable has a single
+/// value, substitute the values (as literals) and match as a [`Glob`] in `mode`; otherwise false.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Template {
+    /// How the substituted pattern is compared.
+    pub mode: MatchMode,
+    /// The parts in order.
+    pub parts: Vec<TemplatePart>,
+}
+
+impl Template {
+    /// The variables the template refers to, in order (with repeats).
+    pub fn refs(&self) -> impl Iterator<Item = &Var> {
+        self.parts.iter().filter_map(|p| match p {
+            TemplatePart::Ref(v) => Some(v),
+            TemplatePart::Glob(_) => None,
+        })
+    }
+
+    /// Substitutes values for the references (`lookup` gives a variable's single value, or
+    /// `None` if it has none) and returns the resulting glob.
+    pub fn substitute(&self, lookup: &dyn Fn(&Var) -> Option<String>) -> Option<Glob> {
+        let mut parts = Vec::new();
+        for p in &self.parts {
+            match p {
+                TemplatePart::Glob(g) => parts.extend(g.parts.iter().cloned()),
+                TemplatePart::Ref(v) => parts.push(GlobPart::Lit(lookup(v)?)),
+            }
+        }
+        Some(Glob::from_parts(parts))
+    }
+}
+
+/// Shared handle to a pattern set (large managed policies share one set between statements).
+pub type PatternSetRef = Arc<PatternSet>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        let g = Glob::parse_wildcards("s3:Get*");
+        assert!(g.matches(MatchMode::Action, "S3:GETOBJECT"));
+        assert!(!g.matches(MatchMode::Action, "S3:GETOBJECT:x"));
+        assert!(!g.matches(MatchMode::Glob, "S3:GETOBJECT"));
+        assert!(g.matches(MatchMode::Glob, "s3:Get"));
+        let q = Glob::parse_wildcards("a?c");
+        assert!(q.matches(MatchMode::Glob, "abc"));
+        assert!(!q.matches(MatchMode::Glob, "ac"));
+        assert!(Glob::parse_wildcards("*").matches(MatchMode::Glob, ""));
+    }
+
+    #[test]
+    fn arn_fieldwise() {
+        let p = Glob::parse_wildcards("arn:aws:someservice:*:111122223333:finance/*");
+        let v = "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt";
+        assert!(!p.matches(MatchMode::Arn, v));
+        assert!(p.matches(MatchMode::Glob, v));
+        let b = Glob::parse_wildcards("arn:aws:s3:::bucket/*/test/*");
+        assert!(b.matches(MatchMode::Arn, "arn:aws:s3:::bucket//test/object.jpg"));
+        assert!(b.matches(MatchMode::Arn, "arn:aws:s3:::bucket/1/test/"));
+        assert!(!b.matches(MatchMode::Arn, "arn:aws:s3:::bucket/test/object.jpg"));
+        let res = MatchMode::Resource(ShortArn::Pad);
+        assert!(Glob::parse_wildcards("*").matches(res, "*"));
+        assert!(!Glob::parse_wildcards("*").matches(MatchMode::Arn, "*"));
+        assert!(!b.matches(MatchMode::Arn, "*"));
+        assert!(Glob::parse_wildcards("arn:aws:sqs").matches(res, "arn:aws:sqs:r:1:q"));
+        assert!(!Glob::parse_wildcards("arn:aws:sqs").matches(
+            MatchMode::Resource(ShortArn::PadIfWildcard),
+            "arn:aws:sqs:r:1:q"
+        ));
+    }
+}

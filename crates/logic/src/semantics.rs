@@ -1,0 +1,377 @@
+//! The concrete semantics of formulas: how a request gives values to the variables and how each
+//! atom and test is decided on them. These functions mirror `iamproof-eval` (the reference
+//! evaluator), so that a formula's truth value under a request equals the evaluator's verdict.
+
+use crate::formula::{Atom, CallerKind, ElemPred, Key, Test, Var};
+use crate::value::{Cidr, Decimal};
+use iamproof_eval::{Context, ContextValue, Request};
+
+/// A request prepared for evaluation: the principal split into kind and id, and the effective
+/// context.
+#[derive(Debug, Clone)]
+pub struct Env<'a> {
+    request: &'a Request,
+    kind: CallerKind,
+    principal: Option<&'a str>,
+    context: Context,
+}
+
+impl<'a> Env<'a> {
+    /// Prepares a request.
+    pub fn new(request: &'a Request) -> Self {
+        let (kind, principal) = CallerKind::of(&request.principal);
+        Env {
+            request,
+            kind,
+            principal,
+            context: effective_context(request),
+        }
+    }
+
+    /// The request.
+    pub fn request(&self) -> &Request {
+        self.request
+    }
+
+    /// The state of a key in the effective context.
+    pub fn key(&self, k: &Key) -> Option<&ContextValue> {
+        self.context.get(k.as_str())
+    }
+
+    /// The single value of a variable, if it has one.
+    pub fn single(&self, v: &Var) -> Option<&str> {
+        match v {
+            Var::Action => Some(&self.request.action),
+            Var::Resource => Some(&self.request.resource),
+            Var::Principal => self.principal,
+            Var::Key(k) => match self.key(k) {
+                Some(ContextValue::Single(s)) => Some(s),
+                _ => None,
+            },
+        }
+    }
+
+    /// Decides an atom.
+    pub fn atom(&self, a: &Atom) -> bool {
+        match a {
+            Atom::Caller(k) => self.kind == *k,
+            Atom::Present(k) => self.key(k).is_some(),
+            Atom::Multi(k) => matches!(self.key(k), Some(ContextValue::Multi(_))),
+            Atom::Test { var, test } => match self.single(var) {
+                Some(v) => self.test(test, v),
+                None => false,
+            },
+            Atom::ForAll { key, pred } => self.elements(key).iter().all(|e| self.pred(pred, e)),
+            Atom::ForAny { key, pred } => self.elements(key).iter().any(|e| self.pred(pred, e)),
+        }
+    }
+
+    /// The elements a quantifier ranges over: none if absent, `{s}` for a single non-empty value
+    /// `s`, none for the single value `""`, the set for a multivalued key.
+    pub fn elements(&self, k: &Key) -> Vec<&str> {
+        match self.key(k) {
+            None => Vec::new(),
+            // An empty single value counts as an empty set under a qualifier (spec §0.3).
+            Some(ContextValue::Single(s)) if s.is_empty() => Vec::new(),
+            Some(ContextValue::Single(s)) => vec![s.as_str()],
+            Some(ContextValue::Multi(v)) => v.iter().map(String::as_str).collect(),
+        }
+    }
+
+    fn pred(&self, p: &ElemPred, e: &str) -> bool {
+        p.negated != p.any_of.iter().any(|t| self.test(t, e))
+    }
+
+    /// Decides a test on a value.
+    pub fn test(&self, t: &Test, v: &str) -> bool {
+        match t {
+            Test::Match(set) => set.matches(v),
+            Test::Template(tpl) => {
+                let lookup = |var: &Var| self.single(var).map(str::to_string);
+                match tpl.substitute(&lookup) {
+                    Some(g) => g.matches(tpl.mode, v),
+                    None => false,
+                }
+            }
+            Test::Numeric { cmp, value } => match parse_number(v) {
+                Some(n) => cmp.holds(n.cmp(value)),
+                None => false,
+            },
+            Test::Date { cmp, value } => match parse_date(v) {
+                Some(n) => cmp.holds(n.cmp(value)),
+                None => false,
+            },
+            Test::Ip(cidr) => match parse_ip(v) {
+                Some((v6, a)) => cidr.contains(v6, a),
+                None => false,
+            },
+            Test::Binary(bytes) => decode_base64(v).as_deref() == Some(&bytes[..]),
+        }
+    }
+}
+
+/// The request context with the keys AWS derives from the request filled in: exactly
+/// `iamproof_eval::effective_context`.
+pub fn effective_context(request: &Request) -> Context {
+    iamproof_eval::effective_context(request)
+}
+
+/// Parses a number as numeric condition operators read it (mirrors the evaluator):
+/// `[+-]?digits[.digits]`, also `5.` and `.5`; no exponent, no spaces.
+pub fn parse_number(s: &str) -> Option<Decimal> {
+    let (neg, rest) = match s.as_bytes().first()? {
+        b'-' => (true, s.get(1..)?),
+        b'+' => (false, s.get(1..)?),
+        _ => (false, s),
+    };
+    let (int, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (rest, ""),
+    };
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    Decimal::from_parts(neg, int, frac)
+}
+
+/// Parses a date value to epoch seconds, exactly as the evaluator does: an all-digit value
+/// (`[-]digits[.digits]`) is epoch seconds; otherwise the W3C ISO 8601 profile `YYYY-MM`,
+/// `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.s+]][TZD]` (TZD `Z` or `±hh:mm`, missing = UTC).
+pub fn parse_date(s: &str) -> Option<Decimal> {
+    if s.is_empty() {
+        return None;
+    }
+    if let Some(d) = parse_number(s) {
+        if s.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'.')
+        {
+            if d.int_digits().len() > 30 {
+                return None;
+            }
+            return Some(d);
+        }
+    }
+    parse_iso8601(s)
+}
+
+fn digits(s: &str, n: usize) -> Option<i64> {
+    if s.len() == n && s.bytes().all(|b| b.is_ascii_digit()) {
+        s.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Days from 1970-01-01 to the civil date (proleptic Gregorian).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ => {
+            if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
+                29
+            } else {
+                28
+            }
+        }
+    }
+}
+
+fn parse_iso8601(s: &str) -> Option<Decimal> {
+    let (date, time) = match s.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (s, None),
+    };
+    let mut it = date.split('-');
+    let y = digits(it.next()?, 4)?;
+    let m = digits(it.next()?, 2)?;
+    let d = match it.next() {
+        Some(x) => digits(x, 2)?,
+        None => 1,
+    };
+    if it.next().is_some() || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    let mut secs = i128::from(days_from_civil(y, m, d)) * 86_400;
+    let mut frac = String::new();
+    if let Some(t) = time {
+        if date.len() != 10 {
+            return None;
+        }
+        let (clock, offset) = if let Some(c) = t.strip_suffix('Z') {
+            (c, 0i128)
+        } else if let Some(pos) = t.rfind(['+', '-']) {
+            let (c, tz) = t.split_at(pos);
+            let sign = if tz.starts_with('-') { -1 } else { 1 };
+            let (hh, mm) = tz.get(1..)?.split_once(':')?;
+            let (hh, mm) = (digits(hh, 2)?, digits(mm, 2)?);
+            if hh > 23 || mm > 59 {
+                return None;
+            }
+            (c, sign * i128::from(hh * 3600 + mm * 60))
+        } else {
+            (t, 0)
+        };
+        let mut parts = clock.split(':');
+        let hh = digits(parts.next()?, 2)?;
+        let mi = digits(parts.next()?, 2)?;
+        let ss = match parts.next() {
+            Some(x) => {
+                let (whole, f) = match x.split_once('.') {
+                    Some((w, f)) => {
+                        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+                            return None;
+                        }
+                        (w, f)
+                    }
+                    None => (x, ""),
+                };
+                frac = f.to_string();
+                digits(whole, 2)?
+            }
+            None => 0,
+        };
+        if parts.next().is_some() || hh > 23 || mi > 59 || ss > 59 {
+            return None;
+        }
+        secs += i128::from(hh * 3600 + mi * 60 + ss) - offset;
+    }
+    seconds_plus_fraction(secs, &frac)
+}
+
+/// The exact decimal `secs + 0.frac`.
+fn seconds_plus_fraction(secs: i128, frac: &str) -> Option<Decimal> {
+    let frac = frac.trim_end_matches('0');
+    if secs >= 0 || frac.is_empty() {
+        return Decimal::from_parts(secs < 0, &secs.unsigned_abs().to_string(), frac);
+    }
+    // secs < 0: secs + 0.f = -((|secs| - 1) + (1 - 0.f))
+    let width = frac.len();
+    let mut digits: Vec<u8> = frac.bytes().map(|b| 9 - (b - b'0')).collect();
+    // (10^n - 1 - f) + 1
+    let mut i = width;
+    while i > 0 {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            if *d == 9 {
+                *d = 0;
+            } else {
+                *d += 1;
+                break;
+            }
+        }
+    }
+    let comp: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+    Decimal::from_parts(true, &(secs.unsigned_abs() - 1).to_string(), &comp)
+}
+
+/// Parses an IP address (IPv4 dotted quad or IPv6) into (is IPv6, value).
+pub fn parse_ip(s: &str) -> Option<(bool, u128)> {
+    if let Ok(a) = s.parse::<std::net::Ipv4Addr>() {
+        return Some((false, u128::from(u32::from(a))));
+    }
+    if let Ok(a) = s.parse::<std::net::Ipv6Addr>() {
+        return Some((true, u128::from(a)));
+    }
+    None
+}
+
+/// Parses a policy CIDR (`a.b.c.d/n`, IPv6 `x::/n`; no prefix means a single address).
+pub fn parse_cidr(s: &str) -> Option<Cidr> {
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (s, None),
+    };
+    let (v6, a) = parse_ip(addr)?;
+    let bits = if v6 { 128 } else { 32 };
+    let prefix = match prefix {
+        Some(p) if !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            p.parse::<u8>().ok()?
+        }
+        Some(_) => return None,
+        None => bits,
+    };
+    Cidr::new(v6, a, prefix)
+}
+
+/// Decodes standard base64 exactly as the evaluator does (`base64` crate, `STANDARD` engine:
+/// padding required, non-canonical trailing bits rejected).
+pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s).ok()
+}
+
+/// Encodes bytes as standard padded base64 (the canonical encoding, used in models).
+pub fn encode_base64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Parses `true`/`false` ignoring ASCII case (the `Bool` operator).
+pub fn parse_bool(s: &str) -> Option<bool> {
+    if s.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("1970-01-01T00:00:00Z").unwrap().to_string(), "0");
+        assert_eq!(parse_date("2024").unwrap().to_string(), "2024");
+        assert_eq!(parse_date("2020-01-01"), parse_date("2020-01-01T00:00Z"));
+        assert_eq!(parse_date("-1.25").unwrap().to_string(), "-1.25");
+        assert!(parse_number(".5").is_some() && parse_number("5.").is_some());
+        assert!(parse_number(".").is_none() && parse_number("1e3").is_none());
+        assert_eq!(
+            parse_date("2019-07-16T12:00:00Z").unwrap().to_string(),
+            "1563278400"
+        );
+        assert_eq!(
+            parse_date("2019-07-16T14:00:00+02:00"),
+            parse_date("2019-07-16T12:00:00Z")
+        );
+        assert_eq!(
+            parse_date("1969-12-31T23:59:59.5Z").unwrap().to_string(),
+            "-0.5"
+        );
+        assert!(parse_date("2019-02-30").is_none());
+        assert_eq!(parse_date("1563278400"), parse_date("2019-07-16T12:00:00Z"));
+    }
+
+    #[test]
+    fn base64_roundtrip() {
+        for v in [&b""[..], b"a", b"ab", b"abc", b"abcd", &[0u8, 255, 7]] {
+            assert_eq!(decode_base64(&encode_base64(v)).unwrap(), v);
+        }
+        assert_eq!(
+            decode_base64("QmluYXJ5VmFsdWVJbkJhc2U2NA==").unwrap(),
+            b"BinaryValueInBase64"
+        );
+    }
+
+    #[test]
+    fn cidrs() {
+        let c = parse_cidr("203.0.113.5/24").unwrap();
+        assert_eq!(c.to_string(), "203.0.113.0/24");
+        assert!(parse_cidr("10.0.0.1/33").is_none());
+        assert_eq!(parse_cidr("2001:db8::/32").unwrap().prefix, 32);
+    }
+}
