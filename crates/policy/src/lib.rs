@@ -36,9 +36,13 @@ pub mod model;
 mod parse;
 pub mod span;
 pub mod template;
+pub mod validate;
 pub mod values;
 
 pub use error::PolicyError;
 pub use model::*;
 pub use parse::{parse_policy, parse_policy_tree};
 pub use span::{JsonPath, PathElem, Position, Span};
+pub use validate::{
+    validate_policy, validate_policy_with, FindingType, Location, ValidationFinding,
+};

@@ -1,0 +1,1338 @@
+//! Validation findings in the shape of Access Analyzer's `ValidatePolicy` (anchors.md §2.4).
+//!
+//! A document that does not parse yields exactly one `ERROR` finding (the [`PolicyError`]).
+//! Otherwise the policy is checked for the constructs spec §0/§1/§9 asks to FLAG. Issue codes are
+//! Access Analyzer's where it has the same check (those findings carry AA's `learnMoreLink`);
+//! codes without a link are iamproof's own. Condition-key facts (type, single/multi-valued) come
+//! from a [`ConditionKeyCatalog`]; [`validate_policy`] uses the built-in [`GlobalKeys`].
+
+use crate::error::PolicyError;
+use crate::glob::{glob_covers, glob_matches};
+use crate::json::{parse_json, JsonNode, JsonValue};
+use crate::keys::{ConditionKeyCatalog, GlobalKeys, KeyType};
+use crate::model::*;
+use crate::parse::parse_policy_tree;
+use crate::span::{JsonPath, PathElem, Position, Span};
+use crate::values::{parse_bool, parse_cidr, parse_date_value, parse_number, DateForm};
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Serialize, Serializer};
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// Access Analyzer's finding types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FindingType {
+    /// The policy is invalid or does not do what it says.
+    Error,
+    /// The policy grants more than it seems to.
+    SecurityWarning,
+    /// The policy does not follow best practice or its meaning is uncertain.
+    Warning,
+    /// An improvement that does not change the meaning.
+    Suggestion,
+}
+
+impl FindingType {
+    /// `ERROR`, `SECURITY_WARNING`, `WARNING` or `SUGGESTION`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingType::Error => "ERROR",
+            FindingType::SecurityWarning => "SECURITY_WARNING",
+            FindingType::Warning => "WARNING",
+            FindingType::Suggestion => "SUGGESTION",
+        }
+    }
+
+    fn link_slug(self) -> &'static str {
+        match self {
+            FindingType::Error => "error",
+            FindingType::SecurityWarning => "security-warning",
+            FindingType::Warning => "general-warning",
+            FindingType::Suggestion => "suggestion",
+        }
+    }
+}
+
+/// Where a finding points: a JSON path and the source span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The path from the root.
+    pub path: JsonPath,
+    /// The source range.
+    pub span: Span,
+    /// Whether the location is an object *key* (a condition key) rather than a value: Access
+    /// Analyzer then writes the last path element as `{"key": …}` instead of `{"value": …}`.
+    pub at_key: bool,
+}
+
+impl Serialize for Location {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Path<'a>(&'a Location);
+        impl Serialize for Path<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeSeq;
+                let elems = &self.0.path.0;
+                let mut seq = s.serialize_seq(Some(elems.len()))?;
+                for (i, e) in elems.iter().enumerate() {
+                    let last = i + 1 == elems.len();
+                    seq.serialize_element(&Elem(e, last && self.0.at_key))?;
+                }
+                seq.end()
+            }
+        }
+        struct Elem<'a>(&'a PathElem, bool);
+        impl Serialize for Elem<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(1))?;
+                match self.0 {
+                    PathElem::Index(i) => m.serialize_entry("index", i)?,
+                    PathElem::Key(k) if self.1 => m.serialize_entry("key", k)?,
+                    PathElem::Key(k) => m.serialize_entry("value", k)?,
+                }
+                m.end()
+            }
+        }
+        struct Pos(Position);
+        impl Serialize for Pos {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut st = s.serialize_struct("Position", 3)?;
+                st.serialize_field("line", &self.0.line)?;
+                st.serialize_field("column", &self.0.column)?;
+                st.serialize_field("offset", &self.0.offset)?;
+                st.end()
+            }
+        }
+        struct Sp(Span);
+        impl Serialize for Sp {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut st = s.serialize_struct("Span", 2)?;
+                st.serialize_field("start", &Pos(self.0.start))?;
+                st.serialize_field("end", &Pos(self.0.end))?;
+                st.end()
+            }
+        }
+        let mut st = s.serialize_struct("Location", 2)?;
+        st.serialize_field("path", &Path(self))?;
+        st.serialize_field("span", &Sp(self.span))?;
+        st.end()
+    }
+}
+
+/// One finding, serialised with Access Analyzer's field names (`findingType`, `issueCode`,
+/// `findingDetails`, `learnMoreLink`, `locations`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValidationFinding {
+    /// How serious.
+    pub finding_type: FindingType,
+    /// What kind of problem (Access Analyzer's code where it has one).
+    pub issue_code: String,
+    /// An explanation.
+    pub finding_details: String,
+    /// Access Analyzer's documentation for the check, when the code is Access Analyzer's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learn_more_link: Option<String>,
+    /// Where in the document.
+    pub locations: Vec<Location>,
+}
+
+/// Codes whose finding type we are confident matches Access Analyzer's; they get its link.
+const AA_CODES: &[&str] = &[
+    "ALLOW_WITH_NOT_PRINCIPAL",
+    "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE",
+    "CREATE_SLR_WITH_STAR_IN_RESOURCE",
+    "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
+    "EMPTY_ARRAY_ACTION",
+    "EMPTY_ARRAY_RESOURCE",
+    "EMPTY_ARRAY_PRINCIPAL",
+    "EMPTY_OBJECT_PRINCIPAL",
+    "EMPTY_ARRAY_CONDITION",
+    "EMPTY_OBJECT_CONDITION",
+    "EQUIVALENT_TO_NULL_FALSE",
+    "FOR_ALL_VALUES_WITH_SINGLE_VALUED_KEY",
+    "IMPROVE_IP_RANGE",
+    "INVALID_ACTION",
+    "INVALID_CONDITION_OPERATOR",
+    "INVALID_EFFECT",
+    "INVALID_SERVICE_PRINCIPAL_FORMAT",
+    "INVALID_VARIABLE_FOR_OPERATOR",
+    "INVALID_VERSION",
+    "MISSING_ACTION",
+    "MISSING_EFFECT",
+    "MISSING_PRINCIPAL",
+    "MISSING_QUALIFIER",
+    "MISSING_RESOURCE",
+    "MISSING_STATEMENT",
+    "MISSING_VERSION",
+    "NULL_WITH_IF_EXISTS",
+    "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+    "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+    "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+    "REDUNDANT_ACTION",
+    "REDUNDANT_RESOURCE",
+    "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS",
+    "TYPE_MISMATCH",
+    "UNIQUE_SIDS_REQUIRED",
+    "UNSUPPORTED_ELEMENT_COMBINATION",
+    "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+    "VARIABLE_UNSUPPORTED_IN_ELEMENT",
+    "VARIABLE_UNSUPPORTED_IN_VERSION",
+    "WILDCARD_IN_SERVICE_NAME",
+];
+
+/// Identity policies over this many non-whitespace characters get
+/// `POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA` (the figure Access Analyzer's message uses).
+pub const IDENTITY_POLICY_CHAR_QUOTA: usize = 10_240;
+
+impl ValidationFinding {
+    /// Builds a finding; the learn-more link is filled in for Access Analyzer codes.
+    pub fn new(
+        finding_type: FindingType,
+        issue_code: &str,
+        finding_details: String,
+        locations: Vec<Location>,
+    ) -> Self {
+        let learn_more_link = AA_CODES.contains(&issue_code).then(|| {
+            format!(
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-{}-{}",
+                finding_type.link_slug(),
+                issue_code.to_ascii_lowercase().replace('_', "-")
+            )
+        });
+        ValidationFinding {
+            finding_type,
+            issue_code: issue_code.to_string(),
+            finding_details,
+            learn_more_link,
+            locations,
+        }
+    }
+
+    /// The single `ERROR` finding for a document that does not parse.
+    pub fn from_error(e: &PolicyError) -> Self {
+        let ty = FindingType::Error;
+        ValidationFinding::new(
+            ty,
+            e.code,
+            e.message.clone(),
+            vec![Location {
+                path: e.path.clone(),
+                span: e.span,
+                at_key: false,
+            }],
+        )
+    }
+}
+
+/// Validates a policy with the built-in global condition keys.
+pub fn validate_policy(text: &str, policy_type: PolicyType) -> Vec<ValidationFinding> {
+    validate_policy_with(text, policy_type, &GlobalKeys)
+}
+
+/// Validates a policy, taking condition-key facts from `keys` (unknown keys are not checked for
+/// type or arity).
+pub fn validate_policy_with(
+    text: &str,
+    policy_type: PolicyType,
+    keys: &dyn ConditionKeyCatalog,
+) -> Vec<ValidationFinding> {
+    let tree = match parse_json(text) {
+        Ok(t) => t,
+        Err(e) => return vec![ValidationFinding::from_error(&e)],
+    };
+    let policy = match parse_policy_tree(&tree, policy_type) {
+        Ok(p) => p,
+        Err(e) => return vec![ValidationFinding::from_error(&e)],
+    };
+    let mut v = Validator {
+        text,
+        tree: &tree,
+        keys,
+        policy: &policy,
+        out: Vec::new(),
+    };
+    v.document();
+    for st in &policy.statements {
+        v.statement(st);
+    }
+    v.out
+}
+
+struct Validator<'a> {
+    text: &'a str,
+    tree: &'a JsonNode,
+    keys: &'a dyn ConditionKeyCatalog,
+    policy: &'a Policy,
+    out: Vec<ValidationFinding>,
+}
+
+fn loc(path: &JsonPath, span: Span) -> Location {
+    Location {
+        path: path.clone(),
+        span,
+        at_key: false,
+    }
+}
+
+/// Finds the node at `path` and, when the last step is a key, that key's span.
+fn lookup<'t>(root: &'t JsonNode, path: &JsonPath) -> Option<(&'t JsonNode, Option<Span>)> {
+    let mut node = root;
+    let mut key_span = None;
+    for e in &path.0 {
+        match (e, &node.value) {
+            (PathElem::Key(k), JsonValue::Object(members)) => {
+                let m = members.iter().find(|m| &m.key == k)?;
+                key_span = Some(m.key_span);
+                node = &m.value;
+            }
+            (PathElem::Index(i), JsonValue::Array(items)) => {
+                node = items.get(*i)?;
+                key_span = None;
+            }
+            _ => return None,
+        }
+    }
+    Some((node, key_span))
+}
+
+fn end_position(text: &str) -> Position {
+    let mut line = 1u32;
+    let mut column = 0u32;
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            column = 0;
+        } else {
+            column += 1;
+        }
+    }
+    Position {
+        line,
+        column,
+        offset: text.len(),
+    }
+}
+
+fn is_service_principal_format(s: &str) -> bool {
+    let body = ["amazonaws.com.cn", "amazonaws.com", "amazon.com"]
+        .iter()
+        .find_map(|suf| s.strip_suffix(suf).and_then(|b| b.strip_suffix('.')));
+    match body {
+        Some(b) => {
+            !b.is_empty()
+                && b.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+        }
+        None => false,
+    }
+}
+
+fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(a) => a.is_private() || a.is_loopback() || a.is_link_local(),
+        IpAddr::V6(a) => {
+            let seg = a.segments();
+            a.is_loopback() || (seg[0] & 0xfe00) == 0xfc00 || (seg[0] & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+impl Validator<'_> {
+    fn push(&mut self, ty: FindingType, code: &str, details: String, locations: Vec<Location>) {
+        self.out
+            .push(ValidationFinding::new(ty, code, details, locations));
+    }
+
+    /// The location of a condition key (the key itself).
+    fn key_loc(&self, c: &Condition) -> Location {
+        let span = lookup(self.tree, &c.path)
+            .and_then(|(_, k)| k)
+            .unwrap_or(c.span);
+        Location {
+            path: c.path.clone(),
+            span,
+            at_key: true,
+        }
+    }
+
+    /// The location of a condition key's value (the scalar or the array).
+    fn value_loc(&self, c: &Condition) -> Location {
+        let span = lookup(self.tree, &c.path)
+            .map(|(n, _)| n.span)
+            .unwrap_or(c.span);
+        loc(&c.path, span)
+    }
+
+    fn element_loc(&self, st: &Statement, name: &str) -> Location {
+        let path = st.path.key(name);
+        let span = lookup(self.tree, &path)
+            .map(|(n, _)| n.span)
+            .unwrap_or(st.span);
+        loc(&path, span)
+    }
+
+    fn document(&mut self) {
+        let p = self.policy;
+        if p.version.is_none() {
+            let mut details = "We recommend that you specify the Version element to help you with debugging permission issues.".to_string();
+            if self.text.contains("${") {
+                details.push_str(" Without a Version, `${…}` is literal text, not a policy variable; use \"Version\": \"2012-10-17\" to enable policy variables.");
+            }
+            self.push(
+                FindingType::Warning,
+                "MISSING_VERSION",
+                details,
+                vec![loc(&JsonPath::root(), self.tree.span)],
+            );
+        }
+        if p.policy_type == PolicyType::Identity {
+            let n = self.text.chars().filter(|c| !c.is_whitespace()).count();
+            if n > IDENTITY_POLICY_CHAR_QUOTA {
+                let start = Position {
+                    line: 1,
+                    column: 0,
+                    offset: 0,
+                };
+                self.push(
+                    FindingType::Warning,
+                    "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+                    format!("The {n} characters in the identity policy, excluding whitespace, exceed the {IDENTITY_POLICY_CHAR_QUOTA} character maximum for inline and managed policies. We recommend that you use multiple granular policies."),
+                    vec![loc(&JsonPath::root(), Span { start, end: end_position(self.text) })],
+                );
+            }
+        }
+        // Unique Sids.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for st in &p.statements {
+            if let Some(sid) = &st.sid {
+                if let Some(first) = seen.get(sid.as_str()) {
+                    let first_loc = p.statements.get(*first).map(|f| self.element_loc(f, "Sid"));
+                    let mut locs: Vec<Location> = first_loc.into_iter().collect();
+                    locs.push(self.element_loc(st, "Sid"));
+                    self.push(
+                        FindingType::Error,
+                        "UNIQUE_SIDS_REQUIRED",
+                        format!("Duplicate statement IDs (SIDs) are not supported for this policy type: \"{sid}\". Use a unique Sid for each statement."),
+                        locs,
+                    );
+                } else {
+                    seen.insert(sid, st.index);
+                }
+            }
+        }
+    }
+
+    fn statement(&mut self, st: &Statement) {
+        self.principal(st);
+        self.actions(st);
+        self.resources(st);
+        self.conditions(st);
+        self.pass_role_and_slr(st);
+        self.version_variables(st);
+        if self.policy.policy_type == PolicyType::ResourceControl && st.effect == Effect::Allow {
+            let all_star = st.action.patterns.iter().any(|a| a.text == "*")
+                && st
+                    .resource
+                    .as_ref()
+                    .is_some_and(|r| r.patterns.iter().any(|p| p.text == "*"));
+            if !(all_star && st.conditions.is_empty()) {
+                self.push(
+                    FindingType::Error,
+                    "RCP_ALLOW_NOT_SUPPORTED",
+                    "Resource control policies support only Deny statements (the only Allow is the AWS-managed RCPFullAWSAccess: Allow * on *).".to_string(),
+                    vec![self.element_loc(st, "Effect")],
+                );
+            }
+        }
+    }
+
+    fn principal(&mut self, st: &Statement) {
+        let Some(pc) = &st.principal else { return };
+        let name = if pc.negated {
+            "NotPrincipal"
+        } else {
+            "Principal"
+        };
+        let el = self.element_loc(st, name);
+        if pc.negated {
+            if st.effect == Effect::Allow {
+                self.push(
+                    FindingType::SecurityWarning,
+                    "ALLOW_WITH_NOT_PRINCIPAL",
+                    "Using Allow with NotPrincipal can be overly permissive: it allows every principal not listed, anonymous callers included. We recommend that you use Principal instead.".to_string(),
+                    vec![el.clone()],
+                );
+            } else {
+                self.push(
+                    FindingType::Warning,
+                    "DENY_WITH_NOT_PRINCIPAL",
+                    "Deny with NotPrincipal is error-prone: it denies every principal not listed, so the exempted principal's account (and role) ARN must be listed too, and it always denies principals that have a permissions boundary. We recommend a Principal \"*\" Deny with an aws:PrincipalArn condition instead.".to_string(),
+                    vec![el.clone()],
+                );
+            }
+        }
+        if pc.entries.is_empty() {
+            let is_array = lookup(self.tree, &el.path)
+                .is_some_and(|(n, _)| matches!(n.value, JsonValue::Array(_)));
+            let code = if is_array {
+                "EMPTY_ARRAY_PRINCIPAL"
+            } else {
+                "EMPTY_OBJECT_PRINCIPAL"
+            };
+            self.push(
+                FindingType::Suggestion,
+                code,
+                format!("The statement has an empty {name}, so it matches no principal and has no effect on the policy."),
+                vec![el],
+            );
+        }
+        for e in &pc.entries {
+            if e.kind == PrincipalKind::Service && !is_service_principal_format(&e.value) {
+                self.push(
+                    FindingType::Error,
+                    "INVALID_SERVICE_PRINCIPAL_FORMAT",
+                    "The service principal does not match the expected format. Use the format service.amazonaws.com, or use one of the following suffixes: .amazon.com, .amazonaws.com.cn with all lowercase letters.".to_string(),
+                    vec![loc(&e.path, e.span)],
+                );
+            }
+        }
+    }
+
+    fn actions(&mut self, st: &Statement) {
+        let name = if st.action.negated {
+            "NotAction"
+        } else {
+            "Action"
+        };
+        if st.action.patterns.is_empty() {
+            self.push(
+                FindingType::Suggestion,
+                "EMPTY_ARRAY_ACTION",
+                format!("The statement has an empty {name} array, so it matches no action and has no effect on the policy."),
+                vec![self.element_loc(st, name)],
+            );
+        }
+        for a in &st.action.patterns {
+            let name_part = a.text.split_once(':').map(|(_, n)| n).unwrap_or("");
+            if a.text != "*" && (name_part.is_empty() || a.text.chars().any(char::is_whitespace)) {
+                self.push(
+                    FindingType::Error,
+                    "INVALID_ACTION",
+                    format!("The action {} is not a valid action: an empty name or whitespace matches no action.", a.text),
+                    vec![loc(&a.path, a.span)],
+                );
+            } else if a.text.contains(',') {
+                self.push(
+                    FindingType::Warning,
+                    "ACTION_WITH_COMMA",
+                    format!("The action {} contains a comma; a comma does not separate actions inside one string, so this entry matches no action. Use one array entry per action.", a.text),
+                    vec![loc(&a.path, a.span)],
+                );
+            }
+        }
+        let items: Vec<(&str, &JsonPath, Span)> = st
+            .action
+            .patterns
+            .iter()
+            .map(|a| (a.text.as_str(), &a.path, a.span))
+            .collect();
+        for group in redundant_groups(&items, true) {
+            let named = group
+                .covered
+                .last()
+                .and_then(|&i| items.get(i))
+                .map_or("", |x| x.0);
+            let locs = group
+                .all
+                .iter()
+                .filter_map(|&i| items.get(i))
+                .map(|x| loc(x.1, x.2))
+                .collect::<Vec<_>>();
+            self.push(
+                FindingType::Suggestion,
+                "REDUNDANT_ACTION",
+                format!("The {} action(s) are redundant because they provide similar permissions. Update the policy to remove the redundant action such as: {named}.", locs.len()),
+                locs,
+            );
+        }
+    }
+
+    fn resources(&mut self, st: &Statement) {
+        let Some(rc) = &st.resource else { return };
+        let name = if rc.negated {
+            "NotResource"
+        } else {
+            "Resource"
+        };
+        if rc.patterns.is_empty() {
+            self.push(
+                FindingType::Suggestion,
+                "EMPTY_ARRAY_RESOURCE",
+                format!("The statement has an empty {name} array, so it matches no resource and has no effect on the policy."),
+                vec![self.element_loc(st, name)],
+            );
+        }
+        let vars = self.policy.variables_enabled();
+        for r in &rc.patterns {
+            if r.text == "*" {
+                continue;
+            }
+            let l = loc(&r.path, r.span);
+            if !r.text.starts_with("arn:") {
+                self.push(
+                    FindingType::Warning,
+                    "RESOURCE_NOT_ARN",
+                    format!("The resource {} is neither \"*\" nor an ARN (arn:partition:service:region:account:resource); it matches no resource.", r.text),
+                    vec![l],
+                );
+                continue;
+            }
+            let fields: Vec<&str> = r.text.splitn(6, ':').collect();
+            if fields.len() < 6 {
+                self.push(
+                    FindingType::Warning,
+                    "SHORT_ARN",
+                    format!("The resource {} has fewer than six ARN fields. Its meaning depends on the policy type (identity policies pad it with wildcards; resource policies match nothing unless it ends in a wildcard); write all six fields.", r.text),
+                    vec![l.clone()],
+                );
+            }
+            if fields
+                .get(2)
+                .is_some_and(|s| s.contains('*') || s.contains('?'))
+            {
+                self.push(
+                    FindingType::Suggestion,
+                    "WILDCARD_IN_SERVICE_NAME",
+                    format!("The resource {} uses a wildcard in the service name of the ARN. We recommend that you specify the service.", r.text),
+                    vec![l.clone()],
+                );
+            }
+            if vars && r.template.has_variables() {
+                // The parser allows variables in the region and account fields (AWS's own
+                // managed policies do this); the documentation allows only the resource field.
+                let prefix: String = fields.iter().take(5).copied().collect::<Vec<_>>().join(":");
+                if prefix.contains("${") {
+                    self.push(
+                        FindingType::Warning,
+                        "VARIABLE_IN_ARN_PREFIX",
+                        format!("The resource {} uses a policy variable in the region or account field; the documentation allows variables only in the resource part of the ARN.", r.text),
+                        vec![l],
+                    );
+                }
+            }
+        }
+        let items: Vec<(&str, &JsonPath, Span)> = rc
+            .patterns
+            .iter()
+            .filter(|p| !(vars && p.template.has_variables()))
+            .map(|p| (p.text.as_str(), &p.path, p.span))
+            .collect();
+        for group in redundant_groups(&items, false) {
+            let named = group
+                .covered
+                .last()
+                .and_then(|&i| items.get(i))
+                .map_or("", |x| x.0);
+            let locs = group
+                .all
+                .iter()
+                .filter_map(|&i| items.get(i))
+                .map(|x| loc(x.1, x.2))
+                .collect::<Vec<_>>();
+            self.push(
+                FindingType::Suggestion,
+                "REDUNDANT_RESOURCE",
+                format!("The {} resource ARN(s) are redundant because they reference the same resource. Review the use of wildcards (*), or remove the resource {named} to remove the redundancy.", locs.len()),
+                locs,
+            );
+        }
+    }
+
+    fn pass_role_and_slr(&mut self, st: &Statement) {
+        if st.effect != Effect::Allow || st.action.negated {
+            return;
+        }
+        let Some(rc) = &st.resource else { return };
+        if rc.negated {
+            return;
+        }
+        let star_res: Vec<&ResourcePattern> =
+            rc.patterns.iter().filter(|p| p.text == "*").collect();
+        if star_res.is_empty() {
+            return;
+        }
+        let res_locs: Vec<Location> = if self.is_array(st, "Resource") {
+            star_res.iter().map(|p| loc(&p.path, p.span)).collect()
+        } else {
+            vec![self.element_loc(st, "Resource")]
+        };
+        let action_is_array = self.is_array(st, "Action");
+        for (action, guard_key, exact_code, star_code, what) in [
+            (
+                "iam:PassRole",
+                "iam:passedtoservice",
+                "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+                "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+                "pass",
+            ),
+            (
+                "iam:CreateServiceLinkedRole",
+                "iam:awsservicename",
+                "CREATE_SLR_WITH_STAR_IN_RESOURCE",
+                "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE",
+                "slr",
+            ),
+        ] {
+            if st.conditions.iter().any(|c| c.key_lower() == guard_key) {
+                continue;
+            }
+            let covering: Vec<&ActionPattern> = st
+                .action
+                .patterns
+                .iter()
+                .filter(|a| glob_matches(&a.text, action, true))
+                .collect();
+            if covering.is_empty() {
+                continue;
+            }
+            let exact: Vec<&&ActionPattern> = covering
+                .iter()
+                .filter(|a| !a.text.contains('*') && !a.text.contains('?'))
+                .collect();
+            let (code, act_locs): (&str, Vec<Location>) = if !exact.is_empty() {
+                let locs = if action_is_array {
+                    exact.iter().map(|a| loc(&a.path, a.span)).collect()
+                } else {
+                    vec![self.element_loc(st, "Action")]
+                };
+                (exact_code, locs)
+            } else {
+                let locs = if action_is_array {
+                    covering.iter().map(|a| loc(&a.path, a.span)).collect()
+                } else {
+                    vec![self.element_loc(st, "Action")]
+                };
+                (star_code, locs)
+            };
+            let (ty, details) = match (what, code == exact_code) {
+                ("pass", true) => (FindingType::SecurityWarning, "Using the iam:PassRole action with wildcards (*) in the resource can be overly permissive because it allows iam:PassRole permissions on multiple resources. We recommend that you specify resource ARNs or add the iam:PassedToService condition key to your statement."),
+                ("pass", false) => (FindingType::SecurityWarning, "Using wildcards (*) in the action and the resource can be overly permissive because it allows iam:PassRole permissions on all resources. We recommend that you specify resource ARNs or add the iam:PassedToService condition key to your statement."),
+                (_, true) => (FindingType::Warning, "Using the iam:CreateServiceLinkedRole action with wildcards (*) in the resource can allow creation of unintended service-linked roles. We recommend that you specify resource ARNs instead."),
+                (_, false) => (FindingType::Warning, "Using wildcards (*) in the action and the resource can allow creation of unintended service-linked roles because it allows iam:CreateServiceLinkedRole permissions on all resources. We recommend that you specify resource ARNs instead."),
+            };
+            let mut locs = act_locs;
+            locs.extend(res_locs.iter().cloned());
+            self.push(ty, code, details.to_string(), locs);
+        }
+    }
+
+    fn is_array(&self, st: &Statement, element: &str) -> bool {
+        lookup(self.tree, &st.path.key(element))
+            .is_some_and(|(n, _)| matches!(n.value, JsonValue::Array(_)))
+    }
+
+    fn version_variables(&mut self, st: &Statement) {
+        if self.policy.version != Some(Version::V2008_10_17) {
+            return;
+        }
+        let mut locs = Vec::new();
+        if let Some(rc) = &st.resource {
+            locs.extend(
+                rc.patterns
+                    .iter()
+                    .filter(|p| p.text.contains("${"))
+                    .map(|p| loc(&p.path, p.span)),
+            );
+        }
+        for c in &st.conditions {
+            locs.extend(
+                c.values
+                    .iter()
+                    .filter(|v| v.text.contains("${"))
+                    .map(|v| loc(&v.path, v.span)),
+            );
+        }
+        for l in locs {
+            self.push(
+                FindingType::Error,
+                "VARIABLE_UNSUPPORTED_IN_VERSION",
+                "Policy variables are not supported in Version 2008-10-17: `${…}` is literal text here. Use \"Version\": \"2012-10-17\".".to_string(),
+                vec![l],
+            );
+        }
+    }
+
+    fn conditions(&mut self, st: &Statement) {
+        if st.has_condition_element && st.conditions.is_empty() {
+            let l = self.element_loc(st, "Condition");
+            self.push(
+                FindingType::Suggestion,
+                "EMPTY_OBJECT_CONDITION",
+                "The condition block is empty; it does not restrict the statement.".to_string(),
+                vec![l],
+            );
+        }
+        let guards_network = st.conditions.iter().any(|c| {
+            matches!(
+                c.key_lower().as_str(),
+                "aws:viaawsservice"
+                    | "aws:sourcevpc"
+                    | "aws:sourcevpce"
+                    | "aws:calledvia"
+                    | "aws:principalisawsservice"
+            )
+        });
+        for c in &st.conditions {
+            self.condition(st, c, guards_network);
+        }
+    }
+
+    fn condition(&mut self, st: &Statement, c: &Condition, guards_network: bool) {
+        let op = c.operator;
+        let base = op.base;
+        let family = base.family();
+        let key_lower = c.key_lower();
+        let info = self.keys.lookup(&c.key);
+
+        if c.values.is_empty() {
+            let details = match (op.qualifier, op.if_exists) {
+                (Some(SetQualifier::ForAllValues), _) => format!("The condition {op} on {} has an empty value list: it matches only when the key is missing from the request.", c.key),
+                (Some(SetQualifier::ForAnyValue), _) => format!("The condition {op} on {} has an empty value list: it never matches.", c.key),
+                (None, true) => format!("The condition {op} on {} has an empty value list: it matches only when the key is missing.", c.key),
+                (None, false) => format!("The condition {op} on {} has an empty value list, so the statement has no effect on the policy.", c.key),
+            };
+            self.push(
+                FindingType::Suggestion,
+                "EMPTY_ARRAY_CONDITION",
+                details,
+                vec![self.value_loc(c)],
+            );
+        }
+        if base == BaseOperator::Null && op.qualifier.is_some() {
+            let always = if op.qualifier == Some(SetQualifier::ForAllValues) {
+                "always true"
+            } else {
+                "always false"
+            };
+            self.push(
+                FindingType::Warning,
+                "NULL_WITH_QUALIFIER",
+                format!("{op} is {always} according to Access Analyzer (other evaluators treat it as plain Null). Use Null without a qualifier."),
+                vec![self.key_loc(c)],
+            );
+        }
+        if op.if_exists && base.is_negated() && op.qualifier.is_none() {
+            self.push(
+                FindingType::Suggestion,
+                "IF_EXISTS_ON_NEGATED_OPERATOR",
+                format!("{op}: IfExists changes nothing here, because the negated operator {} is already true when the key {} is missing. Check that the statement means what you want when the key is absent.", base.name(), c.key),
+                vec![self.key_loc(c)],
+            );
+        }
+        if op.if_exists && op.qualifier == Some(SetQualifier::ForAnyValue) {
+            self.push(
+                FindingType::Warning,
+                "FOR_ANY_VALUE_WITH_IF_EXISTS",
+                format!("{op}: when {} is missing, the IfExists rule makes this true while some evaluators return false (spec open question). Avoid IfExists under ForAnyValue.", c.key),
+                vec![self.key_loc(c)],
+            );
+        }
+
+        // Key facts: arity and type.
+        if let Some(info) = info {
+            if !info.ambiguous_arity && base != BaseOperator::Null {
+                if info.multivalued && op.qualifier.is_none() {
+                    self.push(
+                        FindingType::Error,
+                        "MISSING_QUALIFIER",
+                        format!("The request context key {} has multiple values. Use the ForAllValues or ForAnyValue condition key qualifiers in your policy.", c.key),
+                        vec![self.key_loc(c)],
+                    );
+                }
+                if !info.multivalued
+                    && op.qualifier == Some(SetQualifier::ForAllValues)
+                    && st.effect == Effect::Allow
+                {
+                    self.push(
+                        FindingType::SecurityWarning,
+                        "FOR_ALL_VALUES_WITH_SINGLE_VALUED_KEY",
+                        format!("Using ForAllValues qualifier with the single-valued condition key {} can be overly permissive: it is true when the key is missing. We recommend that you remove ForAllValues:.", c.key),
+                        vec![self.key_loc(c)],
+                    );
+                }
+            }
+            let want = info.value_type;
+            let mismatch = base != BaseOperator::Null && want.family() != family;
+            // String operators on ARN keys: exact string comparison still works, so Access
+            // Analyzer only warns about the Like forms (and about any other family).
+            let string_on_arn = want == KeyType::Arn && family == OperatorFamily::String;
+            if string_on_arn {
+                if matches!(base, BaseOperator::StringLike | BaseOperator::StringNotLike) {
+                    self.push(
+                        FindingType::SecurityWarning,
+                        "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS",
+                        format!("Use the operator type ARN instead of operator string for the condition key {}.", c.key),
+                        vec![self.key_loc(c)],
+                    );
+                }
+            } else if mismatch
+                && !(want == KeyType::Date
+                    && family == OperatorFamily::Numeric
+                    && key_lower == "aws:epochtime")
+                && !(want == KeyType::String && family == OperatorFamily::Arn)
+            {
+                let have = match family {
+                    OperatorFamily::String => "string",
+                    OperatorFamily::Numeric => "numeric",
+                    OperatorFamily::Date => "date",
+                    OperatorFamily::Bool => "Boolean",
+                    OperatorFamily::Binary => "binary",
+                    OperatorFamily::Ip => "IP address",
+                    OperatorFamily::Arn => "ARN",
+                    OperatorFamily::Null => "null",
+                };
+                self.push(
+                    FindingType::Warning,
+                    "TYPE_MISMATCH",
+                    format!("Use the operator type {} instead of operator {have} for the condition key {}.", want.aa_name(), c.key),
+                    vec![self.key_loc(c)],
+                );
+            }
+        }
+
+        // Values.
+        let positive_plain = !base.is_negated() && op.qualifier.is_none();
+        if base == BaseOperator::StringLike
+            && positive_plain
+            && !c.values.is_empty()
+            && c.values.iter().all(|v| v.text == "*")
+        {
+            self.push(
+                FindingType::Suggestion,
+                "EQUIVALENT_TO_NULL_FALSE",
+                format!("We recommend replacing the key {k} in the condition block of {op} with {{{k}: false}} to ensure better enforcement of the condition.", k = c.key),
+                vec![self.value_loc(c)],
+            );
+        }
+        if base == BaseOperator::Bool && op.qualifier.is_none() && c.values.len() > 1 {
+            self.push(
+                FindingType::Error,
+                "INVALID_CONDITION_MULTIPLE_BOOLEAN",
+                format!("The condition key {} of operator Bool has several values; use one Boolean value.", c.key),
+                vec![self.value_loc(c)],
+            );
+        }
+        let vars = self.policy.variables_enabled();
+        let mut ip_values: Vec<IpAddr> = Vec::new();
+        let mut ip_all_parsed = true;
+        for v in &c.values {
+            let l = loc(&v.path, v.span);
+            let has_var = vars && v.template.has_variables();
+            match family {
+                OperatorFamily::String => {
+                    let literal_wild = v.template.parts.iter().any(|p| {
+                        matches!(p, TemplatePart::Literal(s) if s.contains('*') || s.contains('?'))
+                    });
+                    if !matches!(base, BaseOperator::StringLike | BaseOperator::StringNotLike)
+                        && literal_wild
+                    {
+                        self.push(
+                            FindingType::Warning,
+                            "WILDCARD_WITHOUT_LIKE_OPERATOR",
+                            format!("The value {:?} of {} contains a wildcard, but {} compares it literally. Use StringLike or StringNotLike for pattern matching.", v.text, c.key, base.name()),
+                            vec![l.clone()],
+                        );
+                    }
+                    if matches!(
+                        base,
+                        BaseOperator::StringEqualsIgnoreCase | BaseOperator::StringNotEqualsIgnoreCase
+                    ) && !v.text.is_ascii()
+                    {
+                        self.push(
+                            FindingType::Warning,
+                            "IGNORE_CASE_WITH_NON_ASCII",
+                            format!("How {} folds the case of non-ASCII text ({:?}) is undocumented.", base.name(), v.text),
+                            vec![l.clone()],
+                        );
+                    }
+                    if v.text.is_empty() {
+                        self.push(
+                            FindingType::Suggestion,
+                            "EMPTY_STRING_CONDITION_VALUE",
+                            format!("The empty string value of {}: AWS may treat a key with an empty value as missing (null), so the result of this comparison is uncertain.", c.key),
+                            vec![l.clone()],
+                        );
+                    }
+                    if matches!(
+                        key_lower.as_str(),
+                        "aws:calledvia" | "aws:calledviafirst" | "aws:calledvialast" | "aws:principalservicename" | "aws:principalservicenameslist"
+                    ) && !has_var
+                        && !v.text.contains('*')
+                        && !v.text.contains('?')
+                        && !is_service_principal_format(&v.text)
+                    {
+                        self.push(
+                            FindingType::Error,
+                            "INVALID_SERVICE_PRINCIPAL_FORMAT",
+                            "The service principal does not match the expected format. Use the format service.amazonaws.com, or use one of the following suffixes: .amazon.com, .amazonaws.com.cn with all lowercase letters.".to_string(),
+                            vec![l.clone()],
+                        );
+                    }
+                }
+                OperatorFamily::Bool => {
+                    if has_var {
+                        self.push(
+                            FindingType::Warning,
+                            "BOOL_WITH_VARIABLE",
+                            format!("The Bool value {:?} uses a policy variable; AWS's documentation disagrees on whether Bool supports variables.", v.text),
+                            vec![l.clone()],
+                        );
+                    } else if parse_bool(&v.text).is_none() {
+                        self.push(
+                            FindingType::Warning,
+                            "TYPE_MISMATCH_BOOLEAN",
+                            format!("The value {:?} of {} is not a Boolean (true or false); it never matches.", v.text, c.key),
+                            vec![l.clone()],
+                        );
+                    }
+                }
+                OperatorFamily::Null => {
+                    if parse_bool(&v.text).is_none() {
+                        self.push(
+                            FindingType::Warning,
+                            "TYPE_MISMATCH_BOOLEAN",
+                            format!("The Null value {:?} of {} is not true or false.", v.text, c.key),
+                            vec![l.clone()],
+                        );
+                    }
+                }
+                OperatorFamily::Numeric => {
+                    if parse_number(&v.text).is_none() {
+                        self.push(
+                            FindingType::Warning,
+                            "TYPE_MISMATCH_NUMBER",
+                            format!("The value {:?} of {} is not a number; it never matches{}.", v.text, c.key, if base.is_negated() { " (under a negated operator the result is uncertain)" } else { "" }),
+                            vec![l.clone()],
+                        );
+                    }
+                }
+                OperatorFamily::Date => match parse_date_value(&v.text) {
+                    None => self.push(
+                        FindingType::Warning,
+                        "TYPE_MISMATCH_DATE",
+                        format!("The value {:?} of {} is not a date (ISO 8601 or epoch seconds); it never matches{}.", v.text, c.key, if base.is_negated() { " (under a negated operator the result is uncertain)" } else { "" }),
+                        vec![l.clone()],
+                    ),
+                    Some(d) if matches!(d.form, DateForm::Partial | DateForm::NoZone) => self.push(
+                        FindingType::Suggestion,
+                        "IMPRECISE_DATE_VALUE",
+                        format!("The date {:?} is partial or has no time zone; its exact instant is undocumented (read here as UTC, at the start of the period). Write a full time with Z or an offset.", v.text),
+                        vec![l.clone()],
+                    ),
+                    Some(_) => {}
+                },
+                OperatorFamily::Ip => match parse_cidr(&v.text) {
+                    None => {
+                        ip_all_parsed = false;
+                        self.push(
+                            FindingType::Warning,
+                            "TYPE_MISMATCH_IP_RANGE",
+                            format!("The value {:?} of {} is not an IP address or CIDR range; it never matches{}.", v.text, c.key, if base.is_negated() { " (under a negated operator the result is uncertain)" } else { "" }),
+                            vec![l.clone()],
+                        );
+                    }
+                    Some(net) => {
+                        ip_values.push(net.network());
+                        let literal_addr = v.text.split('/').next().and_then(|a| a.parse::<IpAddr>().ok());
+                        if net.had_explicit_prefix() && literal_addr != Some(net.network()) {
+                            self.push(
+                                FindingType::Suggestion,
+                                "IMPROVE_IP_RANGE",
+                                format!("The IP range {} has host bits set after the prefix; it means {net}. We recommend that you write {net}.", v.text),
+                                vec![l.clone()],
+                            );
+                        }
+                        if net.is_ipv6() && !net.had_explicit_prefix() {
+                            self.push(
+                                FindingType::Suggestion,
+                                "BARE_IPV6_ADDRESS",
+                                format!("The IPv6 address {} has no prefix length; it is read as /128, which AWS does not document. Write the prefix.", v.text),
+                                vec![l.clone()],
+                            );
+                        }
+                    }
+                },
+                OperatorFamily::Binary => {
+                    if crate::values::decode_base64(&v.text).is_none() {
+                        self.push(
+                            FindingType::Warning,
+                            "INVALID_BASE64_VALUE",
+                            format!("The BinaryEquals value {:?} is not base64; it never matches.", v.text),
+                            vec![l.clone()],
+                        );
+                    }
+                }
+                OperatorFamily::Arn => {
+                    if !has_var && v.text != "*" && v.text.split(':').count() < 6 {
+                        self.push(
+                            FindingType::Warning,
+                            "SHORT_ARN",
+                            format!("The ARN value {:?} of {} has fewer than six fields; ARN operators never match it.", v.text, c.key),
+                            vec![l.clone()],
+                        );
+                    }
+                }
+            }
+        }
+        if key_lower == "aws:sourceip" && family == OperatorFamily::Ip {
+            if ip_all_parsed && !ip_values.is_empty() && ip_values.iter().all(|ip| is_private(*ip))
+            {
+                let (code, details) = if base.is_negated() {
+                    ("PRIVATE_NOT_IP_ADDRESS", "aws:SourceIp holds only public addresses, so NotIpAddress with only private ranges always matches.")
+                } else {
+                    ("PRIVATE_IP_ADDRESS", "aws:SourceIp holds only public addresses, so IpAddress with only private ranges never matches. For requests through a VPC endpoint use aws:VpcSourceIp.")
+                };
+                self.push(
+                    FindingType::Warning,
+                    code,
+                    details.to_string(),
+                    vec![self.key_loc(c)],
+                );
+            }
+            if st.effect == Effect::Deny && base.is_negated() && !guards_network {
+                self.push(
+                    FindingType::Warning,
+                    "DENY_NOT_IP_ADDRESS_WITHOUT_SERVICE_EXCEPTION",
+                    "aws:SourceIp is missing for requests through a VPC endpoint and may be missing when an AWS service acts for the caller, and NotIpAddress is then true: this Deny also denies those requests. Consider adding an aws:ViaAWSService or aws:SourceVpce condition.".to_string(),
+                    vec![self.key_loc(c)],
+                );
+            }
+        }
+    }
+}
+
+/// A set of redundant entries: the covering entry and those it covers, as item indices.
+struct Redundancy {
+    /// Every index in the group, ascending.
+    all: Vec<usize>,
+    /// The covered ones, ascending.
+    covered: Vec<usize>,
+}
+
+/// Groups entries covered by another entry of the same list (a wildcard covering them, or an
+/// equal duplicate) under their outermost cover. `ignore_case` for actions.
+fn redundant_groups(items: &[(&str, &JsonPath, Span)], ignore_case: bool) -> Vec<Redundancy> {
+    const MAX_WORK: usize = 2_000_000;
+    let n = items.len();
+    let norm = |s: &str| {
+        if ignore_case {
+            s.to_lowercase()
+        } else {
+            s.to_string()
+        }
+    };
+    let wild: Vec<usize> = (0..n)
+        .filter(|&i| items.get(i).is_some_and(|x| x.0.contains(['*', '?'])))
+        .collect();
+    if wild.len().saturating_mul(n) > MAX_WORK {
+        return Vec::new();
+    }
+    let mut first_of: HashMap<String, usize> = HashMap::new();
+    let mut cover: Vec<Option<usize>> = vec![None; n];
+    for (i, it) in items.iter().enumerate() {
+        let key = norm(it.0);
+        if let Some(&j) = first_of.get(&key) {
+            if let Some(c) = cover.get_mut(i) {
+                *c = Some(j);
+            }
+            continue;
+        }
+        first_of.insert(key, i);
+        for &j in &wild {
+            if j == i {
+                continue;
+            }
+            let (Some(g), Some(s)) = (items.get(j), items.get(i)) else {
+                continue;
+            };
+            // Actions: only compare within one service (or against "*").
+            if ignore_case && g.0 != "*" {
+                let gs = g.0.split(':').next().unwrap_or("");
+                let ss = s.0.split(':').next().unwrap_or("");
+                if !gs.eq_ignore_ascii_case(ss) {
+                    continue;
+                }
+            }
+            if glob_covers(g.0, s.0, ignore_case) {
+                // Mutual cover (same language): the earlier one is the cover.
+                if glob_covers(s.0, g.0, ignore_case) && i < j {
+                    continue;
+                }
+                if let Some(c) = cover.get_mut(i) {
+                    *c = Some(j);
+                }
+                break;
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for i in 0..n {
+        let Some(mut root) = cover.get(i).copied().flatten() else {
+            continue;
+        };
+        for _ in 0..n {
+            match cover.get(root).copied().flatten() {
+                Some(r) if r != i => root = r,
+                _ => break,
+            }
+        }
+        groups.entry(root).or_default().push(i);
+    }
+    groups
+        .into_iter()
+        .map(|(root, covered)| {
+            let mut all = covered.clone();
+            all.push(root);
+            all.sort_unstable();
+            all.dedup();
+            Redundancy { all, covered }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str, ty: PolicyType) -> Vec<String> {
+        validate_policy(text, ty)
+            .into_iter()
+            .map(|f| f.issue_code)
+            .collect()
+    }
+
+    #[test]
+    fn parse_error_is_one_error() {
+        let f = validate_policy("{\"Statement\": [}", PolicyType::Identity);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].finding_type, FindingType::Error);
+        assert_eq!(f[0].issue_code, "JSON_SYNTAX");
+    }
+
+    #[test]
+    fn serialises_like_access_analyzer() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:TagKeys":"a"}}}]}"#;
+        let f = validate_policy(text, PolicyType::Identity);
+        let mq = f
+            .iter()
+            .find(|f| f.issue_code == "MISSING_QUALIFIER")
+            .unwrap();
+        let j = serde_json::to_value(mq).unwrap();
+        assert_eq!(j["findingType"], "ERROR");
+        assert_eq!(
+            j["locations"][0]["path"],
+            serde_json::json!([{"value":"Statement"},{"index":0},{"value":"Condition"},{"value":"StringEquals"},{"key":"aws:TagKeys"}])
+        );
+        assert_eq!(j["locations"][0]["span"]["start"]["column"], 115);
+        assert_eq!(j["locations"][0]["span"]["end"]["column"], 128);
+        assert!(j["learnMoreLink"]
+            .as_str()
+            .unwrap()
+            .ends_with("#access-analyzer-reference-policy-checks-error-missing-qualifier"));
+    }
+
+    #[test]
+    fn flags() {
+        let t = |body: &str| format!(r#"{{"Version":"2012-10-17","Statement":[{body}]}}"#);
+        let c = codes(
+            &t(
+                r#"{"Effect":"Allow","NotPrincipal":{"AWS":"123456789012"},"Action":"s3:*","Resource":"*"}"#,
+            ),
+            PolicyType::Resource,
+        );
+        assert!(c.contains(&"ALLOW_WITH_NOT_PRINCIPAL".to_string()));
+        let c = codes(
+            &t(
+                r#"{"Effect":"Allow","Action":["s3:GetObject","s3:Get*"],"Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b/x"]}"#,
+            ),
+            PolicyType::Identity,
+        );
+        assert_eq!(c, vec!["REDUNDANT_ACTION", "REDUNDANT_RESOURCE"]);
+        let c = codes(
+            &t(r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#),
+            PolicyType::Identity,
+        );
+        assert_eq!(c, vec!["PASS_ROLE_WITH_STAR_IN_RESOURCE"]);
+        let c = codes(
+            &t(
+                r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}"#,
+            ),
+            PolicyType::Identity,
+        );
+        assert!(c.is_empty(), "{c:?}");
+        let c = codes(
+            &t(
+                r#"{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:PrincipalOrgID":"o-1"},"StringEquals":{"aws:SourceVpce":"vpce-*"},"NullIfExists2":{}}}"#,
+            ),
+            PolicyType::Identity,
+        );
+        assert_eq!(c, vec!["INVALID_CONDITION_OPERATOR"]);
+        let c = codes(
+            &t(
+                r#"{"Effect":"Allow","Action":[],"Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:PrincipalOrgID":"o-1"},"StringEquals":{"aws:SourceVpce":"vpce-*"},"StringNotEqualsIfExists":{"aws:SourceVpc":[]}}}"#,
+            ),
+            PolicyType::Identity,
+        );
+        assert_eq!(
+            c,
+            vec![
+                "EMPTY_ARRAY_ACTION",
+                "FOR_ALL_VALUES_WITH_SINGLE_VALUED_KEY",
+                "WILDCARD_WITHOUT_LIKE_OPERATOR",
+                "EMPTY_ARRAY_CONDITION",
+                "IF_EXISTS_ON_NEGATED_OPERATOR"
+            ]
+        );
+        let c = codes(
+            r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"arn:aws:s3:::b/${aws:username}","Condition":{"NotIpAddress":{"aws:SourceIp":["10.0.0.1/8"]}}}}"#,
+            PolicyType::Identity,
+        );
+        assert_eq!(
+            c,
+            vec![
+                "MISSING_VERSION",
+                "IMPROVE_IP_RANGE",
+                "PRIVATE_NOT_IP_ADDRESS",
+                "DENY_NOT_IP_ADDRESS_WITHOUT_SERVICE_EXCEPTION"
+            ]
+        );
+        let f = validate_policy(
+            r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/${aws:username}"}}"#,
+            PolicyType::Identity,
+        );
+        assert!(f[0].finding_details.contains("literal text"));
+        let c = codes(
+            r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}"}}"#,
+            PolicyType::Identity,
+        );
+        assert_eq!(c, vec!["VARIABLE_UNSUPPORTED_IN_VERSION"]);
+    }
+
+    #[test]
+    fn redundancy_groups() {
+        let p = JsonPath::root();
+        let s = Span::default();
+        let items = vec![
+            ("ecs:DescribeClusters", &p, s),
+            ("ecs:Describe*", &p, s),
+            ("ecs:*", &p, s),
+            ("s3:GetObject", &p, s),
+            ("S3:getobject", &p, s),
+        ];
+        let g = redundant_groups(&items, true);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].all, vec![0, 1, 2]);
+        assert_eq!(g[1].all, vec![3, 4]);
+    }
+}
