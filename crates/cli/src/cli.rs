@@ -1,0 +1,366 @@
+//! The command line, declared with clap's derive API.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const DOC_HELP: &str = "A DOC is file://PATH, a plain PATH, - for standard input, or the JSON \
+text itself (anything starting with { or [).";
+
+const EXIT_HELP: &str = "\
+Exit status:
+  0  the command ran; for checks: PASS; for validate-policy: no ERROR or SECURITY_WARNING finding
+  1  for checks: FAIL; for validate-policy: at least one ERROR or SECURITY_WARNING finding
+  2  bad usage, bad input (the message says file:line:col and the JSON path), or an engine error";
+
+/// Prove facts about AWS IAM policies, offline: validate, simulate, encode to logic, and run
+/// IAM Access Analyzer's custom policy checks without an AWS account.
+#[derive(Debug, Parser)]
+#[command(
+    name = "iamproof",
+    version,
+    about,
+    long_about = None,
+    after_help = EXIT_HELP,
+    propagate_version = true,
+    arg_required_else_help = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a policy's grammar and common mistakes, as Access Analyzer's ValidatePolicy does.
+    #[command(
+        long_about = "Check a policy document against the IAM policy grammar and common \
+mistakes, as IAM Access Analyzer's ValidatePolicy does. JSON output is exactly \
+ValidatePolicy's response: {\"findings\":[...]}.",
+        after_help = concat!(
+            "Examples:\n  iamproof validate-policy --policy-document file://examples/identity/pipeline-reference.json \\\n",
+            "      --policy-type IDENTITY_POLICY\n",
+            "  cat policy.json | iamproof validate-policy --policy-document - --policy-type RESOURCE_POLICY --output json\n\n",
+            "Exit status: 0 no ERROR or SECURITY_WARNING finding, 1 at least one, 2 bad usage or input."
+        )
+    )]
+    ValidatePolicy(ValidatePolicyArgs),
+
+    /// Evaluate concrete requests against policies, like `aws iam simulate-custom-policy`.
+    #[command(
+        long_about = "Evaluate concrete requests against a set of policies, in the spirit of \
+`aws iam simulate-custom-policy`: one decision (allowed, explicitDeny, implicitDeny) per action \
+and resource, with the statements that decided it.",
+        after_help = concat!(
+            "Examples:\n",
+            "  iamproof simulate --policy-input-list file://examples/identity/pipeline-changed.json \\\n",
+            "      --action-names s3:GetObject s3:DeleteBucket --resource-arns 'arn:aws:s3:::build-artifacts/*'\n",
+            "  iamproof simulate --resource-policy file://examples/s3/bucket-restricted.json \\\n",
+            "      --caller-arn arn:aws:iam::111122223333:user/mallory --action-names s3:PutObject \\\n",
+            "      --resource-arns arn:aws:s3:::DOC-EXAMPLE-BUCKET --resource-owner 123456789012\n",
+            "  iamproof simulate --policy-input-list file://p.json --request file://request.json\n\n",
+            "The request file is JSON: {\"principal\": ARN | {\"AWS\"|\"Service\"|\"Federated\"|\"CanonicalUser\": ...} | \"anonymous\",\n",
+            "\"action\": \"svc:Name\", \"resource\": ARN, \"resourceAccount\": \"123456789012\",\n",
+            "\"context\": {\"aws:SourceIp\": \"203.0.113.1\", \"aws:TagKeys\": [\"a\", \"b\"]}} (see README).\n\n",
+            "Exit status: 0 when it ran (whatever the decisions), 2 bad usage or input."
+        )
+    )]
+    Simulate(SimulateArgs),
+
+    /// Print the logic formula a policy stands for (Zelkova-style text or SMT-LIB 2).
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  iamproof formula --policy-document file://examples/s3/bucket-public.json --policy-type RESOURCE_POLICY\n",
+        "  iamproof formula --policy-document file://examples/s3/bucket-public.json --policy-type RESOURCE_POLICY \\\n",
+        "      --format smtlib | z3 -in"
+    ))]
+    Formula(FormulaArgs),
+
+    /// Prove that a new policy grants no access the existing one does not (CheckNoNewAccess).
+    #[command(after_help = concat!(
+        "Example (a CI gate):\n",
+        "  iamproof check-no-new-access --existing-policy-document file://examples/identity/pipeline-reference.json \\\n",
+        "      --new-policy-document file://examples/identity/pipeline-changed.json --policy-type IDENTITY_POLICY\n\n",
+        "Exit status: 0 PASS, 1 FAIL (the new policy might allow new access), 2 bad usage or input."
+    ))]
+    CheckNoNewAccess(CheckNoNewAccessArgs),
+
+    /// Prove that a policy grants none of the listed access (CheckAccessNotGranted).
+    #[command(after_help = concat!(
+        "Example:\n",
+        "  iamproof check-access-not-granted --policy-document file://examples/identity/pipeline-changed.json \\\n",
+        "      --access '[{\"actions\":[\"s3:DeleteBucket\"]}]' --policy-type IDENTITY_POLICY\n\n",
+        "Exit status: 0 PASS, 1 FAIL (the policy might grant the access), 2 bad usage or input."
+    ))]
+    CheckAccessNotGranted(CheckAccessNotGrantedArgs),
+
+    /// Prove that a resource policy grants no public access (CheckNoPublicAccess).
+    #[command(after_help = concat!(
+        "Example:\n",
+        "  iamproof check-no-public-access --policy-document file://examples/s3/bucket-restricted.json \\\n",
+        "      --resource-type AWS::S3::Bucket\n\n",
+        "Exit status: 0 PASS, 1 FAIL (the policy might grant public access), 2 bad usage or input."
+    ))]
+    CheckNoPublicAccess(CheckNoPublicAccessArgs),
+
+    /// Prove that a resource policy grants access only to trusted accounts or organizations.
+    #[command(after_help = concat!(
+        "Example:\n",
+        "  iamproof check-no-external-access --policy-document file://examples/kms/key-policy.json \\\n",
+        "      --resource-type AWS::KMS::Key --trusted-account 123456789012\n\n",
+        "Exit status: 0 PASS, 1 FAIL (the policy might grant access outside the trusted accounts), 2 bad usage or input."
+    ))]
+    CheckNoExternalAccess(CheckNoExternalAccessArgs),
+}
+
+/// `--output text|json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// Lines for people, with file:line:col locations.
+    #[default]
+    Text,
+    /// The AWS API response shape, one JSON document on standard output.
+    Json,
+}
+
+/// The four policy types of ValidatePolicy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyTypeArg {
+    /// Attached to a user, group or role.
+    #[value(name = "IDENTITY_POLICY")]
+    Identity,
+    /// Attached to a resource (bucket, key, queue, role trust…).
+    #[value(name = "RESOURCE_POLICY")]
+    Resource,
+    /// An Organizations service control policy.
+    #[value(name = "SERVICE_CONTROL_POLICY")]
+    ServiceControl,
+    /// An Organizations resource control policy.
+    #[value(name = "RESOURCE_CONTROL_POLICY")]
+    ResourceControl,
+}
+
+impl PolicyTypeArg {
+    /// The policy crate's type.
+    pub fn to_policy_type(self) -> iamproof_policy::PolicyType {
+        use iamproof_policy::PolicyType as P;
+        match self {
+            PolicyTypeArg::Identity => P::Identity,
+            PolicyTypeArg::Resource => P::Resource,
+            PolicyTypeArg::ServiceControl => P::ServiceControl,
+            PolicyTypeArg::ResourceControl => P::ResourceControl,
+        }
+    }
+}
+
+/// The two policy types the custom checks accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckPolicyTypeArg {
+    /// Attached to a user, group or role.
+    #[value(name = "IDENTITY_POLICY")]
+    Identity,
+    /// Attached to a resource.
+    #[value(name = "RESOURCE_POLICY")]
+    Resource,
+}
+
+impl CheckPolicyTypeArg {
+    /// The policy crate's type.
+    pub fn to_policy_type(self) -> iamproof_policy::PolicyType {
+        match self {
+            CheckPolicyTypeArg::Identity => iamproof_policy::PolicyType::Identity,
+            CheckPolicyTypeArg::Resource => iamproof_policy::PolicyType::Resource,
+        }
+    }
+}
+
+/// `--solver`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SolverArg {
+    /// The built-in decision procedure (no external program).
+    Native,
+    /// Z3, run as an external process (`z3` on PATH).
+    Z3,
+    /// cvc5, run as an external process (`cvc5` on PATH).
+    Cvc5,
+    /// All available solvers; the first answer wins.
+    Portfolio,
+}
+
+/// `--format` of `formula`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FormulaFormat {
+    /// Zelkova-style text: `(Action = "s3:PutObject") ∧ (Resource = …)`.
+    #[default]
+    Zelkova,
+    /// An SMT-LIB 2 script a solver can run.
+    Smtlib,
+}
+
+/// Arguments of `validate-policy`.
+#[derive(Debug, Args)]
+pub struct ValidatePolicyArgs {
+    /// The policy to validate.
+    #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
+    pub policy_document: String,
+    /// What kind of policy the document is.
+    #[arg(long, value_name = "TYPE")]
+    pub policy_type: PolicyTypeArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+/// Arguments of `simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Identity policies (of the caller).
+    #[arg(long, value_name = "DOC", num_args = 1.., long_help = DOC_HELP)]
+    pub policy_input_list: Vec<String>,
+    /// The resource's policy.
+    #[arg(long, value_name = "DOC")]
+    pub resource_policy: Option<String>,
+    /// Permissions boundaries of the caller.
+    #[arg(long, value_name = "DOC", num_args = 1..)]
+    pub permissions_boundary_policy_input_list: Vec<String>,
+    /// The session policy of the caller's session.
+    #[arg(long, value_name = "DOC")]
+    pub session_policy: Option<String>,
+    /// Service control policies that apply to the caller's account.
+    #[arg(long, value_name = "DOC", num_args = 1..)]
+    pub scp: Vec<String>,
+    /// Resource control policies that apply to the resource's account.
+    #[arg(long, value_name = "DOC", num_args = 1..)]
+    pub rcp: Vec<String>,
+    /// Actions to simulate (`service:Name`).
+    #[arg(long, value_name = "ACTION", num_args = 1.., conflicts_with = "request")]
+    pub action_names: Vec<String>,
+    /// Resources to simulate each action on [default: *].
+    #[arg(long, value_name = "ARN", num_args = 1.., conflicts_with = "request")]
+    pub resource_arns: Vec<String>,
+    /// The account that owns the resource (decides same- or cross-account evaluation).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub resource_owner: Option<String>,
+    /// The caller, an IAM or STS ARN; required with --resource-policy (as in AWS).
+    #[arg(long, value_name = "ARN", group = "caller")]
+    pub caller_arn: Option<String>,
+    /// Simulate an unsigned (anonymous) request.
+    #[arg(long, group = "caller")]
+    pub anonymous: bool,
+    /// Simulate a request by an AWS service principal, e.g. lambda.amazonaws.com.
+    #[arg(long, value_name = "NAME", group = "caller")]
+    pub service_principal: Option<String>,
+    /// Condition keys of the request, as in the AWS CLI: shorthand
+    /// `ContextKeyName=aws:SourceIp,ContextKeyValues=203.0.113.1,ContextKeyType=ip` or JSON
+    /// `[{"ContextKeyName":…,"ContextKeyValues":[…],"ContextKeyType":…}]` or file://PATH.
+    #[arg(long, value_name = "ENTRIES", num_args = 1..)]
+    pub context_entries: Vec<String>,
+    /// A request as JSON (see README): principal, action, resource, resourceAccount, context.
+    #[arg(long, value_name = "DOC")]
+    pub request: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+/// Arguments of `formula`.
+#[derive(Debug, Args)]
+pub struct FormulaArgs {
+    /// The policy to encode.
+    #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
+    pub policy_document: String,
+    /// What kind of policy the document is.
+    #[arg(long, value_name = "TYPE", default_value = "IDENTITY_POLICY")]
+    pub policy_type: PolicyTypeArg,
+    /// The notation.
+    #[arg(long, value_enum, default_value_t = FormulaFormat::Zelkova)]
+    pub format: FormulaFormat,
+}
+
+/// Options every check shares.
+#[derive(Debug, Args)]
+pub struct CheckCommon {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+    /// Which solver decides the check.
+    #[arg(long, value_enum, default_value_t = SolverArg::Portfolio)]
+    pub solver: SolverArg,
+}
+
+/// Arguments of `check-no-new-access`.
+#[derive(Debug, Args)]
+pub struct CheckNoNewAccessArgs {
+    /// The reference policy (what is already allowed).
+    #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
+    pub existing_policy_document: String,
+    /// The changed policy.
+    #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
+    pub new_policy_document: String,
+    /// The type of both documents.
+    #[arg(long, value_name = "TYPE")]
+    pub policy_type: CheckPolicyTypeArg,
+    #[command(flatten)]
+    pub common: CheckCommon,
+}
+
+/// Arguments of `check-access-not-granted`.
+#[derive(Debug, Args)]
+pub struct CheckAccessNotGrantedArgs {
+    /// The policy to check.
+    #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
+    pub policy_document: String,
+    /// The critical access, as JSON `[{"actions":[…],"resources":[…]}]` (at most one item, at
+    /// most 100 actions and 100 resources), inline or file://PATH.
+    #[arg(long, value_name = "JSON")]
+    pub access: String,
+    /// The type of the document.
+    #[arg(long, value_name = "TYPE")]
+    pub policy_type: CheckPolicyTypeArg,
+    #[command(flatten)]
+    pub common: CheckCommon,
+}
+
+/// Arguments of `check-no-public-access`.
+#[derive(Debug, Args)]
+pub struct CheckNoPublicAccessArgs {
+    /// The resource policy to check.
+    #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
+    pub policy_document: String,
+    /// The resource type, e.g. AWS::S3::Bucket, AWS::KMS::Key, AWS::IAM::AssumeRolePolicyDocument.
+    #[arg(long, value_name = "TYPE")]
+    pub resource_type: String,
+    #[command(flatten)]
+    pub common: CheckCommon,
+}
+
+/// Arguments of `check-no-external-access`.
+#[derive(Debug, Args)]
+pub struct CheckNoExternalAccessArgs {
+    /// The resource policy to check.
+    #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
+    pub policy_document: String,
+    /// The resource type, e.g. AWS::S3::Bucket.
+    #[arg(long, value_name = "TYPE")]
+    pub resource_type: String,
+    /// An account that may have access (repeatable).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub trusted_account: Vec<String>,
+    /// An AWS Organizations id (o-…) whose accounts may have access (repeatable).
+    #[arg(long, value_name = "ORG_ID")]
+    pub trusted_organization: Vec<String>,
+    #[command(flatten)]
+    pub common: CheckCommon,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

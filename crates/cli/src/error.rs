@@ -1,0 +1,43 @@
+//! The errors a command can end with. Every one of them exits with status 2; status 1 is kept for
+//! a check that ran and failed (FAIL, or blocking findings).
+
+use thiserror::Error;
+
+/// Exit status: the command ran and the answer is "yes" (PASS, no blocking findings, …).
+pub const EXIT_OK: i32 = 0;
+/// Exit status: the command ran and the answer is "no" (FAIL, blocking findings).
+pub const EXIT_FAIL: i32 = 1;
+/// Exit status: bad usage, bad input, or the command could not run.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Why a command could not give an answer. The `Display` text is printed after `error: `.
+#[derive(Debug, Error)]
+pub enum CliError {
+    /// The command line is wrong in a way clap cannot see (e.g. two documents on stdin).
+    #[error("{0}")]
+    Usage(String),
+    /// A document or argument value is wrong; the message starts with where (`file:line:col: path:`).
+    #[error("{0}")]
+    Input(String),
+    /// The engine part this command needs is not built yet.
+    #[error("`{command}` is not yet available: {missing}")]
+    Unavailable {
+        /// The subcommand.
+        command: &'static str,
+        /// What is missing, e.g. "crates/logic has no encoder yet".
+        missing: &'static str,
+    },
+    /// The engine could not decide (solver missing, crashed, …).
+    #[error("{0}")]
+    Engine(String),
+    /// Writing the output failed (other than a closed pipe, which ends the program quietly).
+    #[error("cannot write output: {0}")]
+    Output(std::io::Error),
+}
+
+impl CliError {
+    /// The exit status for this error (always `EXIT_ERROR`).
+    pub fn exit_code(&self) -> i32 {
+        EXIT_ERROR
+    }
+}
