@@ -9,8 +9,10 @@ pub mod keys;
 pub mod render;
 pub mod resource_type;
 pub mod result;
+pub mod zone;
 
 pub use access::{AccessSpec, AccessSpecError};
 pub use keys::{classify_key, classify_key_external, KeyInfo, KeyRole, OutsiderDomain};
 pub use resource_type::{ResourceType, UnknownResourceType};
 pub use result::{CheckKind, CheckResult, Reason, RequestJson, StatementLocation, Verdict};
+pub use zone::{TrustZone, TrustZoneError, Zone, ZoneKind};
