@@ -387,7 +387,7 @@ fn is_account_id(s: &str) -> bool {
 ///   nothing else;
 /// - `{"AWS": account-id}` and `{"AWS": "arn:P:iam::A:root"}`: [`PrincipalMatch::Account`] for
 ///   any IAM/STS principal of account A (same partition for the ARN form);
-/// - a role ARN: [`PrincipalMatch::SessionViaRole`] for `arn:P:sts::A:assumed-role/<name>/…`
+/// - a role ARN: [`PrincipalMatch::SessionViaRole`] for the role itself used as a caller and `arn:P:sts::A:assumed-role/<name>/…`
 ///   where `<name>` is the role ARN's last path segment, compared ignoring ASCII case (IAM role
 ///   names are unique ignoring case and AWS stores the principal as the role's unique id, so the
 ///   case of the name in the policy cannot matter; iam-simulate principal.ts does the same);
@@ -436,7 +436,14 @@ fn aws_entry_matches(value: &str, arn: &str) -> PrincipalMatch {
         };
     }
     if value == arn {
-        return PrincipalMatch::Direct;
+        // A role acts only through its sessions, so a role ARN used as the caller and named in
+        // the policy is a grant *to the role*: limited by boundaries and session policies
+        // [D-EVAL], like a session matched through its role.
+        return if matches!(req.kind, PrincipalArnKind::Role(_)) {
+            PrincipalMatch::SessionViaRole
+        } else {
+            PrincipalMatch::Direct
+        };
     }
     let Some(ent) = parse_principal_arn(value) else {
         return PrincipalMatch::None;
