@@ -29,6 +29,10 @@
 //!   (so a negated operator whose only policy value is malformed is true when the key is
 //!   present). AWS does not document this; iam-simulate makes the negated condition false.
 //!   FLAG.
+//! - Typed values (numbers, dates, IP ranges, booleans, base64) are read by
+//!   `iamproof_policy::values`, the one parser every iamproof crate shares; its documented
+//!   choices (exponents in numbers, `YYYY` as a year, UTC for a missing zone, `/128` for a bare
+//!   IPv6 address, optional base64 padding) are therefore the evaluator's too.
 //! - §0.5 a plain (unqualified) operator on a multivalued request value never matches, for
 //!   negated operators too [IS condition.ts].
 //! - An empty string under a qualifier counts as an empty set (spec §0.3: "resolves to null/an
@@ -38,7 +42,9 @@ use crate::matching::{
     arn_like, glob_match, glob_pattern, pattern_text, resolve_template, PatternChar,
 };
 use crate::request::{Context, ContextValue};
-use crate::values::{decode_base64, parse_bool, parse_ip, Cidr, Decimal, Instant};
+use iamproof_policy::values::{
+    decode_base64, parse_bool, parse_cidr, parse_date, parse_ip, parse_number,
+};
 use iamproof_policy::{BaseOperator, Condition, ConditionValue, OperatorFamily, SetQualifier};
 use std::cmp::Ordering;
 
@@ -129,7 +135,7 @@ pub fn value_hits(base: BaseOperator, request_value: &str, policy_value: &[Patte
         | B::NumericLessThanEquals
         | B::NumericGreaterThan
         | B::NumericGreaterThanEquals => {
-            match (Decimal::parse(request_value), Decimal::parse(&text())) {
+            match (parse_number(request_value), parse_number(&text())) {
                 (Some(r), Some(p)) => ordering_hits(base, r.cmp(&p)),
                 _ => false,
             }
@@ -139,12 +145,10 @@ pub fn value_hits(base: BaseOperator, request_value: &str, policy_value: &[Patte
         | B::DateLessThan
         | B::DateLessThanEquals
         | B::DateGreaterThan
-        | B::DateGreaterThanEquals => {
-            match (Instant::parse(request_value), Instant::parse(&text())) {
-                (Some(r), Some(p)) => ordering_hits(base, r.cmp(&p)),
-                _ => false,
-            }
-        }
+        | B::DateGreaterThanEquals => match (parse_date(request_value), parse_date(&text())) {
+            (Some(r), Some(p)) => ordering_hits(base, r.cmp(&p)),
+            _ => false,
+        },
         B::Bool => match (parse_bool(request_value), parse_bool(&text())) {
             (Some(r), Some(p)) => r == p,
             _ => false,
@@ -155,7 +159,7 @@ pub fn value_hits(base: BaseOperator, request_value: &str, policy_value: &[Patte
             (Some(r), Some(p)) => r == p,
             _ => false,
         },
-        B::IpAddress | B::NotIpAddress => match (parse_ip(request_value), Cidr::parse(&text())) {
+        B::IpAddress | B::NotIpAddress => match (parse_ip(request_value), parse_cidr(&text())) {
             (Some(ip), Some(net)) => net.contains(ip),
             _ => false,
         },

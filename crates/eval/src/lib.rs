@@ -7,7 +7,6 @@ pub mod context;
 pub mod evaluate;
 pub mod matching;
 pub mod request;
-mod values;
 
 pub use context::effective_context;
 pub use evaluate::{
