@@ -314,6 +314,8 @@ fn end_position(text: &str) -> Position {
     }
 }
 
+/// `name.amazonaws.com` (or `.amazon.com`, `.amazonaws.com.cn`), one lower-case label: Access
+/// Analyzer rejects `application-signals.cloudwatch.amazonaws.com` (mamip corpus).
 fn is_service_principal_format(s: &str) -> bool {
     let body = ["amazonaws.com.cn", "amazonaws.com", "amazon.com"]
         .iter()
@@ -322,7 +324,7 @@ fn is_service_principal_format(s: &str) -> bool {
         Some(b) => {
             !b.is_empty()
                 && b.bytes()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
         }
         None => false,
     }
@@ -684,7 +686,25 @@ impl Validator<'_> {
                 "slr",
             ),
         ] {
-            if st.conditions.iter().any(|c| c.key_lower() == guard_key) {
+            // A guard restricts only if an absent key or a pattern cannot satisfy it: a positive
+            // operator without IfExists and with fixed values (AA still warns about
+            // `StringEqualsIfExists` and `StringLike "*a4b.amazonaws.com"`, mamip corpus).
+            let guarded = st.conditions.iter().any(|c| {
+                c.key_lower() == guard_key
+                    && !c.operator.base.is_negated()
+                    && !c.operator.if_exists
+                    && !c.values.is_empty()
+                    && c.values.iter().all(|v| !v.text.contains(['*', '?']))
+            });
+            // AA also stays silent when a PassRole statement pins iam:AssociatedResourceArn
+            // (AWSServiceRoleForSMS, mamip corpus), even with a pattern.
+            let associated = what == "pass"
+                && st.conditions.iter().any(|c| {
+                    c.key_lower() == "iam:associatedresourcearn"
+                        && !c.operator.base.is_negated()
+                        && !c.operator.if_exists
+                });
+            if guarded || associated {
                 continue;
             }
             let covering: Vec<&ActionPattern> = st
@@ -725,6 +745,10 @@ impl Validator<'_> {
             locs.extend(res_locs.iter().cloned());
             self.push(ty, code, details.to_string(), locs);
         }
+    }
+
+    fn is_array_value(&self, c: &Condition) -> bool {
+        lookup(self.tree, &c.path).is_some_and(|(n, _)| matches!(n.value, JsonValue::Array(_)))
     }
 
     fn is_array(&self, st: &Statement, element: &str) -> bool {
@@ -908,11 +932,17 @@ impl Validator<'_> {
             && !c.values.is_empty()
             && c.values.iter().all(|v| v.text == "*")
         {
+            // AA points at the value, or at each element of an array value.
+            let locs = if self.is_array_value(c) {
+                c.values.iter().map(|v| loc(&v.path, v.span)).collect()
+            } else {
+                vec![self.value_loc(c)]
+            };
             self.push(
                 FindingType::Suggestion,
                 "EQUIVALENT_TO_NULL_FALSE",
                 format!("We recommend replacing the key {k} in the condition block of {op} with {{{k}: false}} to ensure better enforcement of the condition.", k = c.key),
-                vec![self.value_loc(c)],
+                locs,
             );
         }
         if base == BaseOperator::Bool && op.qualifier.is_none() && c.values.len() > 1 {
