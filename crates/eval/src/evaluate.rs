@@ -10,8 +10,15 @@ use crate::request::{Context, Decision, Principal, Request};
 use iamproof_policy::{Effect, Policy, Statement};
 
 /// Whether the action matches the statement's `Action`/`NotAction` (spec §2.1).
+///
+/// An empty list (`"Action": []` or `"NotAction": []`) matches nothing: Access Analyzer says a
+/// statement with an empty array "has no effect" (spec §1.4, [D-AACHK]), for the negated
+/// elements too.
 pub fn statement_action_matches(statement: &Statement, action: &str) -> bool {
     let clause = &statement.action;
+    if clause.patterns.is_empty() {
+        return false;
+    }
     let any = clause
         .patterns
         .iter()
@@ -22,7 +29,8 @@ pub fn statement_action_matches(statement: &Statement, action: &str) -> bool {
 /// Whether the resource matches the statement's `Resource`/`NotResource` (spec §2.2). A
 /// statement without either (role trust policies) matches every resource. An entry holding an
 /// unresolvable variable matches no resource [D-VAR]; under `NotResource` it therefore excludes
-/// nothing (iam-simulate instead makes the whole statement not match; FLAG).
+/// nothing (iam-simulate instead makes the whole statement not match; FLAG). An empty list
+/// matches nothing, as for actions.
 pub fn statement_resource_matches(
     policy: &Policy,
     statement: &Statement,
@@ -32,6 +40,9 @@ pub fn statement_resource_matches(
     let Some(clause) = &statement.resource else {
         return true;
     };
+    if clause.patterns.is_empty() {
+        return false;
+    }
     let vars = policy.variables_enabled();
     let any = clause.patterns.iter().any(|p| {
         let pattern = if vars {
@@ -51,7 +62,9 @@ pub fn statement_resource_matches(
 /// - `Principal`: the best match over its entries;
 /// - `NotPrincipal`: [`PrincipalMatch::Direct`] iff no entry matches at any level (account and
 ///   session-via-role matches count as matches), else [`PrincipalMatch::None`]. With `Allow`
-///   this grants everyone else, anonymous included (spec §0.9).
+///   this grants everyone else, anonymous included (spec §0.9);
+/// - an element with no entries (`{}`, `[]`, `{"AWS": []}`) matches nobody, negated or not
+///   (spec §1.4: a statement with an empty array has no effect).
 pub fn statement_principal_match(
     policy: &Policy,
     statement: &Statement,
@@ -65,6 +78,7 @@ pub fn statement_principal_match(
                 PrincipalMatch::Direct
             }
         }
+        Some(clause) if clause.entries.is_empty() => PrincipalMatch::None,
         Some(clause) => {
             let m = principal_entries_match(&clause.entries, principal);
             if clause.negated {

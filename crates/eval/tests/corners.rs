@@ -872,3 +872,22 @@ fn micro_12_cross_account_without_identity_policy_denied() {
         Decision::ImplicitlyDenied
     );
 }
+
+#[test]
+fn empty_element_lists_make_a_statement_inert() {
+    let r = s3_get(user(A, "u"));
+    for stmt in [
+        r#"{"Effect":"Allow","Action":[],"Resource":"*"}"#,
+        r#"{"Effect":"Allow","NotAction":[],"Resource":"*"}"#,
+        r#"{"Effect":"Allow","Action":"*","Resource":[]}"#,
+        r#"{"Effect":"Allow","Action":"*","NotResource":[]}"#,
+    ] {
+        assert!(!applies(&id_stmt(stmt), &r), "{stmt}");
+    }
+    for stmt in [
+        r#"{"Effect":"Allow","Principal":{"AWS":[]},"Action":"*","Resource":"*"}"#,
+        r#"{"Effect":"Allow","NotPrincipal":{"AWS":[]},"Action":"*","Resource":"*"}"#,
+    ] {
+        assert!(!applies(&rp_stmt(stmt), &r), "{stmt}");
+    }
+}
