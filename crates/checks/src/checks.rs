@@ -1,0 +1,555 @@
+//! The four checks as queries over the formulas of `iamproof-logic`, decided by an [`Engine`],
+//! with statement pinpointing and witness replay.
+//!
+//! Every check has the same shape. The policy under test `P` is encoded with one `applies_i`
+//! formula per statement; a check adds a property `X` of the request (not allowed by the existing
+//! policy; one of the critical actions/resources; made by an outsider). Then:
+//!
+//! 1. `P.allows ∧ X` (with the request axioms) is decided. UNSAT is a proof: PASS. Unknown: FAIL
+//!    with a reason saying the check could not be completed.
+//! 2. On SAT, each `Allow` statement `i` is responsible iff `applies_i ∧ ¬P.deny ∧ X` is SAT.
+//!    Statements that already apply to a witness found earlier are not asked again (the witness
+//!    shows them responsible), so a policy whose statements overlap needs few queries.
+//! 3. Every witness is replayed through the reference evaluator
+//!    (`iamproof_eval::evaluate_policy(P, r).allows()` and statement `i` among the applicable
+//!    Allows) and against `X` before it is shown. A witness that does not replay is a bug in
+//!    iamproof; the check then FAILs with an "internal disagreement" reason (never PASSes).
+
+use crate::access::AccessSpec;
+use crate::engine::{Engine, SolveAnswer};
+use crate::resource_type::ResourceType;
+use crate::result::{CheckKind, CheckResult, Reason};
+use crate::zone::{TrustZone, Zone};
+use iamproof_eval::matching::{action_matches, arn_like, glob_pattern};
+use iamproof_eval::{evaluate_policy, Principal, Request};
+use iamproof_logic::encode::{encode_policy, EncodedPolicy};
+use iamproof_logic::{Formula, Glob, Key, MatchMode, PatternSet, Var};
+use iamproof_policy::{Effect, Policy};
+
+/// What a witness must satisfy besides being allowed by the policy under test.
+type Replay<'a> = dyn Fn(&Request) -> Result<(), String> + 'a;
+
+/// One check, ready to run.
+struct Query<'a> {
+    kind: CheckKind,
+    /// The policy whose statements the reasons name.
+    policy: &'a Policy,
+    encoded: EncodedPolicy,
+    /// The property `X` of the request.
+    extra: Formula,
+    /// Tried first (conjoined) for readable witnesses; dropped if it makes the query UNSAT.
+    preferred: Option<Formula>,
+    /// The independent check of `X` on a witness.
+    replay: Box<Replay<'a>>,
+}
+
+/// The condition keys a formula mentions.
+fn keys_of(f: &Formula) -> Vec<Key> {
+    f.vars()
+        .into_iter()
+        .filter_map(|v| match v {
+            Var::Key(k) => Some(k),
+            _ => None,
+        })
+        .collect()
+}
+
+fn with_axioms(goal: Formula) -> Formula {
+    let vars = goal.vars();
+    Formula::and2(goal, iamproof_logic::axioms::request_axioms(&vars))
+}
+
+fn solve(engine: &dyn Engine, goal: &Formula, preferred: Option<&Formula>) -> SolveAnswer {
+    if let Some(p) = preferred {
+        if let SolveAnswer::Sat(r) =
+            engine.solve(&with_axioms(Formula::and2(goal.clone(), p.clone())))
+        {
+            return SolveAnswer::Sat(r);
+        }
+    }
+    engine.solve(&with_axioms(goal.clone()))
+}
+
+fn describe_request(r: &Request) -> String {
+    serde_json::to_string(&crate::result::RequestJson(r)).unwrap_or_default()
+}
+
+impl Query<'_> {
+    /// Replays a witness: allowed by the policy (through statement `stmt`, if given) per the
+    /// reference evaluator, and has the property `X`.
+    fn verify(&self, w: &Request, stmt: Option<usize>) -> Result<Vec<usize>, String> {
+        let ev = evaluate_policy(self.policy, w);
+        if !ev.allows() {
+            return Err(format!(
+                "the reference evaluator does not allow the engine's example request {}",
+                describe_request(w)
+            ));
+        }
+        if let Some(i) = stmt {
+            if !ev.allow.iter().any(|m| m.statement_index == i) {
+                return Err(format!(
+                    "the reference evaluator says statement {i} does not apply to the engine's example request {}",
+                    describe_request(w)
+                ));
+            }
+        }
+        (self.replay)(w)
+            .map_err(|why| format!("the engine's example request {} {why}", describe_request(w)))?;
+        Ok(ev.allow.iter().map(|m| m.statement_index).collect())
+    }
+
+    fn internal_error(
+        &self,
+        mut reasons: Vec<Reason>,
+        detail: String,
+        engine: &dyn Engine,
+    ) -> CheckResult {
+        reasons.push(Reason::general(format!(
+            "Internal disagreement between the engine and the reference evaluator ({detail}); this is a bug in iamproof. The check fails because PASS must be a proof."
+        )));
+        let mut r = CheckResult::fail(self.kind, reasons);
+        r.internal_error = Some(detail);
+        r.engine = Some(engine.name());
+        r
+    }
+
+    fn run(self, engine: &dyn Engine) -> CheckResult {
+        let goal = Formula::and2(self.encoded.allows(), self.extra.clone());
+        let first = match solve(engine, &goal, self.preferred.as_ref()) {
+            SolveAnswer::Unsat => {
+                let mut r = CheckResult::pass(self.kind);
+                r.engine = Some(engine.name());
+                return r;
+            }
+            SolveAnswer::Unknown(why) => {
+                let mut r = CheckResult::unknown(self.kind, &why);
+                r.engine = Some(engine.name());
+                return r;
+            }
+            SolveAnswer::Sat(w) => w,
+        };
+        let n = self.policy.statements.len();
+        let mut witness: Vec<Option<Request>> = vec![None; n];
+        let cover = |witness: &mut Vec<Option<Request>>, w: &Request, applies: &[usize]| {
+            for &i in applies {
+                if let Some(slot) = witness.get_mut(i) {
+                    if slot.is_none() {
+                        *slot = Some(w.clone());
+                    }
+                }
+            }
+        };
+        match self.verify(&first, None) {
+            Ok(applies) => cover(&mut witness, &first, &applies),
+            Err(e) => return self.internal_error(Vec::new(), e, engine),
+        }
+        let not_denied = Formula::not(self.encoded.deny.clone());
+        let mut undecided: Vec<String> = Vec::new();
+        for st in &self.encoded.statements {
+            if st.effect != Effect::Allow || witness.get(st.index).is_some_and(Option::is_some) {
+                continue;
+            }
+            let q = Formula::and([st.applies.clone(), not_denied.clone(), self.extra.clone()]);
+            match solve(engine, &q, self.preferred.as_ref()) {
+                SolveAnswer::Unsat => {}
+                SolveAnswer::Unknown(why) => {
+                    undecided.push(format!("statement {}: {why}", st.index))
+                }
+                SolveAnswer::Sat(w) => match self.verify(&w, Some(st.index)) {
+                    Ok(applies) => cover(&mut witness, &w, &applies),
+                    Err(e) => {
+                        let reasons = self.reasons(&witness);
+                        return self.internal_error(reasons, e, engine);
+                    }
+                },
+            }
+        }
+        let reasons = self.reasons(&witness);
+        if reasons.is_empty() {
+            return self.internal_error(
+                Vec::new(),
+                "the query is satisfiable but no statement grants the access".into(),
+                engine,
+            );
+        }
+        let mut r = CheckResult::fail(self.kind, reasons);
+        r.engine = Some(engine.name());
+        if !undecided.is_empty() {
+            r.unknown_reason = Some(format!(
+                "whether these statements also grant the access could not be decided: {}",
+                undecided.join("; ")
+            ));
+        }
+        r
+    }
+
+    fn reasons(&self, witness: &[Option<Request>]) -> Vec<Reason> {
+        self.policy
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow)
+            .filter_map(|s| {
+                let w = witness.get(s.index)?.clone()?;
+                let mut reason = Reason::for_statement(self.kind, s, Some(w.clone()));
+                if self.kind == CheckKind::NoExternalAccess {
+                    if let Principal::Arn(a) = &w.principal {
+                        reason
+                            .description
+                            .push_str(&format!(" Example principal: {a}."));
+                    }
+                }
+                Some(reason)
+            })
+            .collect()
+    }
+}
+
+fn encode(policy: &Policy, kind: CheckKind, what: &str) -> Result<EncodedPolicy, Box<CheckResult>> {
+    encode_policy(policy).map_err(|e| {
+        Box::new(CheckResult::unknown(
+            kind,
+            &format!("the {what} could not be encoded: {e}"),
+        ))
+    })
+}
+
+/// `check-no-new-access` on an engine (see [`crate::check_no_new_access`]).
+pub fn check_no_new_access_with(
+    existing: &Policy,
+    new: &Policy,
+    engine: &dyn Engine,
+) -> CheckResult {
+    let kind = CheckKind::NoNewAccess;
+    let old = match encode(existing, kind, "existing policy") {
+        Ok(e) => e,
+        Err(r) => return *r,
+    };
+    let encoded = match encode(new, kind, "new policy") {
+        Ok(e) => e,
+        Err(r) => return *r,
+    };
+    Query {
+        kind,
+        policy: new,
+        encoded,
+        extra: Formula::not(old.allows()),
+        preferred: None,
+        replay: Box::new(move |w: &Request| {
+            if evaluate_policy(existing, w).allows() {
+                Err("is also allowed by the existing policy".into())
+            } else {
+                Ok(())
+            }
+        }),
+    }
+    .run(engine)
+}
+
+/// The formula "the request is one of the listed accesses" (actions only: the action on any
+/// resource; resources only: any action on the resource; both: a listed action on a listed
+/// resource).
+pub fn access_formula(access: &AccessSpec) -> Formula {
+    let actions = if access.actions.is_empty() || access.actions.iter().any(|a| a == "*") {
+        Formula::tt()
+    } else {
+        Formula::matches(
+            Var::Action,
+            PatternSet::new(
+                MatchMode::Action,
+                access
+                    .actions
+                    .iter()
+                    .map(|a| Glob::parse_wildcards(a))
+                    .collect(),
+            ),
+        )
+    };
+    let resources = if access.resources.is_empty() {
+        Formula::tt()
+    } else {
+        Formula::matches(
+            Var::Resource,
+            PatternSet::new(
+                MatchMode::Arn,
+                access
+                    .resources
+                    .iter()
+                    .map(|r| Glob::parse_wildcards(r))
+                    .collect(),
+            ),
+        )
+    };
+    Formula::and2(actions, resources)
+}
+
+/// Whether a concrete request is one of the listed accesses, by the reference evaluator's own
+/// matching functions (independent of [`access_formula`]).
+pub fn access_matches(access: &AccessSpec, r: &Request) -> bool {
+    let action_ok =
+        access.actions.is_empty() || access.actions.iter().any(|a| action_matches(a, &r.action));
+    let resource_ok = access.resources.is_empty()
+        || access
+            .resources
+            .iter()
+            .any(|p| arn_like(&glob_pattern(p), &r.resource));
+    action_ok && resource_ok
+}
+
+/// `check-access-not-granted` on an engine (see [`crate::check_access_not_granted`]).
+pub fn check_access_not_granted_with(
+    policy: &Policy,
+    access: &AccessSpec,
+    engine: &dyn Engine,
+) -> CheckResult {
+    let kind = CheckKind::AccessNotGranted {
+        with_resources: access.has_resources(),
+    };
+    let encoded = match encode(policy, kind, "policy") {
+        Ok(e) => e,
+        Err(r) => return *r,
+    };
+    Query {
+        kind,
+        policy,
+        encoded,
+        extra: access_formula(access),
+        preferred: None,
+        replay: Box::new(move |w: &Request| {
+            if access_matches(access, w) {
+                Ok(())
+            } else {
+                Err("is not one of the listed actions/resources".into())
+            }
+        }),
+    }
+    .run(engine)
+}
+
+fn zone_query(kind: CheckKind, policy: &Policy, zone: Zone, engine: &dyn Engine) -> CheckResult {
+    let encoded = match encode(policy, kind, "policy") {
+        Ok(e) => e,
+        Err(r) => return *r,
+    };
+    let keys = keys_of(&Formula::or2(encoded.allow.clone(), encoded.deny.clone()));
+    let extra = Formula::and2(zone.outsider(&keys), zone.relevant_action());
+    let preferred = zone.preferred_caller().map(|(_, f)| f);
+    let check = extra.clone();
+    let resource_type = zone.resource_type;
+    Query {
+        kind,
+        policy,
+        encoded,
+        extra,
+        preferred,
+        replay: Box::new(move |w: &Request| {
+            if !resource_type.concerns_action(&w.action) {
+                Err(format!(
+                    "has an action that does not concern {resource_type}"
+                ))
+            } else if !check.eval(w) {
+                Err("is not made by an outsider".into())
+            } else {
+                Ok(())
+            }
+        }),
+    }
+    .run(engine)
+}
+
+/// `check-no-public-access` on an engine (see [`crate::check_no_public_access`]).
+pub fn check_no_public_access_with(
+    policy: &Policy,
+    resource_type: ResourceType,
+    engine: &dyn Engine,
+) -> CheckResult {
+    let zone = Zone::public(policy, resource_type);
+    zone_query(CheckKind::NoPublicAccess, policy, zone, engine)
+}
+
+/// `check-no-external-access` on an engine (see [`crate::check_no_external_access`]).
+pub fn check_no_external_access_with(
+    policy: &Policy,
+    resource_type: ResourceType,
+    trusted: &TrustZone,
+    engine: &dyn Engine,
+) -> CheckResult {
+    let zone = Zone::external(resource_type, trusted);
+    zone_query(CheckKind::NoExternalAccess, policy, zone, engine)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::PoolEngine;
+    use crate::result::Verdict;
+    use iamproof_eval::Context;
+    use iamproof_policy::{parse_policy, PolicyType};
+
+    /// Answers `Sat` with the same request, whatever the formula: a broken engine.
+    struct LyingEngine(Request);
+    impl Engine for LyingEngine {
+        fn name(&self) -> String {
+            "lying".into()
+        }
+        fn solve(&self, _: &Formula) -> SolveAnswer {
+            SolveAnswer::Sat(self.0.clone())
+        }
+    }
+
+    struct UnknownEngine;
+    impl Engine for UnknownEngine {
+        fn name(&self) -> String {
+            "unknown".into()
+        }
+        fn solve(&self, _: &Formula) -> SolveAnswer {
+            SolveAnswer::Unknown("timeout after 1 s".into())
+        }
+    }
+
+    fn req(principal: &str, action: &str, resource: &str) -> Request {
+        Request {
+            principal: Principal::Arn(principal.into()),
+            action: action.into(),
+            resource: resource.into(),
+            resource_account: None,
+            context: Context::new(),
+        }
+    }
+
+    const DEV_POLICY: &str = r#"{
+   "Version": "2012-10-17",
+   "Statement": [
+      {
+         "Effect": "Allow",
+         "Action": [
+            "ec2:DescribeInstance*",
+            "ec2:StartInstances",
+            "ec2:StopInstances"
+         ],
+         "Resource": "arn:aws:ec2:*:*:instance/*"
+      },
+      {
+         "Effect": "Allow",
+         "Action": [
+            "s3:GetObject*",
+            "s3:PutObject",
+            "s3:DeleteBucket"
+         ],
+         "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET/*"
+      }
+   ]
+}"#;
+
+    fn pool() -> PoolEngine {
+        let who = "arn:aws:iam::111122223333:user/dev";
+        PoolEngine {
+            pool: vec![
+                req(
+                    who,
+                    "ec2:StartInstances",
+                    "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+                ),
+                req(who, "s3:GetObject", "arn:aws:s3:::DOC-EXAMPLE-BUCKET/k"),
+                req(who, "s3:DeleteBucket", "arn:aws:s3:::DOC-EXAMPLE-BUCKET/k"),
+                req(who, "s3:DeleteBucket", "arn:aws:s3:::DOC-EXAMPLE-BUCKET"),
+            ],
+        }
+    }
+
+    #[test]
+    fn access_not_granted_pinpoints_the_seed_statement() {
+        let p = parse_policy(DEV_POLICY, PolicyType::Identity).unwrap();
+        let access = AccessSpec::new(vec!["s3:DeleteBucket".into()], vec![]).unwrap();
+        let r = check_access_not_granted_with(&p, &access, &pool());
+        assert_eq!(r.result, Verdict::Fail);
+        assert!(r.internal_error.is_none(), "{:?}", r.internal_error);
+        assert_eq!(r.reasons.len(), 1);
+        assert_eq!(r.reasons[0].statement_index, Some(1));
+        assert_eq!(
+            r.reasons[0].description,
+            "One or more of the listed actions in the statement with index: 1."
+        );
+        let w = r.reasons[0].example_request.as_ref().unwrap();
+        assert_eq!(w.action, "s3:DeleteBucket");
+        assert!(evaluate_policy(&p, w).allows());
+    }
+
+    #[test]
+    fn a_witness_that_does_not_replay_is_an_internal_error_never_a_pass() {
+        let p = parse_policy(DEV_POLICY, PolicyType::Identity).unwrap();
+        let access = AccessSpec::new(vec!["s3:DeleteBucket".into()], vec![]).unwrap();
+        // Not allowed by the policy at all.
+        let liar = LyingEngine(req("arn:aws:iam::1:user/x", "iam:CreateUser", "*"));
+        let r = check_access_not_granted_with(&p, &access, &liar);
+        assert_eq!(r.result, Verdict::Fail);
+        assert!(r.internal_error.is_some());
+        assert!(r
+            .reasons
+            .iter()
+            .any(|x| x.description.contains("Internal disagreement")));
+        // Allowed, but not one of the listed actions.
+        let liar = LyingEngine(req(
+            "arn:aws:iam::1:user/x",
+            "s3:GetObject",
+            "arn:aws:s3:::DOC-EXAMPLE-BUCKET/k",
+        ));
+        let r = check_access_not_granted_with(&p, &access, &liar);
+        assert_eq!(r.result, Verdict::Fail);
+        assert!(r
+            .internal_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("not one of the listed"));
+    }
+
+    #[test]
+    fn an_undecided_engine_gives_fail_with_a_could_not_complete_reason() {
+        let p = parse_policy(DEV_POLICY, PolicyType::Identity).unwrap();
+        let access = AccessSpec::new(vec!["s3:DeleteBucket".into()], vec![]).unwrap();
+        let r = check_access_not_granted_with(&p, &access, &UnknownEngine);
+        assert_eq!(r.result, Verdict::Fail);
+        assert_eq!(r.unknown_reason.as_deref(), Some("timeout after 1 s"));
+        assert!(r.reasons[0].description.contains("could not be completed"));
+        assert_eq!(r.reasons[0].statement_index, None);
+    }
+
+    #[test]
+    fn no_new_access_replays_against_the_existing_policy() {
+        let old = parse_policy(DEV_POLICY, PolicyType::Identity).unwrap();
+        let new = old.clone();
+        // A request the existing policy allows is not new access.
+        let liar = LyingEngine(req(
+            "arn:aws:iam::1:user/x",
+            "s3:GetObject",
+            "arn:aws:s3:::DOC-EXAMPLE-BUCKET/k",
+        ));
+        let r = check_no_new_access_with(&old, &new, &liar);
+        assert_eq!(r.result, Verdict::Fail);
+        assert!(r
+            .internal_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("also allowed by the existing policy"));
+    }
+
+    #[test]
+    fn access_matching_is_independent_of_the_formula() {
+        let a =
+            AccessSpec::new(vec!["s3:Delete*".into()], vec!["arn:aws:s3:::b/*".into()]).unwrap();
+        let f = access_formula(&a);
+        for (action, resource, want) in [
+            ("s3:DeleteObject", "arn:aws:s3:::b/k", true),
+            ("S3:deleteobject", "arn:aws:s3:::b/k", true),
+            ("s3:DeleteObject", "arn:aws:s3:::c/k", false),
+            ("s3:GetObject", "arn:aws:s3:::b/k", false),
+            ("s3:DeleteBucket", "*", false),
+        ] {
+            let r = req("arn:aws:iam::1:user/x", action, resource);
+            assert_eq!(access_matches(&a, &r), want, "{action} {resource}");
+            assert_eq!(f.eval(&r), want, "{action} {resource}");
+        }
+        let any = AccessSpec::new(vec!["*".into()], vec![]).unwrap();
+        assert!(access_formula(&any).is_true());
+        assert!(access_matches(&any, &req("a", "x:y", "*")));
+    }
+}
