@@ -153,6 +153,15 @@ struct Ctx {
     vars: bool,
 }
 
+fn describe(t: PolicyType) -> &'static str {
+    match t {
+        PolicyType::Identity => "an identity policy",
+        PolicyType::Resource => "a resource policy",
+        PolicyType::ServiceControl => "a service control policy",
+        PolicyType::ResourceControl => "a resource control policy",
+    }
+}
+
 fn err(span: Span, path: JsonPath, code: &'static str, message: String) -> PolicyError {
     PolicyError::new(span, path, code, message)
 }
@@ -360,8 +369,8 @@ fn parse_statement(
             path,
             codes::MISSING_RESOURCE,
             format!(
-                "statement has neither Resource nor NotResource (required in a {})",
-                ctx.policy_type.aws_name()
+                "statement has neither Resource nor NotResource (required in {})",
+                describe(ctx.policy_type)
             ),
         ));
     }
@@ -371,8 +380,8 @@ fn parse_statement(
             path,
             codes::MISSING_PRINCIPAL,
             format!(
-                "statement has neither Principal nor NotPrincipal (required in a {})",
-                ctx.policy_type.aws_name()
+                "statement has neither Principal nor NotPrincipal (required in {})",
+                describe(ctx.policy_type)
             ),
         ));
     }
