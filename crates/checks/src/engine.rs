@@ -48,3 +48,75 @@ impl Engine for PoolEngine {
         }
     }
 }
+
+/// Which decision procedure decides the checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Backend {
+    /// The built-in decision procedure (no external program).
+    Native,
+    /// Z3, run as an external process.
+    Z3,
+    /// cvc5, run as an external process.
+    Cvc5,
+    /// All available procedures; the first answer wins.
+    #[default]
+    Portfolio,
+}
+
+impl Backend {
+    /// The name used in reports and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Native => "native",
+            Backend::Z3 => "z3",
+            Backend::Cvc5 => "cvc5",
+            Backend::Portfolio => "portfolio",
+        }
+    }
+}
+
+/// Options of every check.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CheckOptions {
+    /// The decision procedure.
+    pub backend: Backend,
+    /// The time limit of one solver call; a call that runs out answers "unknown", which makes the
+    /// check FAIL (PASS must be a proof).
+    pub timeout: std::time::Duration,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            backend: Backend::Portfolio,
+            timeout: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+impl CheckOptions {
+    /// Default options with this backend.
+    pub fn with_backend(backend: Backend) -> Self {
+        CheckOptions {
+            backend,
+            ..CheckOptions::default()
+        }
+    }
+}
+
+/// The engine of [`CheckOptions`]: the `iamproof-solver` backends.
+#[derive(Debug, Clone)]
+pub struct SolverEngine {
+    /// The options.
+    pub options: CheckOptions,
+}
+
+impl Engine for SolverEngine {
+    fn name(&self) -> String {
+        self.options.backend.name().to_string()
+    }
+
+    fn solve(&self, _formula: &Formula) -> SolveAnswer {
+        SolveAnswer::Unknown("the iamproof-solver backends are not available in this build".into())
+    }
+}
