@@ -6,6 +6,7 @@
 
 pub mod assignment;
 pub mod axioms;
+pub mod encode;
 pub mod formula;
 pub mod pattern;
 pub mod semantics;
@@ -13,6 +14,7 @@ pub mod value;
 pub mod zelkova;
 
 pub use assignment::Assignment;
+pub use encode::{encode_policy, EncodeError, EncodedPolicy, StatementFormula};
 pub use formula::{Atom, CallerKind, ElemPred, Formula, Key, Node, Test, Var};
 pub use pattern::{Glob, GlobPart, MatchMode, PatternSet, ShortArn, Template, TemplatePart};
 pub use value::{Cidr, Cmp, Decimal};
