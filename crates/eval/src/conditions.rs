@@ -7,6 +7,9 @@
 //!
 //! Choices on the open questions of spec §10 (each is tested in this module or in
 //! `tests/corners.rs`):
+//! - §10.1 missing Version: variables are substituted only when
+//!   [`iamproof_policy::Policy::variables_enabled`] (Version `2012-10-17`); without a Version
+//!   `${…}` is literal text, as the Variables page says [D-VAR] (spec §1.2).
 //! - §10.2 Bool with a policy variable: **not substituted** (the Variables page and Access
 //!   Analyzer say variables are not supported for Bool [D-VAR][D-AACHK]); the text `${…}` is
 //!   then not a boolean and never matches.
@@ -24,6 +27,8 @@
 //!   operator is `…IfExists` or `ForAllValues:` [D-AACHK "Empty array condition",
 //!   "…IfExists with empty array", "ForAllValues with empty array"]; otherwise it is false, so
 //!   the statement is inert (Access Analyzer: "the statement has no effect").
+//! - §10.7, §10.8, §10.10 (wildcards in the ARN service field, case of ARN fields and role
+//!   names, `*` spanning `:` in the resource field) are decided in [`crate::matching`].
 //! - §4.13 malformed typed values (a number, date, IP, Bool or base64 value that does not parse,
 //!   on either side): a *no hit* for that value pair, for positive and negated operators alike
 //!   (so a negated operator whose only policy value is malformed is true when the key is
@@ -543,6 +548,42 @@ mod tests {
             B::StringLike,
             &["arn:aws:svc:*:111:fin/*"],
             "arn:aws:svc:r1:999:x/a:111:fin/d"
+        ));
+    }
+
+    #[test]
+    fn bool_takes_no_variables() {
+        use iamproof_policy::{ConditionValue, JsonKind, Template, TemplatePart};
+        let mut ctx = Context::new();
+        ctx.insert("aws:x", ContextValue::Single("true".into()));
+        let value = ConditionValue {
+            text: "${aws:x}".into(),
+            kind: JsonKind::String,
+            template: Template {
+                parts: vec![TemplatePart::Variable {
+                    key: "aws:x".into(),
+                    default: None,
+                }],
+            },
+            span: Default::default(),
+            path: Default::default(),
+        };
+        let resolved = resolve_value(B::Bool, &value, &ctx, true);
+        assert!(!condition_holds(
+            B::Bool,
+            None,
+            false,
+            &[resolved],
+            KeyState::Single("true")
+        ));
+        // String operators do substitute.
+        let resolved = resolve_value(B::StringEquals, &value, &ctx, true);
+        assert!(condition_holds(
+            B::StringEquals,
+            None,
+            false,
+            &[resolved],
+            KeyState::Single("true")
         ));
     }
 

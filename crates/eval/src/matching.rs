@@ -176,7 +176,12 @@ pub fn arn_like(pattern: &[PatternChar], value: &str) -> bool {
 ///   in SCPs only if its last field ends with `*` (otherwise it is rejected, so no match); in
 ///   RCPs never.
 ///
-/// Field comparison is case-sensitive in all six fields. (iam-simulate ignores case in the first
+/// Wildcards are glob-matched in every field, the service field included (spec §10.7: the
+/// Resource page says a wildcard there is not allowed, Access Analyzer only suggests avoiding
+/// it; the parser FLAGs it), and inside the resource field `*` spans `/` and `:` (§10.10, as
+/// iam-simulate; the resource field is one ARN segment).
+///
+/// Field comparison is case-sensitive in all six fields (§10.8). (iam-simulate ignores case in the first
 /// five; AWS requires the service field to be lowercase and documents ARN matching as
 /// case-sensitive [D-OPS ArnLike], so a non-canonical pattern simply matches nothing here.)
 pub fn resource_matches(pattern: &[PatternChar], resource: &str, policy_type: PolicyType) -> bool {
@@ -548,6 +553,11 @@ mod tests {
         ));
         assert!(!m("arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:r:1:volume/a"));
         assert!(!m("arn:aws:*:r:1:x", "arn:aws:ec2:r:1:x:y"));
+        // §10.7: a wildcard in the service field matches.
+        assert!(m("arn:aws:s*:::b", "arn:aws:s3:::b"));
+        // §10.8: the first fields are case-sensitive.
+        assert!(!m("arn:aws:S3:::b", "arn:aws:s3:::b"));
+        assert!(!m("arn:aws:s3:::B", "arn:aws:s3:::b"));
     }
 
     #[test]
@@ -578,6 +588,11 @@ mod tests {
         let sess = arn("arn:aws:sts::111111111111:assumed-role/Role/s1");
         assert_eq!(
             principal_entry_matches(&aws("arn:aws:iam::111111111111:role/path/role"), &sess),
+            PrincipalMatch::SessionViaRole
+        );
+        // §10.8: the role name is compared ignoring ASCII case (`path/role` vs session `Role`).
+        assert_eq!(
+            principal_entry_matches(&aws("arn:aws:iam::111111111111:role/ROLE"), &sess),
             PrincipalMatch::SessionViaRole
         );
         assert_eq!(
