@@ -28,6 +28,8 @@
 //! assert!(err.to_string().starts_with("1:26: Statement.Effect: "));
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod glob;
 pub mod json;

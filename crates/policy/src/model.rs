@@ -52,11 +52,14 @@ impl PolicyType {
 /// The `Version` element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Version {
+    /// The legacy version: no policy variables.
     V2008_10_17,
+    /// The current version: policy variables enabled.
     V2012_10_17,
 }
 
 impl Version {
+    /// The text as written in the document.
     pub fn as_str(self) -> &'static str {
         match self {
             Version::V2008_10_17 => "2008-10-17",
@@ -70,7 +73,9 @@ impl Version {
 pub struct Policy {
     /// `None` when the document has no `Version` (treated as 2008-10-17 semantics, spec §1.2).
     pub version: Option<Version>,
+    /// The `Id` element, if any.
     pub id: Option<String>,
+    /// The statements, in document order (a single statement object gives one).
     pub statements: Vec<Statement>,
     /// The type the document was parsed as.
     pub policy_type: PolicyType,
@@ -86,7 +91,9 @@ impl Policy {
 /// `Allow` or `Deny` (case-sensitive in the document).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Effect {
+    /// `Allow`.
     Allow,
+    /// `Deny`.
     Deny,
 }
 
@@ -102,8 +109,11 @@ impl fmt::Display for Effect {
 /// One statement, with its 0-based index in the policy (the `statementIndex` of Access Analyzer).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
+    /// 0-based position in the `Statement` array (0 for a single statement object).
     pub index: usize,
+    /// The `Sid`, if any.
     pub sid: Option<String>,
+    /// The `Effect`.
     pub effect: Effect,
     /// `Principal` or `NotPrincipal`; `None` in identity policies and SCPs.
     pub principal: Option<PrincipalClause>,
@@ -116,25 +126,33 @@ pub struct Statement {
     pub conditions: Vec<Condition>,
     /// Whether the document had a `Condition` element at all (an empty `{}` is FLAGged, spec §1.4).
     pub has_condition_element: bool,
+    /// The statement object's source range.
     pub span: Span,
+    /// `Statement` or `Statement[i]`.
     pub path: JsonPath,
 }
 
 /// `Principal` (negated = false) or `NotPrincipal` (negated = true).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrincipalClause {
+    /// Whether this is `NotPrincipal`.
     pub negated: bool,
+    /// The principals named; empty for `{}` / `[]` (matches nothing).
     pub entries: Vec<PrincipalEntry>,
+    /// The source range of the element's value.
     pub span: Span,
 }
 
 /// One principal named in a `Principal`/`NotPrincipal` element.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrincipalEntry {
+    /// The form of the entry.
     pub kind: PrincipalKind,
     /// The text as written (`"*"`, `"123456789012"`, an ARN, a service name…).
     pub value: String,
+    /// The source range of the string.
     pub span: Span,
+    /// The JSON path of the string.
     pub path: JsonPath,
 }
 
@@ -156,8 +174,11 @@ pub enum PrincipalKind {
 /// `Action` (negated = false) or `NotAction` (negated = true).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionClause {
+    /// Whether this is `NotAction`.
     pub negated: bool,
+    /// The patterns, in document order; empty for `[]` (matches nothing).
     pub patterns: Vec<ActionPattern>,
+    /// The source range of the element's value.
     pub span: Span,
 }
 
@@ -166,15 +187,20 @@ pub struct ActionClause {
 pub struct ActionPattern {
     /// The text as written.
     pub text: String,
+    /// The source range of the string.
     pub span: Span,
+    /// The JSON path of the string.
     pub path: JsonPath,
 }
 
 /// `Resource` (negated = false) or `NotResource` (negated = true).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResourceClause {
+    /// Whether this is `NotResource`.
     pub negated: bool,
+    /// The patterns, in document order; empty for `[]` (matches nothing).
     pub patterns: Vec<ResourcePattern>,
+    /// The source range of the element's value.
     pub span: Span,
 }
 
@@ -186,27 +212,39 @@ pub struct ResourcePattern {
     /// The text split into literal parts and policy variables (one literal part when the policy
     /// version has no variables).
     pub template: Template,
+    /// The source range of the string.
     pub span: Span,
+    /// The JSON path of the string.
     pub path: JsonPath,
 }
 
 /// A condition set qualifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SetQualifier {
+    /// `ForAllValues:` — every request value must pass (vacuously true for none).
     ForAllValues,
+    /// `ForAnyValue:` — some request value must pass.
     ForAnyValue,
 }
 
 /// The operator families (decide how values are typed and compared).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OperatorFamily {
+    /// `String…` operators.
     String,
+    /// `Numeric…` operators.
     Numeric,
+    /// `Date…` operators.
     Date,
+    /// `Bool`.
     Bool,
+    /// `BinaryEquals`.
     Binary,
+    /// `IpAddress` / `NotIpAddress`.
     Ip,
+    /// `Arn…` operators.
     Arn,
+    /// `Null`.
     Null,
 }
 
@@ -214,6 +252,7 @@ macro_rules! base_operators {
     ($( $name:ident => $family:ident, $negated:expr; )*) => {
         /// A condition operator without its qualifier and `IfExists` suffix (spec §4).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)] // The variants are the operator names themselves.
         pub enum BaseOperator { $( $name, )* }
 
         impl BaseOperator {
@@ -276,8 +315,11 @@ base_operators! {
 /// A full condition operator: `[ForAllValues:|ForAnyValue:]Base[IfExists]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Operator {
+    /// `ForAllValues:` / `ForAnyValue:`, if present.
     pub qualifier: Option<SetQualifier>,
+    /// The base operator.
     pub base: BaseOperator,
+    /// Whether the operator ends in `IfExists`.
     pub if_exists: bool,
 }
 
@@ -299,12 +341,15 @@ impl fmt::Display for Operator {
 /// One (operator, key, values) entry of a condition block.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
+    /// The operator of the block this key is in.
     pub operator: Operator,
     /// The condition key as written; key names compare case-insensitively (spec §1.10).
     pub key: String,
     /// The policy values; a JSON scalar becomes a one-element list. May be empty (`[]`).
     pub values: Vec<ConditionValue>,
+    /// From the start of the key to the end of its value.
     pub span: Span,
+    /// `Statement[i].Condition.<operator>.<key>`.
     pub path: JsonPath,
 }
 
@@ -319,8 +364,11 @@ impl Condition {
 /// strings; spec §1.10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JsonKind {
+    /// A JSON string.
     String,
+    /// A JSON number.
     Number,
+    /// A JSON boolean.
     Bool,
 }
 
@@ -329,17 +377,21 @@ pub enum JsonKind {
 pub struct ConditionValue {
     /// The value as a string: JSON numbers keep their source text, booleans are `true`/`false`.
     pub text: String,
+    /// The JSON type it was written with.
     pub kind: JsonKind,
     /// The value split into literal parts and policy variables (one literal part when variables
     /// are disabled by the Version or not allowed for the operator family).
     pub template: Template,
+    /// The source range of the scalar.
     pub span: Span,
+    /// The JSON path of the scalar (`…<key>` or `…<key>[i]`).
     pub path: JsonPath,
 }
 
 /// Text split into literal parts and policy variables (spec §5).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Template {
+    /// The parts in order; never empty (empty text is one empty literal).
     pub parts: Vec<TemplatePart>,
 }
 
@@ -369,7 +421,9 @@ pub enum TemplatePart {
     Escaped(String),
     /// `${key}` or `${key, 'default'}`; `key` as written.
     Variable {
+        /// The variable name as written (compare case-insensitively).
         key: String,
+        /// The default after `, '…'`, if any.
         default: Option<String>,
     },
 }

@@ -6,8 +6,11 @@ use std::fmt;
 /// (Unicode scalar values) as Access Analyzer's `Position` does; `offset` is the 0-based byte offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Position {
+    /// 1-based line.
     pub line: u32,
+    /// 0-based column, in characters.
     pub column: u32,
+    /// 0-based byte offset.
     pub offset: usize,
 }
 
@@ -21,14 +24,18 @@ impl fmt::Display for Position {
 /// A half-open range `[start, end)` of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
+    /// The first position inside the range.
     pub start: Position,
+    /// The first position after the range.
     pub end: Position,
 }
 
 /// One step of a JSON path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PathElem {
+    /// An object member, by key.
     Key(String),
+    /// An array element, by 0-based index.
     Index(usize),
 }
 
@@ -37,14 +44,17 @@ pub enum PathElem {
 pub struct JsonPath(pub Vec<PathElem>);
 
 impl JsonPath {
+    /// The empty path (the document itself).
     pub fn root() -> Self {
         JsonPath(Vec::new())
     }
+    /// This path extended by an object key.
     pub fn key(&self, k: &str) -> Self {
         let mut p = self.clone();
         p.0.push(PathElem::Key(k.to_string()));
         p
     }
+    /// This path extended by an array index.
     pub fn index(&self, i: usize) -> Self {
         let mut p = self.clone();
         p.0.push(PathElem::Index(i));
