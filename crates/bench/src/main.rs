@@ -1,0 +1,5 @@
+//! `iamproof-bench`: runs the benchmark workloads and agreement reports.
+
+fn main() {
+    println!("iamproof-bench");
+}
