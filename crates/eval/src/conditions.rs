@@ -9,20 +9,20 @@
 //! `tests/corners.rs`):
 //! - §10.1 missing Version: variables are substituted only when
 //!   [`iamproof_policy::Policy::variables_enabled`] (Version `2012-10-17`); without a Version
-//!   `${…}` is literal text, as the Variables page says [D-VAR] (spec §1.2).
+//!   `${…}` is literal text, as the Variables page says \[D-VAR\] (spec §1.2).
 //! - §10.2 Bool with a policy variable: **not substituted** (the Variables page and Access
-//!   Analyzer say variables are not supported for Bool [D-VAR][D-AACHK]); the text `${…}` is
+//!   Analyzer say variables are not supported for Bool \[D-VAR\]\[D-AACHK\]); the text `${…}` is
 //!   then not a boolean and never matches.
 //! - §10.3 `ForAllValues:StringNotLike` with the key missing: **true**, the general rule for
-//!   `ForAllValues` [D-MVEX][D-OPS "ForAllValues … returns true if the key is missing"].
+//!   `ForAllValues` \[D-MVEX\]\[D-OPS "ForAllValues … returns true if the key is missing"\].
 //! - §10.4 negated operator whose only value is an unresolvable variable: **true**, as the
 //!   Variables page says ("…StringNotEquals … the condition evaluates to true" when the
-//!   variable has no value) [D-VAR]. Generally an unresolvable value is a *no hit*, which NOR
+//!   variable has no value) \[D-VAR\]. Generally an unresolvable value is a *no hit*, which NOR
 //!   turns into true.
 //! - §10.5 `ForAnyValue:…IfExists` with the key missing: **true** by the IfExists rule
-//!   [D-OPS "…IfExists … if the key is not present, evaluates to true"].
+//!   \[D-OPS "…IfExists … if the key is not present, evaluates to true"\].
 //! - §10.6 `ForAllValues:Null` is always true and `ForAnyValue:Null` always false, as Access
-//!   Analyzer's policy checks state [D-AACHK].
+//!   Analyzer's policy checks state \[D-AACHK\].
 //! - §10.9 empty policy value list: the condition holds only when the key is absent and the
 //!   operator is `…IfExists` or `ForAllValues:` [D-AACHK "Empty array condition",
 //!   "…IfExists with empty array", "ForAllValues with empty array"]; otherwise it is false, so
@@ -39,9 +39,9 @@
 //!   choices (exponents in numbers, `YYYY` as a year, UTC for a missing zone, `/128` for a bare
 //!   IPv6 address, optional base64 padding) are therefore the evaluator's too.
 //! - §0.5 a plain (unqualified) operator on a multivalued request value never matches, for
-//!   negated operators too [IS condition.ts].
+//!   negated operators too \[IS condition.ts\].
 //! - An empty string under a qualifier counts as an empty set (spec §0.3: "resolves to null/an
-//!   empty string"), and `Null` treats an empty string or empty set as null [D-OPS Null].
+//!   empty string"), and `Null` treats an empty string or empty set as null \[D-OPS Null\].
 
 use crate::matching::{
     arn_like, glob_match, glob_pattern, pattern_text, resolve_template, PatternChar,

@@ -7,7 +7,7 @@ use crate::request::{Context, ContextValue, Principal, Request};
 /// already give them (a key given in `request.context` always wins, so a caller can state what
 /// cannot be derived, e.g. a role's path or a principal's organization).
 ///
-/// Derived keys, by principal (spec §5 table, §6 [D-GKEYS], [D-VAR]):
+/// Derived keys, by principal (spec §5 table, §6 \[D-GKEYS\], \[D-VAR\]):
 ///
 /// | principal | aws:PrincipalArn | aws:PrincipalAccount | aws:PrincipalType | aws:username | aws:userid | aws:PrincipalIsAWSService | aws:PrincipalServiceName(sList) |
 /// |---|---|---|---|---|---|---|---|
@@ -21,14 +21,14 @@ use crate::request::{Context, ContextValue, Principal, Request};
 /// | federated IdP caller, canonical user | – | – | – | – | – | – | – |
 ///
 /// Decisions:
-/// - For a role session, `aws:PrincipalArn` is the **role** ARN [D-GKEYS], but a session ARN
+/// - For a role session, `aws:PrincipalArn` is the **role** ARN \[D-GKEYS\], but a session ARN
 ///   carries no role path, so the derived ARN has none (`role/<name>`). A request for a role
 ///   with a path must give `aws:PrincipalArn` itself.
-/// - `aws:PrincipalIsAWSService` is present on all signed requests [D-GKEYS]: `false` for IAM/STS
+/// - `aws:PrincipalIsAWSService` is present on all signed requests \[D-GKEYS\]: `false` for IAM/STS
 ///   principals, `true` for service principals; absent for anonymous and federated-IdP callers
 ///   (their calls are unsigned).
 /// - Anonymous callers get `aws:PrincipalType = Anonymous` and `aws:userid = anonymous`
-///   ([D-VAR] principal table) and **no** `aws:PrincipalAccount`: the key is documented for
+///   (\[D-VAR\] principal table) and **no** `aws:PrincipalAccount`: the key is documented for
 ///   signed requests, and an anonymous caller has no account (the spec's §6 table mentions a
 ///   value `anonymous`; no AWS page gives it, so we leave the key absent).
 /// - An ARN principal that is not an IAM/STS principal ARN gets no derived keys.

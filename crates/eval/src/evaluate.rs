@@ -12,7 +12,7 @@ use iamproof_policy::{Effect, Policy, Statement};
 /// Whether the action matches the statement's `Action`/`NotAction` (spec §2.1).
 ///
 /// An empty list (`"Action": []` or `"NotAction": []`) matches nothing: Access Analyzer says a
-/// statement with an empty array "has no effect" (spec §1.4, [D-AACHK]), for the negated
+/// statement with an empty array "has no effect" (spec §1.4, \[D-AACHK\]), for the negated
 /// elements too.
 pub fn statement_action_matches(statement: &Statement, action: &str) -> bool {
     let clause = &statement.action;
@@ -28,7 +28,7 @@ pub fn statement_action_matches(statement: &Statement, action: &str) -> bool {
 
 /// Whether the resource matches the statement's `Resource`/`NotResource` (spec §2.2). A
 /// statement without either (role trust policies) matches every resource. An entry holding an
-/// unresolvable variable matches no resource [D-VAR]; under `NotResource` it therefore excludes
+/// unresolvable variable matches no resource \[D-VAR\]; under `NotResource` it therefore excludes
 /// nothing (iam-simulate instead makes the whole statement not match; FLAG). An empty list
 /// matches nothing, as for actions.
 pub fn statement_resource_matches(
@@ -158,14 +158,14 @@ impl PolicyEvaluation {
 /// Evaluates one policy on its own (spec §2): which Allow and which Deny statements apply.
 /// A statement applies when its principal matches (directly or at account level), its action,
 /// resource and conditions match. The boundary-specific `NotPrincipal` rule (spec §3.3) is not
-/// part of the single-policy meaning; [`crate::evaluate`] applies it.
+/// part of the single-policy meaning; [`crate::evaluate()`] applies it.
 pub fn evaluate_policy(policy: &Policy, request: &Request) -> PolicyEvaluation {
     let ctx = effective_context(request);
     evaluate_policy_in(policy, request, &ctx, false)
 }
 
 /// [`evaluate_policy`] with a precomputed effective context; `principal_has_boundary` makes
-/// every `Deny`+`NotPrincipal` statement match the principal (spec §3.3, [D-NOTPRIN]).
+/// every `Deny`+`NotPrincipal` statement match the principal (spec §3.3, \[D-NOTPRIN\]).
 pub fn evaluate_policy_in(
     policy: &Policy,
     request: &Request,
@@ -341,11 +341,11 @@ fn any_allow(list: &[Evaluated<'_>]) -> bool {
 ///      that names them directly;
 ///    - same account: `identity path` ∨ a direct resource-policy grant to the user/session ARN
 ///      (or `*`) ∨ a grant through the role ARN or the federated session's user ARN that the
-///      boundaries and session policy also allow [D-EVAL]. For KMS keys (`kms` resources
+///      boundaries and session policy also allow \[D-EVAL\]. For KMS keys (`kms` resources
 ///      `key/…`) and for STS with a resource (role trust) policy, the identity path counts only
-///      if the resource policy also allows the caller's account [D-EVAL][IS Kms/Sts].
+///      if the resource policy also allows the caller's account \[D-EVAL\]\[IS Kms/Sts\].
 ///    - cross account: the resource policy allows the caller (at any level, account included)
-///      ∧ `identity path` [D-XACCT].
+///      ∧ `identity path` \[D-XACCT\].
 /// 5. AWS-fixed restrictions that no policy can lift (checked last, on an Allow): AWS-managed
 ///    IAM policies cannot be changed, roles under `/aws-reserved/` cannot be changed, and AWS
 ///    managed KMS aliases (`alias/aws/…`) cannot be created, updated or deleted.
@@ -568,8 +568,8 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
 }
 
 /// Whether, within one account, identity policies count only when the resource policy allows
-/// the account: KMS keys [D-EVAL "AWS KMS key policies"][IS KmsServiceAuthorizer.ts] and STS
-/// with a role trust policy [D-EVAL "IAM role trust policies"][IS StsServiceAuthorizer.ts].
+/// the account: KMS keys \[D-EVAL "AWS KMS key policies"\]\[IS KmsServiceAuthorizer.ts\] and STS
+/// with a role trust policy \[D-EVAL "IAM role trust policies"\]\[IS StsServiceAuthorizer.ts\].
 pub fn explicit_trust_required(request: &Request, has_resource_policy: bool) -> bool {
     let service = request
         .action

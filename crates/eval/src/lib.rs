@@ -6,7 +6,7 @@
 //! - [`conditions`]: every condition operator, qualifiers, `IfExists`, `Null`, missing keys;
 //! - [`effective_context`]: the principal-derived global keys AWS adds to a request;
 //! - [`evaluate_policy`] / [`statement_applies`]: the meaning of one policy;
-//! - [`evaluate`]: a whole [`PolicySet`] (identity, resource, boundaries, session, SCPs, RCPs,
+//! - [`evaluate()`]: a whole [`PolicySet`] (identity, resource, boundaries, session, SCPs, RCPs,
 //!   endpoint policies) as AWS's evaluation logic combines them.
 //!
 //! ```

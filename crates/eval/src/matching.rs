@@ -183,7 +183,7 @@ pub fn arn_like(pattern: &[PatternChar], value: &str) -> bool {
 ///
 /// Field comparison is case-sensitive in all six fields (§10.8). (iam-simulate ignores case in the first
 /// five; AWS requires the service field to be lowercase and documents ARN matching as
-/// case-sensitive [D-OPS ArnLike], so a non-canonical pattern simply matches nothing here.)
+/// case-sensitive \[D-OPS ArnLike\], so a non-canonical pattern simply matches nothing here.)
 pub fn resource_matches(pattern: &[PatternChar], resource: &str, policy_type: PolicyType) -> bool {
     if pattern.iter().all(|c| *c == PatternChar::AnyRun) && !pattern.is_empty() {
         return true;
@@ -443,7 +443,7 @@ fn aws_entry_matches(value: &str, arn: &str) -> PrincipalMatch {
     if value == arn {
         // A role acts only through its sessions, so a role ARN used as the caller and named in
         // the policy is a grant *to the role*: limited by boundaries and session policies
-        // [D-EVAL], like a session matched through its role.
+        // \[D-EVAL\], like a session matched through its role.
         return if matches!(req.kind, PrincipalArnKind::Role(_)) {
             PrincipalMatch::SessionViaRole
         } else {
