@@ -259,9 +259,10 @@ pub struct PolicySet {
     /// SCPs of the principal's account, by OU-path level (root first): every level must allow
     /// (AND across levels, OR within one). Empty = no SCPs apply.
     pub scps: Vec<Vec<Policy>>,
-    /// RCPs of the resource's account, by OU-path level, combined like `scps`. Empty = none.
-    /// The AWS-managed `RCPFullAWSAccess` is not implied: give it at each level where AWS
-    /// attaches it.
+    /// RCPs of the resource's account, by OU-path level. Only their Deny statements matter:
+    /// AWS attaches the managed `RCPFullAWSAccess` (allow everything) to every root, OU and
+    /// account once RCPs are enabled and it cannot be detached \[D-EVAL\], so every level
+    /// always allows. Giving it explicitly changes nothing. Empty = none.
     pub rcps: Vec<Vec<Policy>>,
     /// VPC endpoint policies the request passes through (each must allow; empty = none).
     pub endpoint: Vec<Policy>,
@@ -333,8 +334,8 @@ fn any_allow(list: &[Evaluated<'_>]) -> bool {
 ///    matches the caller only at account level, and `Deny`+`NotPrincipal` always matches a
 ///    principal with a boundary).
 /// 3. Guards: every SCP level must allow (IAM principals only: SCPs do not limit service
-///    principals or anonymous callers); every RCP level must allow; every endpoint policy must
-///    allow.
+///    principals or anonymous callers); every endpoint policy must allow. RCP levels always
+///    allow (the undetachable `RCPFullAWSAccess`), so RCPs act through their Denies only.
 /// 4. Grant: with `identity path` = (identity allow, or the caller is the account root user) ∧
 ///    every boundary allows ∧ the session policy (if any) allows:
 ///    - anonymous, service, federated-IdP and canonical-user callers: a resource-policy Allow
@@ -472,7 +473,6 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
 
     // 3. Guards.
     if !scps.iter().all(|level| any_allow(level))
-        || !rcps.iter().all(|level| any_allow(level))
         || !endpoint.iter().all(|e| !e.eval.allow.is_empty())
     {
         return implicit;

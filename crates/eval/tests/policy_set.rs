@@ -115,7 +115,7 @@ fn scps_do_not_limit_service_principals_or_anonymous_callers() {
 }
 
 #[test]
-fn rcps_apply_to_every_caller_and_need_an_allow_per_level() {
+fn rcps_apply_to_every_caller_and_only_deny() {
     let full = rcp(r#"{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}"#);
     let deny_outside = rcp(&format!(
         r#"{{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{{"StringNotEqualsIfExists":{{"aws:PrincipalAccount":"{A}"}}}}}}"#
@@ -141,7 +141,8 @@ fn rcps_apply_to_every_caller_and_need_an_allow_per_level() {
         evaluate(&with_rp, &outside).decision,
         Decision::ExplicitlyDenied
     );
-    // A level without any Allow denies implicitly.
+    // Every level implicitly holds the undetachable RCPFullAWSAccess: a level given without
+    // any Allow still allows.
     let no_allow = PolicySet {
         identity: vec![allow_all()],
         rcps: vec![vec![full], vec![]],
@@ -149,7 +150,7 @@ fn rcps_apply_to_every_caller_and_need_an_allow_per_level() {
     };
     assert_eq!(
         evaluate(&no_allow, &req(user())).decision,
-        Decision::ImplicitlyDenied
+        Decision::Allowed
     );
 }
 
