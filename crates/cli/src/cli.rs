@@ -66,7 +66,7 @@ and resource, with the statements that decided it.",
             "Exit status: 0 when it ran (whatever the decisions), 2 bad usage or input."
         )
     )]
-    Simulate(SimulateArgs),
+    Simulate(Box<SimulateArgs>),
 
     /// Print the logic formula a policy stands for (Zelkova-style text or SMT-LIB 2).
     #[command(after_help = concat!(

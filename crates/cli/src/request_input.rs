@@ -2,7 +2,7 @@
 //! `--request` file, and the caller flags, turned into `iamproof_eval::Request`s.
 
 use crate::error::CliError;
-use crate::input::{Document, Loader, Origin};
+use crate::input::{Loader, Origin};
 use crate::jsonin;
 use iamproof_eval::{Context, ContextValue, Principal};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
@@ -446,6 +446,7 @@ pub fn shorthand(arg: &str) -> Result<ContextEntry, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::Document;
 
     #[test]
     fn shorthand_with_several_values() {

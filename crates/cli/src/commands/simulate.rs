@@ -1,12 +1,16 @@
 //! `simulate`: concrete requests against a set of policies, with the reference evaluator.
 
-use crate::cli::SimulateArgs;
-use crate::error::CliError;
+use crate::cli::{OutputFormat, SimulateArgs};
+use crate::error::{CliError, EXIT_OK};
 use crate::input::{Document, Loader};
 use crate::jsonin;
+use crate::output;
 use crate::request_input::{self, RequestFile, DEFAULT_CALLER_ARN};
-use iamproof_eval::{Principal, Request};
+use iamproof_eval::{
+    evaluate, Decision, PolicyKind, PolicyRef, PolicySet, Principal, Request, StatementRef,
+};
 use iamproof_policy::{Policy, PolicyType};
+use serde::Serialize;
 
 /// Which slot of the evaluation a policy fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,14 +202,222 @@ fn check_action(a: &str) -> Result<(), CliError> {
     }
 }
 
-/// Runs `simulate`.
+/// The policies of the command line, as the evaluator's set plus what is needed to point back
+/// into their documents.
+struct LoadedSet {
+    set: PolicySet,
+    /// Documents by (kind, index) in the set.
+    docs: Vec<(PolicyKind, usize, Document)>,
+}
+
+fn build_set(loaded: Vec<Loaded>) -> LoadedSet {
+    let mut set = PolicySet::default();
+    let mut docs = Vec::new();
+    // All --scp documents apply at one level (ORed, as SCPs attached to the same account), and
+    // so do all --rcp documents.
+    let mut scps = Vec::new();
+    let mut rcps = Vec::new();
+    for l in loaded {
+        let (kind, index) = match l.slot {
+            Slot::Identity => {
+                set.identity.push(l.policy);
+                (PolicyKind::Identity, set.identity.len() - 1)
+            }
+            Slot::Resource => {
+                set.resource = Some(l.policy);
+                (PolicyKind::Resource, 0)
+            }
+            Slot::Boundary => {
+                set.permission_boundaries.push(l.policy);
+                (
+                    PolicyKind::PermissionBoundary,
+                    set.permission_boundaries.len() - 1,
+                )
+            }
+            Slot::Session => {
+                set.session = Some(l.policy);
+                (PolicyKind::Session, 0)
+            }
+            Slot::Scp => {
+                scps.push(l.policy);
+                (PolicyKind::ServiceControl { level: 0 }, scps.len() - 1)
+            }
+            Slot::Rcp => {
+                rcps.push(l.policy);
+                (PolicyKind::ResourceControl { level: 0 }, rcps.len() - 1)
+            }
+        };
+        docs.push((kind, index, l.doc));
+    }
+    if !scps.is_empty() {
+        set.scps.push(scps);
+    }
+    if !rcps.is_empty() {
+        set.rcps.push(rcps);
+    }
+    LoadedSet { set, docs }
+}
+
+impl LoadedSet {
+    fn policy(&self, r: &PolicyRef) -> Option<&Policy> {
+        match r.kind {
+            PolicyKind::Identity => self.set.identity.get(r.index),
+            PolicyKind::Resource => self.set.resource.as_ref(),
+            PolicyKind::PermissionBoundary => self.set.permission_boundaries.get(r.index),
+            PolicyKind::Session => self.set.session.as_ref(),
+            PolicyKind::ServiceControl { level } => {
+                self.set.scps.get(level).and_then(|l| l.get(r.index))
+            }
+            PolicyKind::ResourceControl { level } => {
+                self.set.rcps.get(level).and_then(|l| l.get(r.index))
+            }
+            PolicyKind::Endpoint => self.set.endpoint.get(r.index),
+        }
+    }
+
+    fn doc(&self, r: &PolicyRef) -> Option<&Document> {
+        self.docs
+            .iter()
+            .find(|(k, i, _)| *k == r.kind && *i == r.index)
+            .map(|(_, _, d)| d)
+    }
+}
+
+fn kind_name(k: PolicyKind) -> &'static str {
+    match k {
+        PolicyKind::Identity => "identity",
+        PolicyKind::Resource => "resource",
+        PolicyKind::PermissionBoundary => "permissions-boundary",
+        PolicyKind::Session => "session",
+        PolicyKind::ServiceControl { .. } => "scp",
+        PolicyKind::ResourceControl { .. } => "rcp",
+        PolicyKind::Endpoint => "endpoint",
+    }
+}
+
+/// `aws iam simulate-*`'s `EvalDecision` spelling.
+fn decision_name(d: Decision) -> &'static str {
+    match d {
+        Decision::Allowed => "allowed",
+        Decision::ExplicitlyDenied => "explicitDeny",
+        Decision::ImplicitlyDenied => "implicitDeny",
+    }
+}
+
+/// A JSON position: 1-based line and column, as the text output prints them.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JsonPosition {
+    line: u32,
+    column: u32,
+}
+
+/// One entry of `MatchedStatements`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct MatchedStatement {
+    source_policy_id: String,
+    source_policy_type: &'static str,
+    statement_index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    statement_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_position: Option<JsonPosition>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_position: Option<JsonPosition>,
+}
+
+/// One entry of `EvaluationResults`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct EvaluationResult {
+    eval_action_name: String,
+    eval_resource_name: String,
+    eval_decision: &'static str,
+    matched_statements: Vec<MatchedStatement>,
+}
+
+fn matched(set: &LoadedSet, r: &StatementRef) -> MatchedStatement {
+    let span = set
+        .policy(&r.policy)
+        .and_then(|p| p.statements.get(r.statement_index))
+        .map(|st| st.span);
+    let pos = |p: iamproof_policy::Position| JsonPosition {
+        line: p.line,
+        column: p.column + 1,
+    };
+    MatchedStatement {
+        source_policy_id: set
+            .doc(&r.policy)
+            .map(|d| d.origin.to_string())
+            .unwrap_or_default(),
+        source_policy_type: kind_name(r.policy.kind),
+        statement_index: r.statement_index,
+        statement_id: r.sid.clone(),
+        start_position: span.map(|s| pos(s.start)),
+        end_position: span.map(|s| pos(s.end)),
+    }
+}
+
+/// Runs `simulate`. Exit status 0 whatever the decisions.
 pub fn run(args: &SimulateArgs) -> Result<i32, CliError> {
     let mut loader = Loader::new();
-    let _policies = load_policies(args, &mut loader)?;
-    let _requests = requests(args, &mut loader)?;
-    let _ = args.output;
-    Err(CliError::Unavailable {
-        command: "simulate",
-        missing: "crates/eval does not provide evaluate yet",
-    })
+    let set = build_set(load_policies(args, &mut loader)?);
+    let requests = requests(args, &mut loader)?;
+    let results: Vec<EvaluationResult> = requests
+        .iter()
+        .map(|req| {
+            let ev = evaluate(&set.set, req);
+            EvaluationResult {
+                eval_action_name: req.action.clone(),
+                eval_resource_name: req.resource.clone(),
+                eval_decision: decision_name(ev.decision),
+                matched_statements: ev.deciding.iter().map(|r| matched(&set, r)).collect(),
+            }
+        })
+        .collect();
+    let text = match args.output {
+        OutputFormat::Json => {
+            output::json_text(&serde_json::json!({ "EvaluationResults": results }))?
+        }
+        OutputFormat::Text => render(&results),
+    };
+    output::emit(&text)?;
+    Ok(EXIT_OK)
+}
+
+fn render(results: &[EvaluationResult]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for r in results {
+        let _ = writeln!(
+            out,
+            "{} on {}: {}",
+            r.eval_action_name, r.eval_resource_name, r.eval_decision
+        );
+        for m in &r.matched_statements {
+            let at = match &m.start_position {
+                Some(p) => format!("{}:{}:{}", m.source_policy_id, p.line, p.column),
+                None => m.source_policy_id.clone(),
+            };
+            let sid = match &m.statement_id {
+                Some(s) => format!(" (Sid {s:?})"),
+                None => String::new(),
+            };
+            let verb = if r.eval_decision == "explicitDeny" {
+                "denied by"
+            } else {
+                "allowed by"
+            };
+            let _ = writeln!(
+                out,
+                "    {verb} {at}: {} policy, statement {}{sid}",
+                m.source_policy_type, m.statement_index
+            );
+        }
+        if r.matched_statements.is_empty() && r.eval_decision == "implicitDeny" {
+            let _ = writeln!(out, "    no statement allows it");
+        }
+    }
+    out
 }

@@ -1,0 +1,296 @@
+//! `validate-policy` and `simulate`: exit codes, text and JSON shapes.
+
+mod common;
+
+use common::{example, iamproof, iamproof_stdin};
+use serde_json::Value;
+
+fn json(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+#[test]
+fn validate_clean_policy_exits_0() {
+    let r = iamproof(&[
+        "validate-policy",
+        "--policy-document",
+        &example("identity/pipeline-reference.json"),
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.ends_with("pipeline-reference.json: no findings\n"),
+        "{r:?}"
+    );
+    let r = iamproof(&[
+        "validate-policy",
+        "--policy-document",
+        &example("identity/pipeline-reference.json"),
+        "--policy-type",
+        "IDENTITY_POLICY",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(json(&r.stdout), serde_json::json!({ "findings": [] }));
+}
+
+#[test]
+fn validate_json_is_validate_policy_shape() {
+    let policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\n\"NotPrincipal\":{\"AWS\":\"123456789012\"},\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}";
+    let r = iamproof_stdin(
+        &[
+            "validate-policy",
+            "--policy-document",
+            "-",
+            "--policy-type",
+            "RESOURCE_POLICY",
+            "--output",
+            "json",
+        ],
+        policy.as_bytes(),
+    );
+    assert_eq!(r.code, 1, "a SECURITY_WARNING blocks: {r:?}");
+    let v = json(&r.stdout);
+    let obj = v.as_object().unwrap();
+    assert_eq!(obj.keys().collect::<Vec<_>>(), vec!["findings"]);
+    let findings = v["findings"].as_array().unwrap();
+    let f = findings
+        .iter()
+        .find(|f| f["issueCode"] == "ALLOW_WITH_NOT_PRINCIPAL")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(f["findingType"], "SECURITY_WARNING");
+    assert!(f["findingDetails"].is_string());
+    let loc = &f["locations"][0];
+    assert_eq!(
+        loc["path"],
+        serde_json::json!([{"value": "Statement"}, {"index": 0}, {"value": "NotPrincipal"}])
+    );
+    assert_eq!(loc["span"]["start"]["line"], 2);
+    assert_eq!(loc["span"]["start"]["column"], 15);
+    assert!(loc["span"]["start"]["offset"].is_u64());
+    // Text output: origin:line:col, type, code, path.
+    let r = iamproof_stdin(
+        &[
+            "validate-policy",
+            "--policy-document",
+            "-",
+            "--policy-type",
+            "RESOURCE_POLICY",
+        ],
+        policy.as_bytes(),
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout.contains(
+            "<stdin>:2:16: SECURITY_WARNING ALLOW_WITH_NOT_PRINCIPAL: Statement[0].NotPrincipal: "
+        ),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains("1 security warning"), "{r:?}");
+}
+
+#[test]
+fn validate_reports_parse_errors_as_error_findings() {
+    let r = iamproof(&[
+        "validate-policy",
+        "--policy-document",
+        "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"allow\",\"Action\":\"*\",\"Resource\":\"*\"}}",
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout
+            .starts_with("<inline>:1:47: ERROR INVALID_EFFECT: Statement.Effect: "),
+        "{r:?}"
+    );
+    // Warnings alone do not block.
+    let r = iamproof(&[
+        "validate-policy",
+        "--policy-document",
+        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}}",
+        "--policy-type",
+        "IDENTITY_POLICY",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r.stdout);
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["findingType"] != "ERROR" && f["findingType"] != "SECURITY_WARNING"));
+}
+
+#[test]
+fn simulate_identity_policy_per_action_and_resource() {
+    let r = iamproof(&[
+        "simulate",
+        "--policy-input-list",
+        &example("identity/pipeline-changed.json"),
+        "--action-names",
+        "s3:GetObject",
+        "s3:DeleteBucket",
+        "--resource-arns",
+        "arn:aws:s3:::build-artifacts/app.tar",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r.stdout);
+    let results = v["EvaluationResults"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0]["EvalActionName"], "s3:GetObject");
+    assert_eq!(
+        results[0]["EvalResourceName"],
+        "arn:aws:s3:::build-artifacts/app.tar"
+    );
+    assert_eq!(results[0]["EvalDecision"], "allowed");
+    let m = &results[0]["MatchedStatements"][0];
+    assert!(m["SourcePolicyId"]
+        .as_str()
+        .unwrap()
+        .ends_with("pipeline-changed.json"));
+    assert_eq!(m["SourcePolicyType"], "identity");
+    assert_eq!(m["StatementIndex"], 0);
+    assert_eq!(m["StatementId"], "ReadWriteBuildArtifacts");
+    assert_eq!(
+        m["StartPosition"],
+        serde_json::json!({"Line": 4, "Column": 5})
+    );
+    assert_eq!(results[1]["EvalDecision"], "implicitDeny");
+    assert_eq!(results[1]["MatchedStatements"], serde_json::json!([]));
+}
+
+#[test]
+fn simulate_seed_bucket_policies() {
+    // The seed article: the public policy lets another account put objects, the Deny with
+    // NotPrincipal stops it.
+    let args = |policy: &str, caller: &str| -> Vec<String> {
+        vec![
+            "simulate".into(),
+            "--resource-policy".into(),
+            example(policy),
+            "--caller-arn".into(),
+            caller.into(),
+            "--action-names".into(),
+            "s3:PutObject".into(),
+            "--resource-arns".into(),
+            "arn:aws:s3:::DOC-EXAMPLE-BUCKET".into(),
+            "--resource-owner".into(),
+            "123456789012".into(),
+        ]
+    };
+    let run = |a: Vec<String>| iamproof(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let mallory = "arn:aws:iam::111122223333:root";
+    let r = run(args("s3/bucket-public.json", mallory));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout
+            .starts_with("s3:PutObject on arn:aws:s3:::DOC-EXAMPLE-BUCKET: allowed\n"),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout
+            .contains("bucket-public.json:4:5: resource policy, statement 0"),
+        "{r:?}"
+    );
+    let r = run(args("s3/bucket-restricted.json", mallory));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains(": explicitDeny\n"), "{r:?}");
+    assert!(r.stdout.contains("denied by "), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("bucket-restricted.json:10:5: resource policy, statement 1"),
+        "{r:?}"
+    );
+    let r = run(args(
+        "s3/bucket-restricted.json",
+        "arn:aws:iam::123456789012:root",
+    ));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains(": allowed\n"), "{r:?}");
+}
+
+#[test]
+fn simulate_request_file_and_context_entries() {
+    let r = iamproof(&[
+        "simulate",
+        "--resource-policy",
+        &example("s3/bucket-restricted.json"),
+        "--request",
+        &example("requests/put-from-other-account.json"),
+        "--output",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r.stdout);
+    assert_eq!(v["EvaluationResults"][0]["EvalDecision"], "explicitDeny");
+
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+        "Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}"#;
+    let decide = |entries: &[&str]| {
+        let mut a = vec![
+            "simulate",
+            "--policy-input-list",
+            policy,
+            "--action-names",
+            "s3:GetObject",
+            "--output",
+            "json",
+        ];
+        if !entries.is_empty() {
+            a.push("--context-entries");
+            a.extend_from_slice(entries);
+        }
+        let r = iamproof(&a);
+        assert_eq!(r.code, 0, "{r:?}");
+        json(&r.stdout)["EvaluationResults"][0]["EvalDecision"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(decide(&[]), "implicitDeny");
+    assert_eq!(
+        decide(&["ContextKeyName=aws:SourceIp,ContextKeyValues=203.0.113.7,ContextKeyType=ip"]),
+        "allowed"
+    );
+    assert_eq!(
+        decide(&[
+            r#"[{"ContextKeyName":"aws:SourceIp","ContextKeyValues":["198.51.100.1"],"ContextKeyType":"ip"}]"#
+        ]),
+        "implicitDeny"
+    );
+    // A request file on stdin, with the context there.
+    let r = iamproof_stdin(
+        &["simulate", "--policy-input-list", policy, "--request", "-"],
+        br#"{"action":"s3:GetObject","resource":"arn:aws:s3:::b/k","context":{"aws:SourceIp":"203.0.113.9"}}"#,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout
+            .starts_with("s3:GetObject on arn:aws:s3:::b/k: allowed\n"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn simulate_request_file_errors_are_located() {
+    let r = iamproof(&[
+        "simulate",
+        "--policy-input-list",
+        &example("identity/pipeline-reference.json"),
+        "--request",
+        "{\"action\": \"s3:GetObject\",\n \"context\": {\"aws:SourceIp\": {\"bad\": 1}}}",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.starts_with("error: <inline>:2:"), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("context[\"aws:SourceIp\"]: invalid type: map"),
+        "{r:?}"
+    );
+}
