@@ -208,3 +208,141 @@ fn glob_matching_is_bounded_on_adversarial_input() {
     assert!(!glob_match(&glob_pattern(&pattern), &text));
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
+
+mod policy_laws {
+    use iamproof_eval::{
+        evaluate, evaluate_policy, statement_applies, Context, ContextValue, Decision, PolicySet,
+        Principal, Request,
+    };
+    use iamproof_policy::{parse_policy, PolicyType};
+    use proptest::prelude::*;
+
+    fn action() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "*",
+            "s3:*",
+            "s3:Get*",
+            "s3:GetObject",
+            "ec2:*",
+            "s3:?etObject",
+        ])
+    }
+
+    fn resource() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "*",
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/${aws:username}/*",
+            "arn:aws:s3:::other/*",
+            "arn:aws:s3",
+        ])
+    }
+
+    fn condition() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "",
+            r#","Condition":{"StringEquals":{"aws:username":"bob"}}"#,
+            r#","Condition":{"StringNotEquals":{"aws:username":["bob","eve"]}}"#,
+            r#","Condition":{"ForAnyValue:StringLike":{"aws:TagKeys":"a*"}}"#,
+            r#","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["a","b"]}}"#,
+            r#","Condition":{"NumericLessThanIfExists":{"s3:max-keys":"10"}}"#,
+            r#","Condition":{"Null":{"aws:SourceIp":"true"}}"#,
+            r#","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#,
+        ])
+    }
+
+    fn statement() -> impl Strategy<Value = String> {
+        (
+            any::<bool>(),
+            any::<bool>(),
+            action(),
+            any::<bool>(),
+            resource(),
+            condition(),
+        )
+            .prop_map(|(allow, not_action, a, not_resource, r, c)| {
+                format!(
+                    r#"{{"Effect":"{}","{}":"{a}","{}":"{r}"{c}}}"#,
+                    if allow { "Allow" } else { "Deny" },
+                    if not_action { "NotAction" } else { "Action" },
+                    if not_resource {
+                        "NotResource"
+                    } else {
+                        "Resource"
+                    },
+                )
+            })
+    }
+
+    fn request() -> impl Strategy<Value = Request> {
+        (
+            prop::sample::select(vec!["bob", "eve", "b*"]),
+            prop::sample::select(vec!["s3:GetObject", "s3:PutObject", "ec2:RunInstances"]),
+            prop::sample::select(vec![
+                "arn:aws:s3:::b/bob/x",
+                "arn:aws:s3:::b/eve/x",
+                "arn:aws:s3:::other/k",
+                "*",
+            ]),
+            prop::option::of(prop::collection::vec(
+                prop::sample::select(vec!["a", "ab", "b", "c"]),
+                0..3,
+            )),
+            prop::option::of(prop::sample::select(vec!["10.1.1.1", "8.8.8.8", "::1"])),
+            prop::option::of(prop::sample::select(vec!["5", "10", "x"])),
+        )
+            .prop_map(|(user, action, resource, tags, ip, max_keys)| {
+                let mut context = Context::new();
+                if let Some(t) = tags {
+                    context.insert(
+                        "aws:TagKeys",
+                        ContextValue::Multi(t.into_iter().map(String::from).collect()),
+                    );
+                }
+                if let Some(ip) = ip {
+                    context.insert("aws:SourceIp", ContextValue::Single(ip.into()));
+                }
+                if let Some(m) = max_keys {
+                    context.insert("s3:max-keys", ContextValue::Single(m.into()));
+                }
+                Request {
+                    principal: Principal::Arn(format!("arn:aws:iam::111111111111:user/{user}")),
+                    action: action.into(),
+                    resource: resource.into(),
+                    resource_account: None,
+                    context,
+                }
+            })
+    }
+
+    proptest! {
+        /// `evaluate_policy` agrees with `statement_applies`, and an identity-only policy set
+        /// decides exactly what the single policy means.
+        #[test]
+        fn single_policy_meaning_is_consistent(
+            stmts in prop::collection::vec(statement(), 1..4),
+            req in request(),
+        ) {
+            let text = format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, stmts.join(","));
+            let policy = parse_policy(&text, PolicyType::Identity).unwrap();
+            let ev = evaluate_policy(&policy, &req);
+            let allow_applies = policy.statements.iter().any(|s| {
+                s.effect == iamproof_policy::Effect::Allow && statement_applies(&policy, s, &req)
+            });
+            let deny_applies = policy.statements.iter().any(|s| {
+                s.effect == iamproof_policy::Effect::Deny && statement_applies(&policy, s, &req)
+            });
+            prop_assert_eq!(ev.allows(), allow_applies && !deny_applies);
+            prop_assert_eq!(ev.denies(), deny_applies);
+            let set = PolicySet { identity: vec![policy], ..Default::default() };
+            let expected = if deny_applies {
+                Decision::ExplicitlyDenied
+            } else if allow_applies {
+                Decision::Allowed
+            } else {
+                Decision::ImplicitlyDenied
+            };
+            prop_assert_eq!(evaluate(&set, &req).decision, expected);
+        }
+    }
+}
