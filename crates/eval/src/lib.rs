@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! The reference evaluator: one concrete [`Request`] against a set of IAM policies gives a
 //! [`Decision`] and the statements that decided it. This is the semantics every other part of
 //! iamproof is checked against (spec: `iam-semantics.md` §2–§6).

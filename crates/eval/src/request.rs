@@ -24,7 +24,9 @@ pub enum Principal {
 /// multivalued keys. Values are strings; operators type them (spec §4).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContextValue {
+    /// One value (a single-valued key).
     Single(String),
+    /// A set of values (a multivalued key), possibly empty.
     Multi(Vec<String>),
 }
 
@@ -37,6 +39,7 @@ pub struct Context {
 }
 
 impl Context {
+    /// An empty context (every key absent).
     pub fn new() -> Self {
         Self::default()
     }
@@ -69,10 +72,12 @@ impl Context {
         self.entries.values().map(|(k, v)| (k.as_str(), v))
     }
 
+    /// The number of keys present.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether no key is present.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -81,6 +86,7 @@ impl Context {
 /// One concrete request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
+    /// Who makes the request.
     pub principal: Principal,
     /// `service:Action`.
     pub action: String,
@@ -89,14 +95,19 @@ pub struct Request {
     /// The account that owns the resource (decides same- vs cross-account evaluation); `None`
     /// means the principal's own account.
     pub resource_account: Option<String>,
+    /// The condition keys the request carries (the principal-derived global keys are added by
+    /// `effective_context` when absent).
     pub context: Context,
 }
 
 /// The outcome of evaluating a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
+    /// Some policy allows and nothing denies.
     Allowed,
+    /// An applicable Deny statement.
     ExplicitlyDenied,
+    /// No applicable Deny, but the required Allows are missing (the default).
     ImplicitlyDenied,
 }
 
