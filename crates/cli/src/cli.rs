@@ -1,6 +1,7 @@
 //! The command line, declared with clap's derive API.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use iamproof_checks::{ResourceType, UnknownResourceType};
 
 const DOC_HELP: &str = "A DOC is file://PATH, a plain PATH, - for standard input, or the JSON \
 text itself (anything starting with { or [).";
@@ -112,6 +113,20 @@ and resource, with the statements that decided it.",
         "Exit status: 0 PASS, 1 FAIL (the policy might grant access outside the trusted accounts), 2 bad usage or input."
     ))]
     CheckNoExternalAccess(CheckNoExternalAccessArgs),
+}
+
+const RESOURCE_TYPE_HELP: &str = "The resource type the policy is attached to, as Access \
+Analyzer names it: AWS::DynamoDB::Table, AWS::DynamoDB::Stream, AWS::EFS::FileSystem, \
+AWS::OpenSearchService::Domain, AWS::Kinesis::Stream, AWS::Kinesis::StreamConsumer, AWS::KMS::Key, \
+AWS::Lambda::Function, AWS::S3::Bucket, AWS::S3::AccessPoint, AWS::S3::Glacier, \
+AWS::S3Express::DirectoryBucket, AWS::S3Express::AccessPoint, AWS::S3Outposts::Bucket, \
+AWS::S3Outposts::AccessPoint, AWS::SecretsManager::Secret, AWS::SNS::Topic, AWS::SQS::Queue, \
+AWS::IAM::AssumeRolePolicyDocument, AWS::S3Tables::TableBucket, AWS::S3Tables::Table, \
+AWS::ApiGateway::RestApi, AWS::CodeArtifact::Domain, AWS::Backup::BackupVault, \
+AWS::CloudTrail::Dashboard, AWS::CloudTrail::EventDataStore.";
+
+fn parse_resource_type(s: &str) -> Result<ResourceType, UnknownResourceType> {
+    s.parse()
 }
 
 /// `--output text|json`.
@@ -287,6 +302,9 @@ pub struct CheckCommon {
     /// Which solver decides the check.
     #[arg(long, value_enum, default_value_t = SolverArg::Portfolio)]
     pub solver: SolverArg,
+    /// Time limit of one solver call, in seconds; running out gives FAIL (PASS must be a proof).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout: u64,
 }
 
 /// Arguments of `check-no-new-access`.
@@ -329,8 +347,8 @@ pub struct CheckNoPublicAccessArgs {
     #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
     pub policy_document: String,
     /// The resource type, e.g. AWS::S3::Bucket, AWS::KMS::Key, AWS::IAM::AssumeRolePolicyDocument.
-    #[arg(long, value_name = "TYPE")]
-    pub resource_type: String,
+    #[arg(long, value_name = "TYPE", value_parser = parse_resource_type, long_help = RESOURCE_TYPE_HELP)]
+    pub resource_type: ResourceType,
     #[command(flatten)]
     pub common: CheckCommon,
 }
@@ -342,10 +360,14 @@ pub struct CheckNoExternalAccessArgs {
     #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
     pub policy_document: String,
     /// The resource type, e.g. AWS::S3::Bucket.
-    #[arg(long, value_name = "TYPE")]
-    pub resource_type: String,
+    #[arg(long, value_name = "TYPE", value_parser = parse_resource_type, long_help = RESOURCE_TYPE_HELP)]
+    pub resource_type: ResourceType,
     /// An account that may have access (repeatable).
-    #[arg(long, value_name = "ACCOUNT")]
+    #[arg(
+        long,
+        value_name = "ACCOUNT",
+        required_unless_present = "trusted_organization"
+    )]
     pub trusted_account: Vec<String>,
     /// An AWS Organizations id (o-…) whose accounts may have access (repeatable).
     #[arg(long, value_name = "ORG_ID")]

@@ -383,3 +383,92 @@ fn garbage_never_panics() {
     assert!(n > 200);
     assert!(Path::new(&examples()).is_dir());
 }
+
+#[test]
+fn check_arguments_are_validated() {
+    let policy = common::example("kms/key-policy.json");
+    let r = iamproof(&[
+        "check-no-public-access",
+        "--policy-document",
+        &policy,
+        "--resource-type",
+        "AWS::KMS::Keys",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("unsupported resource type \"AWS::KMS::Keys\""),
+        "{r:?}"
+    );
+    let r = iamproof(&[
+        "check-no-external-access",
+        "--policy-document",
+        &policy,
+        "--resource-type",
+        "AWS::KMS::Key",
+    ]);
+    assert_eq!(
+        r.code, 2,
+        "a trusted account or organization is required: {r:?}"
+    );
+    let r = iamproof(&[
+        "check-no-external-access",
+        "--policy-document",
+        &policy,
+        "--resource-type",
+        "AWS::KMS::Key",
+        "--trusted-organization",
+        "o-BAD",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .starts_with("error: trusted organization \"o-BAD\""),
+        "{r:?}"
+    );
+    let r = iamproof(&[
+        "check-no-external-access",
+        "--policy-document",
+        &policy,
+        "--resource-type",
+        "AWS::KMS::Key",
+        "--trusted-account",
+        "1234",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    let r = iamproof(&[
+        "check-access-not-granted",
+        "--policy-document",
+        &common::example("identity/pipeline-changed.json"),
+        "--access",
+        r#"{"actions":["s3"]}"#,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("is not an IAM action"), "{r:?}");
+    let r = iamproof(&[
+        "check-access-not-granted",
+        "--policy-document",
+        &common::example("identity/pipeline-changed.json"),
+        "--access",
+        "[]",
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    for solver in ["fast", "Z3"] {
+        let r = iamproof(&[
+            "check-no-new-access",
+            "--existing-policy-document",
+            "{}",
+            "--new-policy-document",
+            "{}",
+            "--policy-type",
+            "IDENTITY_POLICY",
+            "--solver",
+            solver,
+        ]);
+        assert_eq!(r.code, 2, "{r:?}");
+    }
+}

@@ -1,13 +1,17 @@
-//! The four check commands. The checks themselves live in `iamproof-checks`.
+//! The four check commands. The checks themselves live in `iamproof-checks`; this module reads
+//! the inputs, picks the solver, and renders the result.
 
 use crate::cli::{
-    CheckAccessNotGrantedArgs, CheckNoExternalAccessArgs, CheckNoNewAccessArgs,
-    CheckNoPublicAccessArgs,
+    CheckAccessNotGrantedArgs, CheckCommon, CheckNoExternalAccessArgs, CheckNoNewAccessArgs,
+    CheckNoPublicAccessArgs, OutputFormat, SolverArg,
 };
-use crate::error::CliError;
+use crate::error::{CliError, EXIT_FAIL, EXIT_OK};
 use crate::input::{Document, Loader};
-use crate::jsonin;
+use crate::{jsonin, output};
+use iamproof_checks::{AccessSpec, Backend, CheckOptions, CheckResult, TrustZone};
+use iamproof_policy::PolicyType;
 use serde::Deserialize;
+use std::fmt::Write;
 
 /// One item of `--access`, as in CheckAccessNotGranted's `Access`.
 #[derive(Debug, Clone, Deserialize)]
@@ -21,116 +25,138 @@ pub struct AccessItem {
     pub resources: Vec<String>,
 }
 
-/// The `--access` limits of the AWS API (anchors §2.2).
-const MAX_ACCESS_ITEMS: usize = 1;
-const MAX_ACCESS_VALUES: usize = 100;
-const MAX_RESOURCE_LEN: usize = 2048;
-
-/// Reads and checks `--access` (inline JSON, file://PATH, PATH or -).
-pub fn parse_access(
-    arg: &str,
-    loader: &mut Loader,
-) -> Result<(Document, Vec<AccessItem>), CliError> {
+/// Reads and checks `--access` (inline JSON, file://PATH, PATH or -): a list with one
+/// `{"actions":[…],"resources":[…]}` (or that object alone). JSON errors are located; the
+/// limits (1 item, 100 actions, 100 resources, ARNs ≤ 2048 characters) are AWS's.
+pub fn parse_access(arg: &str, loader: &mut Loader) -> Result<(Document, AccessSpec), CliError> {
     let doc = loader.load(arg, "--access")?;
-    let items: Vec<AccessItem> = jsonin::parse(&doc)?;
-    if items.len() > MAX_ACCESS_ITEMS {
-        return Err(doc.error(format_args!(
-            "at most {MAX_ACCESS_ITEMS} access item is allowed (as in CheckAccessNotGranted), found {}",
-            items.len()
-        )));
-    }
-    for (i, item) in items.iter().enumerate() {
-        if item.actions.is_empty() && item.resources.is_empty() {
+    let item = if doc.text.trim_start().starts_with('{') {
+        jsonin::parse::<AccessItem>(&doc)?
+    } else {
+        let mut items: Vec<AccessItem> = jsonin::parse(&doc)?;
+        if items.len() > 1 {
             return Err(doc.error(format_args!(
-                "[{i}]: give at least one of \"actions\" and \"resources\""
+                "at most 1 access item is allowed (as in CheckAccessNotGranted), found {}",
+                items.len()
             )));
         }
-        for (field, list) in [("actions", &item.actions), ("resources", &item.resources)] {
-            if list.len() > MAX_ACCESS_VALUES {
-                return Err(doc.error(format_args!(
-                    "[{i}].{field}: at most {MAX_ACCESS_VALUES} values are allowed, found {}",
-                    list.len()
-                )));
-            }
-        }
-        for (j, r) in item.resources.iter().enumerate() {
-            if r.len() > MAX_RESOURCE_LEN {
-                return Err(doc.error(format_args!(
-                    "[{i}].resources[{j}]: a resource is at most {MAX_RESOURCE_LEN} characters, found {}",
-                    r.len()
-                )));
-            }
-        }
-    }
-    Ok((doc, items))
+        items.pop().ok_or_else(|| {
+            doc.error("give one access item: [{\"actions\":[…],\"resources\":[…]}]")
+        })?
+    };
+    let spec = AccessSpec::new(item.actions, item.resources).map_err(|e| doc.error(e))?;
+    Ok((doc, spec))
 }
 
-fn unavailable(command: &'static str) -> CliError {
-    CliError::Unavailable {
-        command,
-        missing: "crates/checks does not provide this check yet",
+fn options(common: &CheckCommon) -> CheckOptions {
+    let backend = match common.solver {
+        SolverArg::Native => Backend::Native,
+        SolverArg::Z3 => Backend::Z3,
+        SolverArg::Cvc5 => Backend::Cvc5,
+        SolverArg::Portfolio => Backend::Portfolio,
+    };
+    CheckOptions {
+        backend,
+        timeout: std::time::Duration::from_secs(common.timeout),
     }
+}
+
+/// Prints a result and gives the exit status: 0 PASS, 1 FAIL. `doc` is the document the
+/// reasons point into.
+fn finish(result: &CheckResult, doc: &Document, format: OutputFormat) -> Result<i32, CliError> {
+    let text = match format {
+        OutputFormat::Json => output::json_text(result)?,
+        OutputFormat::Text => {
+            let mut t = result.render_text(&doc.text);
+            let located: Vec<_> = result
+                .reasons
+                .iter()
+                .filter_map(|r| r.location.map(|l| (l, &r.description)))
+                .collect();
+            if !located.is_empty() {
+                t.push('\n');
+                for (l, d) in located {
+                    let _ = writeln!(t, "{}:{}: {d}", doc.origin, l.span.start);
+                }
+            }
+            t
+        }
+    };
+    output::emit(&text)?;
+    Ok(if result.is_pass() { EXIT_OK } else { EXIT_FAIL })
 }
 
 /// Runs `check-no-new-access`.
 pub fn no_new_access(args: &CheckNoNewAccessArgs) -> Result<i32, CliError> {
     let mut loader = Loader::new();
     let ty = args.policy_type.to_policy_type();
-    let _existing = super::load_policy(
+    let (_, existing) = super::load_policy(
         &mut loader,
         &args.existing_policy_document,
         "--existing-policy-document",
         ty,
     )?;
-    let _new = super::load_policy(
+    let (new_doc, new) = super::load_policy(
         &mut loader,
         &args.new_policy_document,
         "--new-policy-document",
         ty,
     )?;
-    let _ = (args.common.output, args.common.solver);
-    Err(unavailable("check-no-new-access"))
+    let result = iamproof_checks::check_no_new_access(&existing, &new, &options(&args.common));
+    finish(&result, &new_doc, args.common.output)
 }
 
 /// Runs `check-access-not-granted`.
 pub fn access_not_granted(args: &CheckAccessNotGrantedArgs) -> Result<i32, CliError> {
     let mut loader = Loader::new();
-    let _policy = super::load_policy(
+    let (doc, policy) = super::load_policy(
         &mut loader,
         &args.policy_document,
         "--policy-document",
         args.policy_type.to_policy_type(),
     )?;
-    let _access = parse_access(&args.access, &mut loader)?;
-    Err(unavailable("check-access-not-granted"))
+    let (_, access) = parse_access(&args.access, &mut loader)?;
+    let result =
+        iamproof_checks::check_access_not_granted(&policy, &access, &options(&args.common));
+    finish(&result, &doc, args.common.output)
 }
 
 /// Runs `check-no-public-access`.
 pub fn no_public_access(args: &CheckNoPublicAccessArgs) -> Result<i32, CliError> {
     let mut loader = Loader::new();
-    let _policy = super::load_policy(
+    let (doc, policy) = super::load_policy(
         &mut loader,
         &args.policy_document,
         "--policy-document",
-        iamproof_policy::PolicyType::Resource,
+        PolicyType::Resource,
     )?;
-    let _ = &args.resource_type;
-    Err(unavailable("check-no-public-access"))
+    let result = iamproof_checks::check_no_public_access(
+        &policy,
+        args.resource_type,
+        &options(&args.common),
+    );
+    finish(&result, &doc, args.common.output)
 }
 
 /// Runs `check-no-external-access`.
 pub fn no_external_access(args: &CheckNoExternalAccessArgs) -> Result<i32, CliError> {
+    let trusted = TrustZone::new(
+        args.trusted_account.clone(),
+        args.trusted_organization.clone(),
+    )
+    .map_err(|e| CliError::Input(e.to_string()))?;
     let mut loader = Loader::new();
-    let _policy = super::load_policy(
+    let (doc, policy) = super::load_policy(
         &mut loader,
         &args.policy_document,
         "--policy-document",
-        iamproof_policy::PolicyType::Resource,
+        PolicyType::Resource,
     )?;
-    let _ = (
-        &args.resource_type,
-        &args.trusted_account,
-        &args.trusted_organization,
+    let result = iamproof_checks::check_no_external_access(
+        &policy,
+        args.resource_type,
+        &trusted,
+        &options(&args.common),
     );
-    Err(unavailable("check-no-external-access"))
+    finish(&result, &doc, args.common.output)
 }
