@@ -294,3 +294,55 @@ fn simulate_request_file_errors_are_located() {
         "{r:?}"
     );
 }
+
+#[test]
+fn simulate_cross_account_role_assumption_needs_both_sides() {
+    let base = |with_identity: bool, external_id: Option<&str>| {
+        let mut a: Vec<String> = vec![
+            "simulate".into(),
+            "--resource-policy".into(),
+            example("iam/trust-policy.json"),
+            "--caller-arn".into(),
+            "arn:aws:sts::111122223333:assumed-role/ci-runner/build-42".into(),
+            "--action-names".into(),
+            "sts:AssumeRole".into(),
+            "--resource-arns".into(),
+            "arn:aws:iam::123456789012:role/deploy".into(),
+            "--resource-owner".into(),
+            "123456789012".into(),
+            "--output".into(),
+            "json".into(),
+        ];
+        if with_identity {
+            a.push("--policy-input-list".into());
+            a.push(example("iam/ci-runner-identity.json"));
+        }
+        if let Some(id) = external_id {
+            a.push("--context-entries".into());
+            a.push(format!(
+                "ContextKeyName=sts:ExternalId,ContextKeyValues={id},ContextKeyType=string"
+            ));
+        }
+        let r = iamproof(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(r.code, 0, "{r:?}");
+        json(&r.stdout)["EvaluationResults"][0].clone()
+    };
+    let ok = base(true, Some("pipeline-7f3a"));
+    assert_eq!(ok["EvalDecision"], "allowed", "{ok}");
+    let kinds: Vec<_> = ok["MatchedStatements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["SourcePolicyType"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        kinds.contains(&"identity".to_string()) && kinds.contains(&"resource".to_string()),
+        "{ok}"
+    );
+    assert_eq!(
+        base(false, Some("pipeline-7f3a"))["EvalDecision"],
+        "implicitDeny"
+    );
+    assert_eq!(base(true, None)["EvalDecision"], "implicitDeny");
+    assert_eq!(base(true, Some("other"))["EvalDecision"], "implicitDeny");
+}
