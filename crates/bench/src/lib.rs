@@ -1,0 +1,14 @@
+//! `iamproof-bench`: the benchmark workloads (iamproof's native engine against z3 and cvc5 on the
+//! same queries) and the agreement reports against public corpora (Quacky's relative
+//! permissiveness results, iam-dataset's wildcard expansion).
+//!
+//! The corpora are read at run time from `<workspace>/../shared/corpora` (see [`corpora`]); they
+//! are never copied into the repository.
+
+pub mod corpora;
+pub mod engine;
+pub mod run;
+pub mod scaling;
+pub mod stats;
+pub mod svg;
+pub mod workloads;
