@@ -472,3 +472,23 @@ fn check_arguments_are_validated() {
         assert_eq!(r.code, 2, "{r:?}");
     }
 }
+
+#[test]
+fn endless_and_oversized_inputs_are_cut_off() {
+    if std::path::Path::new("/dev/zero").exists() {
+        let r = iamproof(&["formula", "--policy-document", "/dev/zero"]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(
+            r.stderr
+                .contains("/dev/zero: document is larger than 4 MiB"),
+            "{r:?}"
+        );
+    }
+    let big = vec![b' '; 5 * 1024 * 1024];
+    let r = iamproof_stdin(&["formula", "--policy-document", "-"], &big);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("<stdin>: document is larger than 4 MiB"),
+        "{r:?}"
+    );
+}
