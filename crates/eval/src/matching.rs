@@ -633,6 +633,13 @@ mod tests {
             principal_entry_matches(&aws("111111111111"), &Principal::Anonymous),
             PrincipalMatch::None
         );
+        // A role used as the caller, named by its own ARN: a grant to the role (limited by
+        // boundaries and session policies), not a direct grant.
+        let role = arn("arn:aws:iam::111111111111:role/path/role");
+        assert_eq!(
+            principal_entry_matches(&aws("arn:aws:iam::111111111111:role/path/role"), &role),
+            PrincipalMatch::SessionViaRole
+        );
         let svc = Principal::Service("lambda.amazonaws.com".into());
         assert_eq!(
             principal_entry_matches(&entry(PrincipalKind::Service, "lambda.amazonaws.com"), &svc),
