@@ -10,6 +10,7 @@ pub mod encode;
 pub mod formula;
 pub mod pattern;
 pub mod semantics;
+pub mod smtlib;
 pub mod value;
 pub mod zelkova;
 
@@ -17,5 +18,6 @@ pub use assignment::Assignment;
 pub use encode::{encode_policy, EncodeError, EncodedPolicy, StatementFormula};
 pub use formula::{Atom, CallerKind, ElemPred, Formula, Key, Node, Test, Var};
 pub use pattern::{Glob, GlobPart, MatchMode, PatternSet, ShortArn, Template, TemplatePart};
+pub use smtlib::{smtlib_script, to_smtlib, SmtScript, SmtValue};
 pub use value::{Cidr, Cmp, Decimal};
 pub use zelkova::to_zelkova;
