@@ -19,14 +19,6 @@ pub enum CliError {
     /// A document or argument value is wrong; the message starts with where (`file:line:col: path:`).
     #[error("{0}")]
     Input(String),
-    /// The engine part this command needs is not built yet.
-    #[error("`{command}` is not yet available: {missing}")]
-    Unavailable {
-        /// The subcommand.
-        command: &'static str,
-        /// What is missing, e.g. "crates/logic has no encoder yet".
-        missing: &'static str,
-    },
     /// The engine could not decide (solver missing, crashed, …).
     #[error("{0}")]
     Engine(String),

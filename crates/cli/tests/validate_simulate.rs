@@ -346,3 +346,48 @@ fn simulate_cross_account_role_assumption_needs_both_sides() {
     assert_eq!(base(true, None)["EvalDecision"], "implicitDeny");
     assert_eq!(base(true, Some("other"))["EvalDecision"], "implicitDeny");
 }
+
+#[test]
+fn formula_in_both_notations() {
+    let r = iamproof(&[
+        "formula",
+        "--policy-document",
+        &example("s3/bucket-public.json"),
+        "--policy-type",
+        "RESOURCE_POLICY",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    // The seed article's formula.
+    assert_eq!(
+        r.stdout,
+        "(Action = \"s3:PutObject\") ∧ (Resource = \"arn:aws:s3:::DOC-EXAMPLE-BUCKET\")\n"
+    );
+    let r = iamproof(&[
+        "formula",
+        "--policy-document",
+        &example("s3/bucket-restricted.json"),
+        "--policy-type",
+        "RESOURCE_POLICY",
+        "--format",
+        "smtlib",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.starts_with("; iamproof formula: the requests "),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains("(check-sat)"), "{r:?}");
+    assert!(r.stdout.contains("\"DOC-EXAMPLE-BUCKET\""), "{r:?}");
+    // A resource policy read as an identity policy is an error with a position.
+    let r = iamproof(&[
+        "formula",
+        "--policy-document",
+        &example("s3/bucket-public.json"),
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("bucket-public.json:6:7: Statement[0].Principal: "),
+        "{r:?}"
+    );
+}

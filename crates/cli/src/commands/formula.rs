@@ -20,10 +20,19 @@ pub fn run(args: &FormulaArgs) -> Result<i32, CliError> {
     let mut text = match args.format {
         FormulaFormat::Zelkova => iamproof_logic::to_zelkova(&allows),
         FormulaFormat::Smtlib => {
-            return Err(CliError::Unavailable {
-                command: "formula --format smtlib",
-                missing: "crates/logic does not provide to_smtlib yet",
-            })
+            let script = iamproof_logic::smtlib_script(&allows);
+            let mut t = format!(
+                "; iamproof formula: the requests {} allows (sat: some request is allowed)\n",
+                doc.origin.to_string().replace('\n', " ")
+            );
+            if !script.exact {
+                t.push_str("; over-approximated (unsat is still a proof):\n");
+                for n in &script.notes {
+                    t.push_str(&format!(";   {}\n", n.replace('\n', " ")));
+                }
+            }
+            t.push_str(&script.text);
+            t
         }
     };
     if !text.ends_with('\n') {
