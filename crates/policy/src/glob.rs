@@ -6,7 +6,10 @@
 pub const MAX_GLOB_CHARS: usize = 4096;
 
 fn eq(a: char, b: char, ignore_case: bool) -> bool {
-    a == b || (ignore_case && a.to_lowercase().eq(b.to_lowercase()))
+    a == b
+        || (ignore_case
+            && (a.eq_ignore_ascii_case(&b)
+                || (!a.is_ascii() && a.to_lowercase().eq(b.to_lowercase()))))
 }
 
 /// Whether `text` matches `pattern` (`*` any run, possibly empty, crossing every character; `?`
@@ -47,34 +50,71 @@ pub fn glob_matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
 /// Whether every text matched by `specific` is also matched by `general` (a sound check: `true`
 /// is always right; for these simple globs it is also complete in practice). Both are globs.
 pub fn glob_covers(general: &str, specific: &str, ignore_case: bool) -> bool {
-    let g: Vec<char> = general.chars().collect();
-    let s: Vec<char> = specific.chars().collect();
+    let prep = |s: &str| -> Vec<char> {
+        if ignore_case {
+            s.chars().flat_map(char::to_lowercase).collect()
+        } else {
+            s.chars().collect()
+        }
+    };
+    let (g, s) = (prep(general), prep(specific));
     if g.len() > MAX_GLOB_CHARS || s.len() > MAX_GLOB_CHARS {
         return false;
     }
+    covers_chars(&g, &s)
+}
+
+/// [`glob_covers`] on prepared (already case-folded if wanted) character slices.
+pub(crate) fn covers_chars(g: &[char], s: &[char]) -> bool {
+    let wild = |c: &char| *c == '*' || *c == '?';
+    // Quick rejections: the literal text before the first wildcard of `g` must begin `s`, and
+    // the literal text after the last one must end it (as literals in `s`).
+    let head = g.iter().position(wild).unwrap_or(g.len());
+    if head == g.len() {
+        return g == s;
+    }
+    if s.len() < head || g.get(..head) != s.get(..head) {
+        return false;
+    }
+    let tail = g.iter().rev().position(wild).unwrap_or(0);
+    if tail > 0 {
+        let (Some(gt), Some(st)) = (
+            g.get(g.len() - tail..),
+            s.len().checked_sub(tail).and_then(|i| s.get(i..)),
+        ) else {
+            return false;
+        };
+        if gt != st {
+            return false;
+        }
+    }
+    let (g, s) = match (g.get(head..g.len() - tail), s.get(head..s.len() - tail)) {
+        (Some(g), Some(s)) => (g, s),
+        _ => return false,
+    };
     // next[j] = g[i+1..] covers s[j..]; computed from the end of g backwards.
     let m = s.len();
     let mut next = vec![false; m + 1];
+    let mut cur = vec![false; m + 1];
     if let Some(last) = next.get_mut(m) {
         *last = true;
     }
     for &gc in g.iter().rev() {
-        let mut cur = vec![false; m + 1];
         for j in (0..=m).rev() {
             let sj = s.get(j).copied();
-            let at = |v: &Vec<bool>, k: usize| v.get(k).copied().unwrap_or(false);
-            cur[j] = match gc {
+            let at = |v: &[bool], k: usize| v.get(k).copied().unwrap_or(false);
+            let val = match gc {
                 // `*` covers nothing more of s, or swallows s[j] (whatever it is).
                 '*' => at(&next, j) || (sj.is_some() && at(&cur, j + 1)),
                 // `?` covers exactly one character of s, a literal or a `?`.
                 '?' => matches!(sj, Some(c) if c != '*') && at(&next, j + 1),
-                c => {
-                    matches!(sj, Some(x) if x != '*' && x != '?' && eq(c, x, ignore_case))
-                        && at(&next, j + 1)
-                }
+                c => matches!(sj, Some(x) if x == c) && at(&next, j + 1),
             };
+            if let Some(slot) = cur.get_mut(j) {
+                *slot = val;
+            }
         }
-        next = cur;
+        std::mem::swap(&mut next, &mut cur);
     }
     next.first().copied().unwrap_or(false)
 }

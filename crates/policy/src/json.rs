@@ -15,6 +15,7 @@
 
 use crate::error::{codes, PolicyError};
 use crate::span::{JsonPath, PathElem, Position, Span};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The largest document accepted, in bytes.
@@ -22,33 +23,34 @@ pub const MAX_INPUT_BYTES: usize = 1 << 20;
 /// The deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 64;
 
-/// A JSON value with the span of its source text.
+/// A JSON value with the span of its source text. Strings borrow from the input when they have
+/// no escapes.
 #[derive(Debug, Clone, PartialEq)]
-pub struct JsonNode {
+pub struct JsonNode<'a> {
     /// The value.
-    pub value: JsonValue,
+    pub value: JsonValue<'a>,
     /// Where the value is in the document (for strings, including the quotes).
     pub span: Span,
 }
 
 /// A JSON value. Numbers keep their exact source text.
 #[derive(Debug, Clone, PartialEq)]
-pub enum JsonValue {
+pub enum JsonValue<'a> {
     /// `null`.
     Null,
     /// `true` / `false`.
     Bool(bool),
     /// A number, as written (already checked against the RFC 8259 grammar).
-    Number(String),
+    Number(Cow<'a, str>),
     /// A string with escapes resolved.
-    String(String),
+    String(Cow<'a, str>),
     /// An array.
-    Array(Vec<JsonNode>),
+    Array(Vec<JsonNode<'a>>),
     /// An object, members in document order; keys are unique.
-    Object(Vec<JsonMember>),
+    Object(Vec<JsonMember<'a>>),
 }
 
-impl JsonValue {
+impl JsonValue<'_> {
     /// A short name of the JSON type, for error messages.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -64,18 +66,18 @@ impl JsonValue {
 
 /// One `"key": value` member of an object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct JsonMember {
+pub struct JsonMember<'a> {
     /// The key with escapes resolved.
-    pub key: String,
+    pub key: Cow<'a, str>,
     /// The span of the key, including its quotes.
     pub key_span: Span,
     /// The value.
-    pub value: JsonNode,
+    pub value: JsonNode<'a>,
 }
 
 /// Parses one JSON document. Errors carry the position and the JSON path of the failure and use
 /// the codes `JSON_SYNTAX`, `DUPLICATE_KEY`, `POLICY_TOO_LARGE` or `JSON_TOO_DEEP`.
-pub fn parse_json(text: &str) -> Result<JsonNode, PolicyError> {
+pub fn parse_json(text: &str) -> Result<JsonNode<'_>, PolicyError> {
     if text.len() > MAX_INPUT_BYTES {
         let p = Position {
             line: 1,
@@ -94,6 +96,7 @@ pub fn parse_json(text: &str) -> Result<JsonNode, PolicyError> {
         ));
     }
     let mut r = Reader {
+        src: text,
         bytes: text.as_bytes(),
         pos: 0,
         line: 1,
@@ -118,15 +121,24 @@ pub fn parse_json(text: &str) -> Result<JsonNode, PolicyError> {
 }
 
 struct Reader<'a> {
+    src: &'a str,
     bytes: &'a [u8],
     pos: usize,
     line: u32,
     col: u32,
-    path: Vec<PathElem>,
+    /// The path to the node being read. Keys are kept as the byte offset of their opening quote
+    /// and decoded only when an error needs the path (saves an allocation per member).
+    path: Vec<Step>,
     depth: usize,
 }
 
-impl Reader<'_> {
+#[derive(Clone, Copy)]
+enum Step {
+    Key(usize),
+    Index(usize),
+}
+
+impl<'a> Reader<'a> {
     fn here(&self) -> Position {
         Position {
             line: self.line,
@@ -143,9 +155,33 @@ impl Reader<'_> {
         let p = self.here();
         PolicyError::new(
             Span { start: p, end: p },
-            JsonPath(self.path.clone()),
+            self.json_path(),
             code,
             msg.into(),
+        )
+    }
+
+    /// The current path with keys decoded.
+    fn json_path(&self) -> JsonPath {
+        JsonPath(
+            self.path
+                .iter()
+                .map(|s| match *s {
+                    Step::Index(i) => PathElem::Index(i),
+                    Step::Key(at) => {
+                        let mut r = Reader {
+                            src: self.src,
+                            bytes: self.bytes,
+                            pos: at,
+                            line: 0,
+                            col: 0,
+                            path: Vec::new(),
+                            depth: 0,
+                        };
+                        PathElem::Key(r.string().map(Cow::into_owned).unwrap_or_default())
+                    }
+                })
+                .collect(),
         )
     }
 
@@ -195,7 +231,7 @@ impl Reader<'_> {
         }
     }
 
-    fn value(&mut self) -> Result<JsonNode, PolicyError> {
+    fn value(&mut self) -> Result<JsonNode<'a>, PolicyError> {
         let start = self.here();
         let value = match self.peek() {
             None => return Err(self.err("unexpected end of input: expected a JSON value")),
@@ -222,7 +258,7 @@ impl Reader<'_> {
         })
     }
 
-    fn literal(&mut self, word: &str, v: JsonValue) -> Result<JsonValue, PolicyError> {
+    fn literal(&mut self, word: &str, v: JsonValue<'a>) -> Result<JsonValue<'a>, PolicyError> {
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         if rest.starts_with(word.as_bytes()) {
             for _ in 0..word.len() {
@@ -236,7 +272,7 @@ impl Reader<'_> {
         }
     }
 
-    fn number(&mut self) -> Result<JsonValue, PolicyError> {
+    fn number(&mut self) -> Result<JsonValue<'a>, PolicyError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.bump();
@@ -268,12 +304,8 @@ impl Reader<'_> {
             }
             self.digits();
         }
-        let text = self
-            .bytes
-            .get(start..self.pos)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or_default();
-        Ok(JsonValue::Number(text.to_string()))
+        let text = self.src.get(start..self.pos).unwrap_or_default();
+        Ok(JsonValue::Number(Cow::Borrowed(text)))
     }
 
     fn digits(&mut self) {
@@ -299,28 +331,42 @@ impl Reader<'_> {
     }
 
     /// Reads a string starting at the opening quote.
-    fn string(&mut self) -> Result<String, PolicyError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, PolicyError> {
         self.bump(); // opening quote
         let mut out = String::new();
+        let mut first_run = true;
         loop {
             // Fast path: copy a run of plain characters.
             let run_start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
+            let rest = self.bytes.get(run_start..).unwrap_or_default();
+            let n = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
+            let chars = rest
+                .get(..n)
+                .unwrap_or_default()
+                .iter()
+                .filter(|&&b| b & 0xC0 != 0x80)
+                .count();
+            self.col = self
+                .col
+                .saturating_add(u32::try_from(chars).unwrap_or(u32::MAX));
+            self.pos += n;
+            // The run ends at an ASCII byte or the end, so it lies on character boundaries.
+            let run = self.src.get(run_start..self.pos).unwrap_or_default();
+            if first_run && self.peek() == Some(b'"') {
+                // No escapes: borrow from the input.
                 self.bump();
+                return Ok(Cow::Borrowed(run));
             }
-            if let Some(run) = self.bytes.get(run_start..self.pos) {
-                // The input is a &str and the run ends at an ASCII byte or the end, so it is
-                // valid UTF-8.
-                out.push_str(std::str::from_utf8(run).unwrap_or_default());
-            }
+            first_run = false;
+            out.push_str(run);
             match self.peek() {
                 None => return Err(self.err("unterminated string: expected '\"'")),
                 Some(b'"') => {
                     self.bump();
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     let esc_start = self.here();
@@ -401,7 +447,7 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn array(&mut self) -> Result<JsonValue, PolicyError> {
+    fn array(&mut self) -> Result<JsonValue<'a>, PolicyError> {
         self.enter()?;
         self.bump(); // [
         let mut items = Vec::new();
@@ -412,7 +458,7 @@ impl Reader<'_> {
             return Ok(JsonValue::Array(items));
         }
         loop {
-            self.path.push(PathElem::Index(items.len()));
+            self.path.push(Step::Index(items.len()));
             self.skip_ws();
             let v = self.value()?;
             self.path.pop();
@@ -442,10 +488,10 @@ impl Reader<'_> {
         Ok(JsonValue::Array(items))
     }
 
-    fn object(&mut self) -> Result<JsonValue, PolicyError> {
+    fn object(&mut self) -> Result<JsonValue<'a>, PolicyError> {
         self.enter()?;
         self.bump(); // {
-        let mut members: Vec<JsonMember> = Vec::new();
+        let mut members: Vec<JsonMember<'a>> = Vec::new();
         // Built only for large objects; small ones are scanned linearly.
         let mut index: Option<HashMap<String, usize>> = None;
         self.skip_ws();
@@ -469,16 +515,16 @@ impl Reader<'_> {
                 end: self.here(),
             };
             let first = match &index {
-                Some(map) => map.get(&key).copied(),
+                Some(map) => map.get(key.as_ref()).copied(),
                 None => members.iter().position(|m| m.key == key),
             };
             if let Some(i) = first {
                 let prev = members.get(i).map(|m| m.key_span.start).unwrap_or_default();
-                let mut path = self.path.clone();
-                path.push(PathElem::Key(key.clone()));
+                let mut path = self.json_path();
+                path.0.push(PathElem::Key(key.to_string()));
                 return Err(PolicyError::new(
                     key_span,
-                    JsonPath(path),
+                    path,
                     codes::DUPLICATE_KEY,
                     format!("duplicate key \"{key}\" (first used at {prev})"),
                 ));
@@ -492,11 +538,11 @@ impl Reader<'_> {
             }
             self.bump();
             self.skip_ws();
-            self.path.push(PathElem::Key(key.clone()));
+            self.path.push(Step::Key(kstart.offset));
             let value = self.value()?;
             self.path.pop();
             if let Some(map) = &mut index {
-                map.insert(key.clone(), members.len());
+                map.insert(key.to_string(), members.len());
             }
             members.push(JsonMember {
                 key,
@@ -508,7 +554,7 @@ impl Reader<'_> {
                     members
                         .iter()
                         .enumerate()
-                        .map(|(i, m)| (m.key.clone(), i))
+                        .map(|(i, m)| (m.key.to_string(), i))
                         .collect(),
                 );
             }

@@ -74,7 +74,7 @@ pub fn parse_policy_tree(root: &JsonNode, policy_type: PolicyType) -> Result<Pol
     let mut statement = None;
     for m in members {
         let path = root_path.key(&m.key);
-        match m.key.as_str() {
+        match m.key.as_ref() {
             "Version" => {
                 let s = expect_string(&m.value, &path, "Version")?;
                 version = Some(match s {
@@ -171,7 +171,7 @@ fn check_element_name(
     allowed: &[&str],
     parent: &JsonPath,
 ) -> Result<(), PolicyError> {
-    if allowed.contains(&m.key.as_str()) {
+    if allowed.contains(&m.key.as_ref()) {
         return Ok(());
     }
     let hint = allowed
@@ -206,14 +206,14 @@ fn string_list<'a>(
     what: &str,
 ) -> Result<Vec<(&'a str, Span, JsonPath)>, PolicyError> {
     match &n.value {
-        JsonValue::String(s) => Ok(vec![(s.as_str(), n.span, path.clone())]),
+        JsonValue::String(s) => Ok(vec![(s.as_ref(), n.span, path.clone())]),
         JsonValue::Array(items) => items
             .iter()
             .enumerate()
             .map(|(i, it)| {
                 let p = path.index(i);
                 match &it.value {
-                    JsonValue::String(s) => Ok((s.as_str(), it.span, p)),
+                    JsonValue::String(s) => Ok((s.as_ref(), it.span, p)),
                     other => Err(err(
                         it.span,
                         p,
@@ -307,7 +307,7 @@ fn parse_statement(
     let mut has_condition_element = false;
     for m in members {
         let p = path.key(&m.key);
-        match m.key.as_str() {
+        match m.key.as_ref() {
             "Sid" => sid = Some(expect_string(&m.value, &p, "Sid")?.to_string()),
             "Effect" => {
                 let s = expect_string(&m.value, &p, "Effect")?;
@@ -451,7 +451,7 @@ fn parse_principal(
         JsonValue::Object(keys) => {
             for k in keys {
                 let kp = path.key(&k.key);
-                let kind = match k.key.as_str() {
+                let kind = match k.key.as_ref() {
                     "AWS" => PrincipalKind::Aws,
                     "Service" => PrincipalKind::Service,
                     "Federated" => PrincipalKind::Federated,
@@ -750,7 +750,7 @@ fn parse_condition(
             let values = parse_condition_values(ctx, operator, &k.value, &kp)?;
             out.push(Condition {
                 operator,
-                key: k.key.clone(),
+                key: k.key.to_string(),
                 values,
                 span: Span {
                     start: k.key_span.start,
@@ -771,8 +771,8 @@ fn parse_condition_values(
 ) -> Result<Vec<ConditionValue>, PolicyError> {
     let one = |n: &JsonNode, p: JsonPath| -> Result<ConditionValue, PolicyError> {
         let (text, kind) = match &n.value {
-            JsonValue::String(s) => (s.clone(), JsonKind::String),
-            JsonValue::Number(s) => (s.clone(), JsonKind::Number),
+            JsonValue::String(s) => (s.to_string(), JsonKind::String),
+            JsonValue::Number(s) => (s.to_string(), JsonKind::Number),
             JsonValue::Bool(b) => (b.to_string(), JsonKind::Bool),
             other => {
                 return Err(err(

@@ -50,15 +50,17 @@ impl JsonPath {
     }
     /// This path extended by an object key.
     pub fn key(&self, k: &str) -> Self {
-        let mut p = self.clone();
-        p.0.push(PathElem::Key(k.to_string()));
-        p
+        let mut v = Vec::with_capacity(self.0.len() + 1);
+        v.extend_from_slice(&self.0);
+        v.push(PathElem::Key(k.to_string()));
+        JsonPath(v)
     }
     /// This path extended by an array index.
     pub fn index(&self, i: usize) -> Self {
-        let mut p = self.clone();
-        p.0.push(PathElem::Index(i));
-        p
+        let mut v = Vec::with_capacity(self.0.len() + 1);
+        v.extend_from_slice(&self.0);
+        v.push(PathElem::Index(i));
+        JsonPath(v)
     }
 }
 

@@ -7,7 +7,7 @@
 //! from a [`ConditionKeyCatalog`]; [`validate_policy`] uses the built-in [`GlobalKeys`].
 
 use crate::error::PolicyError;
-use crate::glob::{glob_covers, glob_matches};
+use crate::glob::{covers_chars, glob_matches, MAX_GLOB_CHARS};
 use crate::json::{parse_json, JsonNode, JsonValue};
 use crate::keys::{ConditionKeyCatalog, GlobalKeys, KeyType};
 use crate::model::*;
@@ -261,7 +261,7 @@ pub fn validate_policy_with(
 
 struct Validator<'a> {
     text: &'a str,
-    tree: &'a JsonNode,
+    tree: &'a JsonNode<'a>,
     keys: &'a dyn ConditionKeyCatalog,
     policy: &'a Policy,
     out: Vec<ValidationFinding>,
@@ -276,7 +276,10 @@ fn loc(path: &JsonPath, span: Span) -> Location {
 }
 
 /// Finds the node at `path` and, when the last step is a key, that key's span.
-fn lookup<'t>(root: &'t JsonNode, path: &JsonPath) -> Option<(&'t JsonNode, Option<Span>)> {
+fn lookup<'t, 'j>(
+    root: &'t JsonNode<'j>,
+    path: &JsonPath,
+) -> Option<(&'t JsonNode<'j>, Option<Span>)> {
     let mut node = root;
     let mut key_span = None;
     for e in &path.0 {
@@ -1168,6 +1171,29 @@ fn redundant_groups(items: &[(&str, &JsonPath, Span)], ignore_case: bool) -> Vec
     if wild.len().saturating_mul(n) > MAX_WORK {
         return Vec::new();
     }
+    let prepared: Vec<Vec<char>> = items
+        .iter()
+        .map(|it| {
+            if ignore_case {
+                it.0.chars().flat_map(char::to_lowercase).collect()
+            } else {
+                it.0.chars().collect()
+            }
+        })
+        .collect();
+    let service_of = |s: &str| s.split(':').next().unwrap_or("").to_ascii_lowercase();
+    // Actions: wildcard patterns by service, and the bare `*` ones.
+    let mut by_service: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut star: Vec<usize> = Vec::new();
+    if ignore_case {
+        for &j in &wild {
+            match items.get(j) {
+                Some(it) if it.0 == "*" => star.push(j),
+                Some(it) => by_service.entry(service_of(it.0)).or_default().push(j),
+                None => {}
+            }
+        }
+    }
     let mut first_of: HashMap<String, usize> = HashMap::new();
     let mut cover: Vec<Option<usize>> = vec![None; n];
     for (i, it) in items.iter().enumerate() {
@@ -1179,24 +1205,32 @@ fn redundant_groups(items: &[(&str, &JsonPath, Span)], ignore_case: bool) -> Vec
             continue;
         }
         first_of.insert(key, i);
-        for &j in &wild {
+        let Some(si) = prepared.get(i) else { continue };
+        if si.len() > MAX_GLOB_CHARS {
+            continue;
+        }
+        // Candidate covers: for actions, the wildcard patterns of the same service and `*`;
+        // for resources, every wildcard pattern.
+        let candidates: &[usize] = if ignore_case {
+            by_service
+                .get(service_of(it.0).as_str())
+                .map_or(&[][..], Vec::as_slice)
+        } else {
+            &wild
+        };
+        for &j in star.iter().chain(candidates.iter()) {
             if j == i {
                 continue;
             }
-            let (Some(g), Some(s)) = (items.get(j), items.get(i)) else {
+            let Some(gj) = prepared.get(j) else {
                 continue;
             };
-            // Actions: only compare within one service (or against "*").
-            if ignore_case && g.0 != "*" {
-                let gs = g.0.split(':').next().unwrap_or("");
-                let ss = s.0.split(':').next().unwrap_or("");
-                if !gs.eq_ignore_ascii_case(ss) {
-                    continue;
-                }
+            if gj.len() > MAX_GLOB_CHARS {
+                continue;
             }
-            if glob_covers(g.0, s.0, ignore_case) {
+            if covers_chars(gj, si) {
                 // Mutual cover (same language): the earlier one is the cover.
-                if glob_covers(s.0, g.0, ignore_case) && i < j {
+                if covers_chars(si, gj) && i < j {
                     continue;
                 }
                 if let Some(c) = cover.get_mut(i) {
