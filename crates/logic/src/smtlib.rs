@@ -444,12 +444,17 @@ impl Builder {
                     .collect();
                 format!("(str.in_re {term} {})", re_concat(items))
             }
-            MatchMode::Arn if arn_refs_in_last_field(tpl) => {
-                // Split the literal glob text into fields; references sit in the 6th field.
+            MatchMode::Arn => {
+                // Fields are split on the literal `:` of the pattern; a reference before the
+                // fifth one is exact only if its value has no `:` (else over-approximated).
                 let mut items = Vec::new();
                 let mut colons = 0usize;
+                let mut early_refs = Vec::new();
                 for (r, g) in &parts {
                     if let Some(r) = r {
+                        if colons < 5 {
+                            early_refs.push(r.clone());
+                        }
                         items.push(format!("(str.to_re {r})"));
                         continue;
                     }
@@ -478,7 +483,29 @@ impl Builder {
                     let ctx = if colons < 5 { Ctx::NoColon } else { Ctx::Any };
                     items.push(re_glob(&cur, ctx, false));
                 }
-                format!("(str.in_re {term} {})", re_concat(items))
+                {
+                    // Fewer than six fields with colon-free values: never matches.
+                    let exact = if colons < 5 {
+                        "false".to_string()
+                    } else {
+                        format!("(str.in_re {term} {})", re_concat(items))
+                    };
+                    if early_refs.is_empty() {
+                        exact
+                    } else {
+                        let no_colon: Vec<String> = early_refs
+                            .iter()
+                            .map(|r| format!("(not (str.contains {r} \":\"))"))
+                            .collect();
+                        self.note("a policy variable with a `:` in its value inside the first five ARN fields is over-approximated");
+                        let free = self.fresh_bool();
+                        format!(
+                            "(or (and {} {exact}) (and (not {}) {free}))",
+                            and_list(no_colon.clone()),
+                            and_list(no_colon)
+                        )
+                    }
+                }
             }
             _ => {
                 self.note("a policy variable whose value decides ARN fields, or under IgnoreCase, is over-approximated");
@@ -550,23 +577,6 @@ impl Builder {
             }
         }
     }
-}
-
-fn arn_refs_in_last_field(tpl: &Template) -> bool {
-    let mut colons = 0usize;
-    for p in &tpl.parts {
-        match p {
-            TemplatePart::Glob(g) => {
-                for part in &g.parts {
-                    if let GlobPart::Lit(s) = part {
-                        colons += s.matches(':').count();
-                    }
-                }
-            }
-            TemplatePart::Ref(_) => return colons >= 5,
-        }
-    }
-    true
 }
 
 fn ip_test(c: &Cidr, term: &str) -> String {

@@ -7,7 +7,6 @@
 
 use crate::formula::{Atom, ElemPred, Formula, Node, Test, Var};
 use crate::pattern::{Glob, MatchMode, PatternSet, Template, TemplatePart};
-use crate::value::Cmp;
 
 /// The formula in Zelkova's notation.
 pub fn to_zelkova(f: &Formula) -> String {
@@ -81,6 +80,10 @@ fn set_rel(set: &PatternSet) -> &'static str {
 fn write_test(out: &mut String, subject: &str, t: &Test) {
     match t {
         Test::Match(set) => {
+            if let Some(acct) = account_pattern(subject, set) {
+                out.push_str(&format!("({subject} = {acct})"));
+                return;
+            }
             let rel = set_rel(set);
             let arn = if set.mode == MatchMode::Arn
                 && subject != "Resource"
@@ -133,6 +136,26 @@ fn write_test(out: &mut String, subject: &str, t: &Test) {
             quote(&crate::semantics::encode_base64(b))
         )),
     }
+}
+
+/// The account of a principal pattern `arn:*:*:*:<12 digits>:*` (an account principal), printed
+/// as `Principal = 123456789012` like the article does.
+fn account_pattern(subject: &str, set: &PatternSet) -> Option<String> {
+    if subject != "Principal" || set.mode != MatchMode::Arn || set.patterns.len() != 1 {
+        return None;
+    }
+    let fields = set.patterns.first()?.arn_fields();
+    let star = |i: usize| fields.get(i).is_some_and(Glob::is_star);
+    let acct = fields.get(4)?.as_literal()?;
+    (fields.len() == 6
+        && fields.first()?.as_literal()? == "arn"
+        && star(1)
+        && star(2)
+        && star(3)
+        && star(5)
+        && acct.len() == 12
+        && acct.bytes().all(|b| b.is_ascii_digit()))
+    .then_some(acct)
 }
 
 fn template_rel(t: &Template) -> &'static str {
@@ -192,6 +215,9 @@ fn write_atom(out: &mut String, a: &Atom) {
             };
             write_test(out, &subject, test)
         }
+        Atom::ForAll { key, pred } if pred.any_of.is_empty() && !pred.negated => {
+            out.push_str(&format!("({key} = null)"));
+        }
         Atom::ForAll { key, pred } => {
             out.push_str(&format!("(∀x ∈ {key}. "));
             write_pred(out, pred);
@@ -203,9 +229,4 @@ fn write_atom(out: &mut String, a: &Atom) {
             out.push(')');
         }
     }
-}
-
-#[allow(dead_code)]
-fn cmp_name(c: Cmp) -> &'static str {
-    c.symbol()
 }
