@@ -12,3 +12,5 @@ pub mod scaling;
 pub mod stats;
 pub mod svg;
 pub mod workloads;
+pub mod quacky;
+pub mod wildcards;
