@@ -1,4 +1,108 @@
 //! Deciding formulas: the native decision procedure (IAM wildcard automata under a propositional
 //! search) and z3/cvc5 run as external processes.
+//!
+//! Entry point: [`solve`] with [`SolveOptions`] gives an [`Outcome`]. The native engine
+//! ([`Backend::Native`]) is exact: `Sat` comes with a model that satisfies the formula under
+//! [`Formula::eval`], `Unsat` is a proof by exhaustion, and past a bound (SAT rounds, automaton
+//! states, time) the answer is `Unknown` — never a wrong one.
 
 pub mod automata;
+pub mod external;
+mod native;
+pub mod theories;
+
+use iamproof_logic::{Assignment, Formula};
+use std::time::{Duration, Instant};
+
+/// Which engine decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Backend {
+    /// iamproof's own decision procedure (the default).
+    #[default]
+    Native,
+    /// Z3 as an external process (SMT-LIB).
+    Z3,
+    /// cvc5 as an external process (SMT-LIB).
+    Cvc5,
+    /// Native first; if it answers `Unknown`, the external solvers.
+    Portfolio,
+}
+
+/// Options of one [`solve`] call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SolveOptions {
+    /// The engine.
+    pub backend: Backend,
+    /// Wall-clock limit for the whole call.
+    pub timeout: Duration,
+    /// The most SAT rounds (propositional model + theory check) of the native engine.
+    pub max_steps: u64,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            backend: Backend::Native,
+            timeout: Duration::from_secs(60),
+            max_steps: 100_000,
+        }
+    }
+}
+
+/// The answer about a formula.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Satisfiable, with a model (a request) that makes the formula true.
+    Sat(Assignment),
+    /// Unsatisfiable.
+    Unsat,
+    /// Not decided; the reason says why (a bound, an unsupported construct, a missing solver).
+    Unknown(String),
+}
+
+/// Decides whether `f` is satisfiable.
+pub fn solve(f: &Formula, opts: &SolveOptions) -> Outcome {
+    let deadline = Instant::now() + opts.timeout;
+    match opts.backend {
+        Backend::Native => native_outcome(f, opts, deadline),
+        Backend::Z3 | Backend::Cvc5 => external(f, opts.backend, deadline),
+        Backend::Portfolio => match native_outcome(f, opts, deadline) {
+            Outcome::Unknown(why) => match external(f, Backend::Cvc5, deadline) {
+                Outcome::Unknown(w2) => match external(f, Backend::Z3, deadline) {
+                    Outcome::Unknown(w3) => {
+                        Outcome::Unknown(format!("native: {why}; cvc5: {w2}; z3: {w3}"))
+                    }
+                    o => o,
+                },
+                o => o,
+            },
+            o => o,
+        },
+    }
+}
+
+fn native_outcome(f: &Formula, opts: &SolveOptions, deadline: Instant) -> Outcome {
+    match native::solve_native(f, opts.max_steps, deadline) {
+        native::NativeOutcome::Sat(a) => Outcome::Sat(a),
+        native::NativeOutcome::Unsat => Outcome::Unsat,
+        native::NativeOutcome::Unknown(r) => Outcome::Unknown(r),
+    }
+}
+
+/// An external solver (see [`external`]) with the time left.
+fn external(f: &Formula, backend: Backend, deadline: Instant) -> Outcome {
+    let solver = match backend {
+        Backend::Z3 => external::ExternalSolver::Z3,
+        _ => external::ExternalSolver::Cvc5,
+    };
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Outcome::Unknown("time limit".into());
+    }
+    match external::solve_external(f, solver, left) {
+        Ok(external::ExternalOutcome::Sat(a)) => Outcome::Sat(a),
+        Ok(external::ExternalOutcome::Unsat) => Outcome::Unsat,
+        Ok(external::ExternalOutcome::Unknown(r)) => Outcome::Unknown(r),
+        Err(e) => Outcome::Unknown(e.to_string()),
+    }
+}

@@ -1,0 +1,950 @@
+//! The native decision procedure for [`Formula`]s: a CDCL SAT solver (batsat) over the atoms,
+//! with a lazy theory check per request variable (strings by [`crate::automata`], numbers, dates,
+//! IP addresses and binary values by [`crate::theories`], presence and multi-valued keys by a
+//! small-model argument). A theory conflict of one variable is learnt as a blocking clause over
+//! that variable's atoms only (minimised by deletion), so the search does not revisit it.
+//!
+//! Bounded by SAT rounds, automaton states and wall-clock time; past a bound the answer is
+//! `Unknown`, never a wrong one. Every model is re-checked with [`Formula::eval`].
+//!
+//! Multi-valued keys: a set needs at most one element per existential constraint (a false
+//! `ForAll` or a true `ForAny`), each satisfying every universal one, so the model is built from
+//! such witnesses (or the empty set).
+//!
+//! Templates (policy variables) are decided after the variables they refer to, with the chosen
+//! values substituted. That order can miss models, so a conflict involving a template makes an
+//! eventual `Unsat` an `Unknown`.
+
+use crate::automata::{self, Glob as AGlob, GlobMode, GlobToken, Limits, StrOutcome};
+use crate::theories::{self, NumConstraint, NumKind, ValueOutcome};
+use batsat::{lbool, BasicCallbacks, BasicSolver, Lit, SolverInterface, SolverOpts, Var as SVar};
+use iamproof_eval::ContextValue;
+use iamproof_logic::pattern::TemplatePart;
+use iamproof_logic::{
+    Assignment, Atom, CallerKind, ElemPred, Formula, GlobPart, MatchMode, Node, Test, Var,
+};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// Why the native procedure stopped without an answer, or its answer.
+#[derive(Debug, Clone)]
+pub(crate) enum NativeOutcome {
+    Sat(Assignment),
+    Unsat,
+    Unknown(String),
+}
+
+/// Converts one pattern of a logic glob to the automata's glob; `None` = matches nothing.
+pub(crate) fn to_automata(g: &iamproof_logic::Glob, mode: MatchMode) -> Option<AGlob> {
+    let tokens = |g: &iamproof_logic::Glob| {
+        let mut t = Vec::new();
+        for p in &g.parts {
+            match p {
+                GlobPart::Lit(s) => t.extend(s.chars().map(GlobToken::Lit)),
+                GlobPart::AnyChar => t.push(GlobToken::Any),
+                GlobPart::AnyRun => t.push(GlobToken::Star),
+                GlobPart::OneOf(cs) => t.push(GlobToken::OneOf(cs.clone())),
+            }
+        }
+        t
+    };
+    let lit_only = |g: &iamproof_logic::Glob| g.parts.iter().all(|p| matches!(p, GlobPart::Lit(_)));
+    match mode {
+        MatchMode::Exact => lit_only(g).then(|| AGlob {
+            tokens: tokens(g),
+            mode: GlobMode::Exact,
+        }),
+        MatchMode::ExactIgnoreCase => lit_only(g).then(|| AGlob {
+            tokens: tokens(g),
+            mode: GlobMode::ExactIgnoreCase,
+        }),
+        MatchMode::Glob => Some(AGlob {
+            tokens: tokens(g),
+            mode: GlobMode::Like,
+        }),
+        MatchMode::Arn => Some(AGlob {
+            tokens: tokens(g),
+            mode: GlobMode::Arn,
+        }),
+        MatchMode::Action => {
+            let (svc, name) = g.split_action()?;
+            let mut t: Vec<GlobToken> = svc.chars().map(GlobToken::Lit).collect();
+            t.push(GlobToken::Lit(':'));
+            t.extend(tokens(&name));
+            Some(AGlob {
+                tokens: t,
+                mode: GlobMode::Action,
+            })
+        }
+        MatchMode::Resource(rule) => {
+            if g.is_all_stars() {
+                Some(AGlob {
+                    tokens: vec![GlobToken::Star],
+                    mode: GlobMode::Like,
+                })
+            } else if g.arn_fields().len() == 6 {
+                to_automata(g, MatchMode::Arn)
+            } else if g.parts.is_empty() || !g.short_arn_expands(rule) {
+                None
+            } else {
+                to_automata(&g.pad_arn(), MatchMode::Arn)
+            }
+        }
+    }
+}
+
+/// A requirement on one value: a disjunction of tests that must hold (`any`), or a test that
+/// must fail.
+#[derive(Debug, Clone)]
+enum Req {
+    Any(Vec<Test>),
+    Not(Test),
+}
+
+/// Concrete test evaluation (the value semantics of `iamproof_logic`).
+fn test_holds(t: &Test, v: &str) -> bool {
+    use iamproof_logic::semantics as s;
+    match t {
+        Test::Match(set) => set.matches(v),
+        Test::Template(_) => false,
+        Test::Numeric { cmp, value } => s::parse_number(v).is_some_and(|n| cmp.holds(n.cmp(value))),
+        Test::Date { cmp, value } => s::parse_date(v).is_some_and(|n| cmp.holds(n.cmp(value))),
+        Test::Ip(c) => s::parse_ip(v).is_some_and(|(v6, a)| c.contains(v6, a)),
+        Test::Binary(b) => s::decode_base64(v).as_deref() == Some(&b[..]),
+    }
+}
+
+fn req_holds(r: &Req, v: &str) -> bool {
+    match r {
+        Req::Any(ts) => ts.iter().any(|t| test_holds(t, v)),
+        Req::Not(t) => !test_holds(t, v),
+    }
+}
+
+/// Decides a conjunction of requirements on one string value.
+fn solve_value(reqs: &[Req], limits: &Limits) -> ValueOutcome {
+    let is_match = |t: &Test| matches!(t, Test::Match(_));
+    let all_match = reqs.iter().all(|r| match r {
+        Req::Any(ts) => ts.iter().all(is_match),
+        Req::Not(t) => is_match(t),
+    });
+    if all_match {
+        return strings(reqs, limits);
+    }
+    // single-theory fragments
+    let singles: Option<Vec<(&Test, bool)>> = reqs
+        .iter()
+        .map(|r| match r {
+            Req::Any(ts) if ts.len() == 1 => ts.first().map(|t| (t, true)),
+            Req::Any(_) => None,
+            Req::Not(t) => Some((t, false)),
+        })
+        .collect();
+    if let Some(singles) = &singles {
+        let nums: Option<Vec<NumConstraint>> = singles
+            .iter()
+            .map(|(t, holds)| match t {
+                Test::Numeric { cmp, value } => Some(NumConstraint {
+                    kind: NumKind::Number,
+                    cmp: *cmp,
+                    value: value.clone(),
+                    holds: *holds,
+                }),
+                Test::Date { cmp, value } => Some(NumConstraint {
+                    kind: NumKind::Date,
+                    cmp: *cmp,
+                    value: value.clone(),
+                    holds: *holds,
+                }),
+                _ => None,
+            })
+            .collect();
+        if let Some(nums) = nums {
+            return theories::solve_numeric(&nums);
+        }
+        let ips: Option<Vec<_>> = singles
+            .iter()
+            .map(|(t, h)| match t {
+                Test::Ip(c) => Some((*c, *h)),
+                _ => None,
+            })
+            .collect();
+        if let Some(ips) = ips {
+            return theories::solve_ip(&ips);
+        }
+        let bins: Option<Vec<(&[u8], bool)>> = singles
+            .iter()
+            .map(|(t, h)| match t {
+                Test::Binary(b) => Some((&b[..], *h)),
+                _ => None,
+            })
+            .collect();
+        if let Some(bins) = bins {
+            return theories::solve_binary(&bins);
+        }
+    }
+    // Mixed theories on one value: try each theory's witness for its own part, check all.
+    let mut candidates: Vec<String> = vec!["x".into(), "0".into(), "1".into()];
+    let string_part: Vec<Req> = reqs
+        .iter()
+        .filter_map(|r| match r {
+            Req::Any(ts) if ts.iter().all(is_match) => Some(r.clone()),
+            Req::Not(t) if is_match(t) => Some(r.clone()),
+            _ => None,
+        })
+        .collect();
+    if let ValueOutcome::Sat(w) = strings(&string_part, limits) {
+        candidates.push(w);
+    }
+    let other: Vec<Req> = reqs
+        .iter()
+        .filter(|r| !matches!(r, Req::Any(ts) if ts.iter().all(is_match)))
+        .filter(|r| !matches!(r, Req::Not(t) if is_match(t)))
+        .cloned()
+        .collect();
+    if other.len() < reqs.len() {
+        if let ValueOutcome::Sat(w) = solve_value(&other, limits) {
+            candidates.push(w);
+        }
+    }
+    for c in candidates {
+        if reqs.iter().all(|r| req_holds(r, &c)) {
+            return ValueOutcome::Sat(c);
+        }
+    }
+    ValueOutcome::Unknown("tests of several theories on one value".into())
+}
+
+/// The string fragment: every test is a pattern-set match.
+fn strings(reqs: &[Req], limits: &Limits) -> ValueOutcome {
+    let conv = |t: &Test| -> Vec<AGlob> {
+        match t {
+            Test::Match(set) => set
+                .patterns
+                .iter()
+                .filter_map(|g| to_automata(g, set.mode))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut pos: Vec<Vec<AGlob>> = Vec::new();
+    let mut neg: Vec<Vec<AGlob>> = Vec::new();
+    for r in reqs {
+        match r {
+            Req::Any(ts) => pos.push(ts.iter().flat_map(conv).collect()),
+            Req::Not(t) => neg.push(conv(t)),
+        }
+    }
+    match automata::decide(&pos, &neg, limits) {
+        StrOutcome::Sat(w) => ValueOutcome::Sat(w),
+        StrOutcome::Unsat => ValueOutcome::Unsat,
+        StrOutcome::Unknown(r) => ValueOutcome::Unknown(r),
+    }
+}
+
+/// The requirement a quantifier literal puts on the elements: `pred(e)` must be `want`.
+fn pred_req(p: &ElemPred, want: bool) -> Vec<Req> {
+    // pred(e) = negated XOR any(tests)
+    if want != p.negated {
+        vec![Req::Any(p.any_of.clone())]
+    } else {
+        p.any_of.iter().cloned().map(Req::Not).collect()
+    }
+}
+
+/// The theory-relevant atoms of one request variable, with their SAT variables.
+#[derive(Default)]
+struct VarAtoms {
+    tests: Vec<(Test, SVar)>,
+    present: Option<SVar>,
+    multi: Option<SVar>,
+    forall: Vec<(ElemPred, SVar)>,
+    forany: Vec<(ElemPred, SVar)>,
+}
+
+impl VarAtoms {
+    fn all_vars(&self) -> Vec<SVar> {
+        let mut v: Vec<SVar> = self.tests.iter().map(|t| t.1).collect();
+        v.extend(self.present);
+        v.extend(self.multi);
+        v.extend(self.forall.iter().map(|t| t.1));
+        v.extend(self.forany.iter().map(|t| t.1));
+        v
+    }
+
+    fn has_template(&self) -> bool {
+        let tpl = |t: &Test| matches!(t, Test::Template(_));
+        self.tests.iter().any(|(t, _)| tpl(t))
+            || self
+                .forall
+                .iter()
+                .chain(self.forany.iter())
+                .any(|(p, _)| p.any_of.iter().any(tpl))
+    }
+}
+
+/// A variable's value in a candidate model.
+#[derive(Debug, Clone)]
+enum Val {
+    Absent,
+    Single(String),
+    Multi(Vec<String>),
+}
+
+struct Ctx {
+    solver: BasicSolver,
+    atom_var: FxHashMap<Atom, SVar>,
+    vars: BTreeMap<Var, VarAtoms>,
+    callers: Vec<(CallerKind, SVar)>,
+    tainted: Option<String>,
+}
+
+impl Ctx {
+    fn new_var(&mut self) -> SVar {
+        self.solver.new_var_default()
+    }
+
+    fn clause(&mut self, lits: &[Lit]) {
+        let mut c = lits.to_vec();
+        self.solver.add_clause_reuse(&mut c);
+    }
+
+    fn atom(&mut self, a: &Atom) -> SVar {
+        if let Some(v) = self.atom_var.get(a) {
+            return *v;
+        }
+        let v = self.new_var();
+        self.atom_var.insert(a.clone(), v);
+        match a {
+            Atom::Caller(k) => {
+                self.ensure_callers();
+                if let Some((_, cv)) = self.callers.iter().find(|c| c.0 == *k) {
+                    let cv = *cv;
+                    self.clause(&[Lit::new(v, false), Lit::new(cv, true)]);
+                    self.clause(&[Lit::new(v, true), Lit::new(cv, false)]);
+                }
+            }
+            Atom::Present(k) => {
+                self.entry(&Var::Key(k.clone())).present = Some(v);
+            }
+            Atom::Multi(k) => {
+                self.entry(&Var::Key(k.clone())).multi = Some(v);
+            }
+            Atom::Test { var, test } => {
+                self.entry(var).tests.push((test.clone(), v));
+                self.note_template_refs(test);
+            }
+            Atom::ForAll { key, pred } => {
+                self.entry(&Var::Key(key.clone()))
+                    .forall
+                    .push((pred.clone(), v));
+                pred.any_of.iter().for_each(|t| self.note_template_refs(t));
+            }
+            Atom::ForAny { key, pred } => {
+                self.entry(&Var::Key(key.clone()))
+                    .forany
+                    .push((pred.clone(), v));
+                pred.any_of.iter().for_each(|t| self.note_template_refs(t));
+            }
+        }
+        v
+    }
+
+    fn note_template_refs(&mut self, t: &Test) {
+        if let Test::Template(tpl) = t {
+            for p in &tpl.parts {
+                if let TemplatePart::Ref(r) = p {
+                    self.entry(r);
+                }
+            }
+        }
+    }
+
+    fn entry(&mut self, v: &Var) -> &mut VarAtoms {
+        if *v == Var::Principal {
+            self.ensure_callers();
+        }
+        self.vars.entry(v.clone()).or_default()
+    }
+
+    fn ensure_callers(&mut self) {
+        if !self.callers.is_empty() {
+            return;
+        }
+        let mut cs = Vec::new();
+        for k in CallerKind::ALL {
+            let v = self.new_var();
+            cs.push((k, v));
+        }
+        // exactly one kind
+        let all: Vec<Lit> = cs.iter().map(|c| Lit::new(c.1, true)).collect();
+        self.clause(&all);
+        for i in 0..cs.len() {
+            for j in i + 1..cs.len() {
+                if let (Some(a), Some(b)) = (cs.get(i), cs.get(j)) {
+                    self.clause(&[Lit::new(a.1, false), Lit::new(b.1, false)]);
+                }
+            }
+        }
+        self.callers = cs;
+    }
+
+    /// Tseitin encoding: a literal equivalent to `f`.
+    fn encode(&mut self, f: &Formula) -> Lit {
+        let mut memo: FxHashMap<Formula, Lit> = FxHashMap::default();
+        let mut result = None;
+        f.visit(&mut |g| {
+            let lit = match g.node() {
+                Node::True | Node::False => {
+                    let v = self.new_var();
+                    let l = Lit::new(v, true);
+                    self.clause(&[l]);
+                    if matches!(g.node(), Node::True) {
+                        l
+                    } else {
+                        !l
+                    }
+                }
+                Node::Atom(a) => Lit::new(self.atom(a), true),
+                Node::Not(h) => match memo.get(h) {
+                    Some(l) => !*l,
+                    None => Lit::new(self.new_var(), true),
+                },
+                Node::And(hs) | Node::Or(hs) => {
+                    let is_and = matches!(g.node(), Node::And(_));
+                    let kids: Vec<Lit> = hs.iter().filter_map(|h| memo.get(h).copied()).collect();
+                    let v = Lit::new(self.new_var(), true);
+                    // and: v → k_i ; (∧k_i) → v.  or: k_i → v ; v → ∨k_i
+                    let (a, b) = if is_and { (v, !v) } else { (!v, v) };
+                    for k in &kids {
+                        let k2 = if is_and { *k } else { !*k };
+                        self.clause(&[!a, k2]);
+                    }
+                    let mut big: Vec<Lit> =
+                        kids.iter().map(|k| if is_and { !*k } else { *k }).collect();
+                    big.push(if is_and { v } else { !v });
+                    let _ = b;
+                    self.clause(&big);
+                    v
+                }
+            };
+            memo.insert(g.clone(), lit);
+            result = Some(lit);
+        });
+        result.unwrap_or_else(|| {
+            let v = self.new_var();
+            Lit::new(v, true)
+        })
+    }
+
+    /// Clauses every request satisfies, per variable.
+    fn structural(&mut self) {
+        let keys: Vec<Var> = self.vars.keys().cloned().collect();
+        for var in keys {
+            let Var::Key(k) = &var else {
+                if var == Var::Principal {
+                    // a Principal test needs a non-anonymous caller
+                    let anon = self
+                        .callers
+                        .iter()
+                        .find(|c| c.0 == CallerKind::Anonymous)
+                        .map(|c| c.1);
+                    let tests: Vec<SVar> = self
+                        .vars
+                        .get(&var)
+                        .map(|a| a.tests.iter().map(|t| t.1).collect())
+                        .unwrap_or_default();
+                    if let Some(anon) = anon {
+                        for t in tests {
+                            self.clause(&[Lit::new(t, false), Lit::new(anon, false)]);
+                        }
+                    }
+                }
+                continue;
+            };
+            let present = match self.vars.get(&var).and_then(|a| a.present) {
+                Some(p) => p,
+                None => self.atom(&Atom::Present(k.clone())),
+            };
+            let multi = match self.vars.get(&var).and_then(|a| a.multi) {
+                Some(m) => m,
+                None => self.atom(&Atom::Multi(k.clone())),
+            };
+            let Some(a) = self.vars.get(&var) else {
+                continue;
+            };
+            let tests: Vec<SVar> = a.tests.iter().map(|t| t.1).collect();
+            let foralls: Vec<SVar> = a.forall.iter().map(|t| t.1).collect();
+            let foranys: Vec<SVar> = a.forany.iter().map(|t| t.1).collect();
+            let (p, m) = (Lit::new(present, true), Lit::new(multi, true));
+            self.clause(&[!m, p]);
+            for t in tests {
+                let t = Lit::new(t, true);
+                self.clause(&[!t, p]);
+                self.clause(&[!t, !m]);
+            }
+            for f in foralls {
+                self.clause(&[p, Lit::new(f, true)]);
+            }
+            for f in foranys {
+                self.clause(&[!Lit::new(f, true), p]);
+            }
+        }
+    }
+}
+
+/// Decides `f` natively.
+pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> NativeOutcome {
+    let mut ctx = Ctx {
+        solver: BasicSolver::new(SolverOpts::default(), BasicCallbacks::new()),
+        atom_var: FxHashMap::default(),
+        vars: BTreeMap::new(),
+        callers: Vec::new(),
+        tainted: None,
+    };
+    let root = ctx.encode(f);
+    ctx.clause(&[root]);
+    // Action and Resource always exist.
+    ctx.entry(&Var::Action);
+    ctx.entry(&Var::Resource);
+    ctx.structural();
+    let limits = Limits {
+        max_states: 2_000_000,
+        deadline: Some(deadline),
+    };
+    let mut rounds: u64 = 0;
+    loop {
+        if rounds >= max_steps.max(1) {
+            return NativeOutcome::Unknown(format!("stopped after {rounds} SAT rounds"));
+        }
+        if Instant::now() >= deadline {
+            return NativeOutcome::Unknown("time limit".into());
+        }
+        rounds += 1;
+        let r = ctx.solver.solve_limited(&[]);
+        if r == lbool::FALSE {
+            return match ctx.tainted.take() {
+                Some(why) => NativeOutcome::Unknown(why),
+                None => NativeOutcome::Unsat,
+            };
+        }
+        if r != lbool::TRUE {
+            return NativeOutcome::Unknown("SAT solver gave up".into());
+        }
+        match theory_check(&mut ctx, &limits) {
+            Check::Model(a) => {
+                let ok = f.eval(&a.to_request());
+                debug_assert!(ok, "native model fails Formula::eval: {a:?}");
+                return if ok {
+                    NativeOutcome::Sat(a)
+                } else {
+                    NativeOutcome::Unknown("internal: model failed Formula::eval".into())
+                };
+            }
+            Check::Blocked => continue,
+            Check::Unknown(why) => return NativeOutcome::Unknown(why),
+        }
+    }
+}
+
+enum Check {
+    Model(Assignment),
+    Blocked,
+    Unknown(String),
+}
+
+/// One variable's requirements under the current literal values; `Err` if contradictory
+/// without looking at values.
+fn var_value(
+    a: &VarAtoms,
+    val: &dyn Fn(SVar) -> Option<bool>,
+    is_key: bool,
+    present_default: bool,
+    refs: &dyn Fn(&Var) -> Option<String>,
+    limits: &Limits,
+) -> Result<Val, Option<String>> {
+    // substitute templates
+    let subst = |t: &Test| -> Test {
+        if let Test::Template(tpl) = t {
+            match tpl.substitute(&|v: &Var| refs(v)) {
+                Some(g) => {
+                    let (mode, g) = (tpl.mode, g);
+                    Test::Match(std::sync::Arc::new(iamproof_logic::PatternSet::new(
+                        mode,
+                        vec![g],
+                    )))
+                }
+                None => Test::Match(std::sync::Arc::new(iamproof_logic::PatternSet::new(
+                    MatchMode::Exact,
+                    Vec::new(),
+                ))),
+            }
+        } else {
+            t.clone()
+        }
+    };
+    let present = if is_key {
+        a.present.and_then(val).unwrap_or(false)
+    } else {
+        present_default
+    };
+    let multi = is_key && a.multi.and_then(val).unwrap_or(false);
+    let tests: Vec<(Test, bool)> = a
+        .tests
+        .iter()
+        .filter_map(|(t, v)| val(*v).map(|b| (subst(t), b)))
+        .collect();
+    let subst_pred = |p: &ElemPred| ElemPred {
+        negated: p.negated,
+        any_of: p.any_of.iter().map(subst).collect(),
+    };
+    let foralls: Vec<(ElemPred, bool)> = a
+        .forall
+        .iter()
+        .filter_map(|(p, v)| val(*v).map(|b| (subst_pred(p), b)))
+        .collect();
+    let foranys: Vec<(ElemPred, bool)> = a
+        .forany
+        .iter()
+        .filter_map(|(p, v)| val(*v).map(|b| (subst_pred(p), b)))
+        .collect();
+    if !present {
+        if tests.iter().any(|t| t.1) || foranys.iter().any(|t| t.1) || foralls.iter().any(|t| !t.1)
+        {
+            return Err(None);
+        }
+        return Ok(Val::Absent);
+    }
+    if !multi {
+        let mut reqs: Vec<Req> = Vec::new();
+        for (t, b) in tests {
+            reqs.push(if b { Req::Any(vec![t]) } else { Req::Not(t) });
+        }
+        for (p, b) in foralls.iter().chain(foranys.iter()) {
+            reqs.extend(pred_req(p, *b));
+        }
+        return match solve_value(&reqs, limits) {
+            ValueOutcome::Sat(w) => Ok(Val::Single(w)),
+            ValueOutcome::Unsat => Err(None),
+            ValueOutcome::Unknown(r) => Err(Some(r)),
+        };
+    }
+    if tests.iter().any(|t| t.1) {
+        return Err(None);
+    }
+    let mut universal: Vec<Req> = Vec::new();
+    let mut existential: Vec<Vec<Req>> = Vec::new();
+    for (p, b) in &foralls {
+        if *b {
+            universal.extend(pred_req(p, true));
+        } else {
+            existential.push(pred_req(p, false));
+        }
+    }
+    for (p, b) in &foranys {
+        if *b {
+            existential.push(pred_req(p, true));
+        } else {
+            universal.extend(pred_req(p, false));
+        }
+    }
+    let mut elems = Vec::new();
+    for e in existential {
+        let mut reqs = universal.clone();
+        reqs.extend(e);
+        match solve_value(&reqs, limits) {
+            ValueOutcome::Sat(w) => elems.push(w),
+            ValueOutcome::Unsat => return Err(None),
+            ValueOutcome::Unknown(r) => return Err(Some(r)),
+        }
+    }
+    Ok(Val::Multi(elems))
+}
+
+fn theory_check(ctx: &mut Ctx, limits: &Limits) -> Check {
+    let model: Vec<lbool> = ctx.solver.get_model().to_vec();
+    let val_of =
+        |v: SVar| -> Option<bool> { model.get(v.idx() as usize).map(|b| *b == lbool::TRUE) };
+    let caller = ctx
+        .callers
+        .iter()
+        .find(|c| val_of(c.1) == Some(true))
+        .map(|c| c.0)
+        .unwrap_or(CallerKind::Arn);
+    let mut values: BTreeMap<Var, Val> = BTreeMap::new();
+    let order: Vec<Var> = {
+        let mut plain: Vec<Var> = Vec::new();
+        let mut tpl: Vec<Var> = Vec::new();
+        for (v, a) in &ctx.vars {
+            if a.has_template() {
+                tpl.push(v.clone());
+            } else {
+                plain.push(v.clone());
+            }
+        }
+        plain.extend(tpl);
+        plain
+    };
+    for var in order {
+        let Some(a) = ctx.vars.get(&var) else {
+            continue;
+        };
+        let is_key = matches!(var, Var::Key(_));
+        let present_default = match var {
+            Var::Principal => caller != CallerKind::Anonymous,
+            _ => true,
+        };
+        let templ = a.has_template();
+        let snapshot = values.clone();
+        let refs = |v: &Var| match snapshot.get(v) {
+            Some(Val::Single(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let res = var_value(a, &val_of, is_key, present_default, &refs, limits);
+        match res {
+            Ok(v) => {
+                values.insert(var, v);
+            }
+            Err(Some(reason)) => return Check::Unknown(reason),
+            Err(None) => {
+                // learn: not this combination of the variable's literals
+                let lits = minimise(a, &val_of, is_key, present_default, &refs, limits);
+                let mut clause: Vec<Lit> = lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
+                if templ {
+                    ctx.tainted = Some("a conflict involved a policy-variable template".into());
+                    // the conflict depends on the referenced variables' values: block the
+                    // whole assignment of the referenced variables too
+                    for (other, oa) in &ctx.vars {
+                        if *other != var {
+                            for sv in oa.all_vars() {
+                                if let Some(b) = val_of(sv) {
+                                    clause.push(Lit::new(sv, !b));
+                                }
+                            }
+                        }
+                    }
+                    for (_, cv) in &ctx.callers {
+                        if let Some(b) = val_of(*cv) {
+                            clause.push(Lit::new(*cv, !b));
+                        }
+                    }
+                }
+                if var == Var::Principal {
+                    for (_, cv) in &ctx.callers {
+                        if let Some(b) = val_of(*cv) {
+                            clause.push(Lit::new(*cv, !b));
+                        }
+                    }
+                }
+                clause.sort_unstable_by_key(|l| l.idx());
+                clause.dedup();
+                ctx.clause(&clause);
+                return Check::Blocked;
+            }
+        }
+    }
+    let mut a = Assignment {
+        caller,
+        ..Assignment::default()
+    };
+    for (var, v) in values {
+        match (var, v) {
+            (Var::Action, Val::Single(s)) => a.action = s,
+            (Var::Resource, Val::Single(s)) => a.resource = s,
+            (Var::Principal, Val::Single(s)) => a.principal = s,
+            (Var::Key(k), Val::Single(s)) => {
+                a.keys.insert(k, ContextValue::Single(s));
+            }
+            (Var::Key(k), Val::Multi(es)) => {
+                a.keys.insert(k, ContextValue::Multi(es));
+            }
+            _ => {}
+        }
+    }
+    if a.caller != CallerKind::Anonymous && !ctx.vars.contains_key(&Var::Principal) {
+        // unconstrained principal: a readable default
+        a.principal = "arn:aws:iam::111122223333:user/example".into();
+    }
+    Check::Model(a)
+}
+
+/// Deletion-based minimisation of a variable's conflicting literals.
+fn minimise(
+    a: &VarAtoms,
+    val_of: &dyn Fn(SVar) -> Option<bool>,
+    is_key: bool,
+    present_default: bool,
+    refs: &dyn Fn(&Var) -> Option<String>,
+    limits: &Limits,
+) -> Vec<(SVar, bool)> {
+    let mut lits: Vec<(SVar, bool)> = a
+        .all_vars()
+        .into_iter()
+        .filter_map(|v| val_of(v).map(|b| (v, b)))
+        .collect();
+    if lits.len() > 40 {
+        return lits;
+    }
+    let mut i = 0;
+    while i < lits.len() {
+        let mut trial = lits.clone();
+        let removed = trial.remove(i);
+        // keep presence literals: dropping them changes the shape, not only the constraints
+        if Some(removed.0) == a.present || Some(removed.0) == a.multi {
+            i += 1;
+            continue;
+        }
+        let map: FxHashMap<u32, bool> = trial.iter().map(|(v, b)| (v.idx(), *b)).collect();
+        let val = |v: SVar| map.get(&v.idx()).copied();
+        match var_value(a, &val, is_key, present_default, refs, limits) {
+            Err(None) => lits = trial,
+            _ => i += 1,
+        }
+    }
+    lits
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{solve, Outcome, SolveOptions};
+    use iamproof_logic::{
+        Atom, CallerKind, Cmp, Decimal, ElemPred, Formula, Glob, Key, MatchMode, PatternSet, Test,
+        Var,
+    };
+    use std::sync::Arc;
+
+    fn set(mode: MatchMode, pats: &[&str]) -> PatternSet {
+        PatternSet::new(
+            mode,
+            pats.iter().map(|p| Glob::parse_wildcards(p)).collect(),
+        )
+    }
+
+    fn m(var: Var, mode: MatchMode, pats: &[&str]) -> Formula {
+        Formula::matches(var, set(mode, pats))
+    }
+
+    fn run(f: &Formula) -> Outcome {
+        let out = solve(f, &SolveOptions::default());
+        if let Outcome::Sat(a) = &out {
+            assert!(f.eval(&a.to_request()), "model {a:?} fails {f:?}");
+        }
+        out
+    }
+
+    #[test]
+    fn actions_and_resources() {
+        let new = Formula::and2(
+            m(Var::Action, MatchMode::Action, &["s3:Get*", "s3:List*"]),
+            m(Var::Resource, MatchMode::Arn, &["arn:aws:s3:::bucket/*"]),
+        );
+        let old = Formula::and2(
+            m(
+                Var::Action,
+                MatchMode::Action,
+                &["s3:GetObject", "s3:List*"],
+            ),
+            m(Var::Resource, MatchMode::Arn, &["arn:aws:s3:::*"]),
+        );
+        let out = run(&Formula::and2(new.clone(), Formula::not(old.clone())));
+        let Outcome::Sat(a) = out else {
+            panic!("{out:?}")
+        };
+        assert_eq!(a.resource, "arn:aws:s3:::bucket/");
+        assert!(a.action.starts_with("s3:get"));
+        assert_eq!(
+            run(&Formula::and2(old.clone(), Formula::not(old))),
+            Outcome::Unsat
+        );
+        let wider = Formula::and2(
+            m(Var::Action, MatchMode::Action, &["s3:*"]),
+            m(Var::Resource, MatchMode::Arn, &["arn:aws:s3:::*"]),
+        );
+        assert_eq!(
+            run(&Formula::and2(new, Formula::not(wider))),
+            Outcome::Unsat
+        );
+    }
+
+    #[test]
+    fn keys_numbers_and_presence() {
+        let k = Var::key("s3:max-keys");
+        let lt = |v: &str| {
+            Formula::test(
+                k.clone(),
+                Test::Numeric {
+                    cmp: Cmp::Lt,
+                    value: Decimal::parse_plain(v).unwrap(),
+                },
+            )
+        };
+        let out = run(&Formula::and2(lt("10"), Formula::not(lt("5"))));
+        let Outcome::Sat(a) = out else {
+            panic!("{out:?}")
+        };
+        assert!(a.keys.contains_key(&Key::new("s3:max-keys")));
+        assert_eq!(
+            run(&Formula::and2(lt("5"), Formula::not(lt("10")))),
+            Outcome::Unsat
+        );
+        // negated test true when absent
+        let out = run(&Formula::not(lt("5")));
+        assert!(matches!(out, Outcome::Sat(_)));
+        let present = Formula::atom(Atom::Present(Key::new("s3:max-keys")));
+        let out = run(&Formula::and2(present, Formula::not(lt("5"))));
+        assert!(matches!(out, Outcome::Sat(_)), "{out:?}");
+    }
+
+    #[test]
+    fn multi_valued_keys() {
+        let key = Key::new("aws:TagKeys");
+        let pred = |negated: bool, pats: &[&str]| ElemPred {
+            negated,
+            any_of: vec![Test::Match(Arc::new(set(MatchMode::Glob, pats)))],
+        };
+        let any_a = Formula::atom(Atom::ForAny {
+            key: key.clone(),
+            pred: pred(false, &["a*"]),
+        });
+        let all_not_ab = Formula::atom(Atom::ForAll {
+            key: key.clone(),
+            pred: pred(true, &["ab*"]),
+        });
+        let multi = Formula::atom(Atom::Multi(key.clone()));
+        let out = run(&Formula::and([any_a.clone(), all_not_ab, multi]));
+        assert!(matches!(out, Outcome::Sat(_)), "{out:?}");
+        let all_not_a = Formula::atom(Atom::ForAll {
+            key,
+            pred: pred(true, &["a*"]),
+        });
+        assert_eq!(run(&Formula::and2(any_a, all_not_a)), Outcome::Unsat);
+    }
+
+    #[test]
+    fn principals_and_ips() {
+        let anon = Formula::atom(Atom::Caller(CallerKind::Anonymous));
+        let p = m(Var::Principal, MatchMode::Exact, &["arn:aws:iam::1:root"]);
+        assert_eq!(run(&Formula::and2(anon.clone(), p.clone())), Outcome::Unsat);
+        let out = run(&Formula::and2(Formula::not(anon), p));
+        assert!(matches!(out, Outcome::Sat(_)), "{out:?}");
+        let ip = |s: &str| {
+            Formula::test(
+                Var::key("aws:SourceIp"),
+                Test::Ip(iamproof_logic::semantics::parse_cidr(s).unwrap()),
+            )
+        };
+        let out = run(&Formula::and2(
+            ip("10.0.0.0/8"),
+            Formula::not(ip("10.0.0.0/9")),
+        ));
+        assert!(matches!(out, Outcome::Sat(_)), "{out:?}");
+        assert_eq!(
+            run(&Formula::and2(
+                ip("10.0.0.0/9"),
+                Formula::not(ip("10.0.0.0/8"))
+            )),
+            Outcome::Unsat
+        );
+    }
+}
