@@ -655,7 +655,11 @@ impl Validator<'_> {
     }
 
     fn pass_role_and_slr(&mut self, st: &Statement) {
-        if st.effect != Effect::Allow || st.action.negated {
+        // Only identity policies grant iam:PassRole / iam:CreateServiceLinkedRole to a caller.
+        if self.policy.policy_type != PolicyType::Identity
+            || st.effect != Effect::Allow
+            || st.action.negated
+        {
             return;
         }
         let Some(rc) = &st.resource else { return };
