@@ -493,6 +493,14 @@ impl Validator<'_> {
             );
         }
         for e in &pc.entries {
+            if e.kind == PrincipalKind::Aws && e.value == "*" {
+                self.push(
+                    FindingType::Suggestion,
+                    "AWS_STAR_PRINCIPAL_FORM",
+                    "{\"AWS\": \"*\"} is evaluated like \"Principal\": \"*\" (everyone, anonymous callers included), but some services treat the two forms differently. Use one form consistently and check the service's documentation.".to_string(),
+                    vec![loc(&e.path, e.span)],
+                );
+            }
             if e.kind == PrincipalKind::Service && !is_service_principal_format(&e.value) {
                 self.push(
                     FindingType::Error,
@@ -795,7 +803,9 @@ impl Validator<'_> {
     }
 
     fn conditions(&mut self, st: &Statement) {
-        if st.has_condition_element && st.conditions.is_empty() {
+        let cond_is_empty_object = lookup(self.tree, &st.path.key("Condition"))
+            .is_some_and(|(n, _)| matches!(&n.value, JsonValue::Object(m) if m.is_empty()));
+        if cond_is_empty_object {
             let l = self.element_loc(st, "Condition");
             self.push(
                 FindingType::Suggestion,
@@ -803,6 +813,27 @@ impl Validator<'_> {
                 "The condition block is empty; it does not restrict the statement.".to_string(),
                 vec![l],
             );
+        }
+        // Operator blocks without keys (`"StringEquals": {}`) add no condition.
+        let cpath = st.path.key("Condition");
+        if let Some((
+            JsonNode {
+                value: JsonValue::Object(ops),
+                ..
+            },
+            _,
+        )) = lookup(self.tree, &cpath)
+        {
+            for op in ops {
+                if matches!(&op.value.value, JsonValue::Object(keys) if keys.is_empty()) {
+                    self.push(
+                        FindingType::Suggestion,
+                        "EMPTY_OBJECT_CONDITION",
+                        format!("The condition operator {} has no condition keys; it does not restrict the statement.", op.key),
+                        vec![loc(&cpath.key(&op.key), op.value.span)],
+                    );
+                }
+            }
         }
         let guards_network = st.conditions.iter().any(|c| {
             matches!(

@@ -66,6 +66,11 @@ fn action_and_resource_findings() {
         ],
     );
     check(
+        &v12(&format!(r#"{{{ALLOW_S3}, "Condition": {{}}}}"#)),
+        PolicyType::Identity,
+        &[("EMPTY_OBJECT_CONDITION", SG, "Statement[0].Condition")],
+    );
+    check(
         &v12(r#"{"Effect": "Allow", "Action": [], "Resource": []}"#),
         PolicyType::Identity,
         &[
@@ -114,6 +119,24 @@ fn principal_findings() {
         &v12(r#"{"Effect": "Allow", "Principal": [], "Action": "sts:AssumeRole"}"#),
         PolicyType::Resource,
         &[("EMPTY_ARRAY_PRINCIPAL", SG, "Statement[0].Principal")],
+    );
+    check(
+        &v12(
+            r#"{"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "s3:*", "Resource": "*", "Condition": {"StringEquals": {}}}"#,
+        ),
+        PolicyType::Resource,
+        &[
+            (
+                "AWS_STAR_PRINCIPAL_FORM",
+                SG,
+                "Statement[0].Principal.AWS[0]",
+            ),
+            (
+                "EMPTY_OBJECT_CONDITION",
+                SG,
+                "Statement[0].Condition.StringEquals",
+            ),
+        ],
     );
 }
 
