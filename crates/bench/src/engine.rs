@@ -39,6 +39,19 @@ impl Answer {
     }
 }
 
+/// `iamproof_solver::solve`, with a panic inside the solver turned into `Unknown` so that one bad
+/// query does not end a whole benchmark or agreement run (the report counts it as undecided).
+pub fn guarded_solve(f: &Formula, opts: &SolveOptions) -> Outcome {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve(f, opts))).unwrap_or_else(|e| {
+        let msg = e
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Outcome::Unknown(format!("the solver panicked: {msg}"))
+    })
+}
+
 /// Solves one formula with a backend and a time limit, and times the call.
 pub fn timed_solve(f: &Formula, backend: Backend, timeout: Duration) -> (Answer, Duration, String) {
     let opts = SolveOptions {
@@ -47,7 +60,7 @@ pub fn timed_solve(f: &Formula, backend: Backend, timeout: Duration) -> (Answer,
         ..SolveOptions::default()
     };
     let t = Instant::now();
-    let out = solve(f, &opts);
+    let out = guarded_solve(f, &opts);
     let el = t.elapsed();
     match out {
         Outcome::Sat(_) => (Answer::Sat, el, String::new()),
@@ -109,7 +122,7 @@ impl Engine for BenchEngine {
             timeout: self.timeout,
             ..SolveOptions::default()
         };
-        match solve(formula, &opts) {
+        match guarded_solve(formula, &opts) {
             Outcome::Sat(a) => SolveAnswer::Sat(a.to_request()),
             Outcome::Unsat => SolveAnswer::Unsat,
             Outcome::Unknown(why) => SolveAnswer::Unknown(why),

@@ -7,10 +7,10 @@
 
 pub mod corpora;
 pub mod engine;
+pub mod quacky;
 pub mod run;
 pub mod scaling;
 pub mod stats;
 pub mod svg;
-pub mod workloads;
-pub mod quacky;
 pub mod wildcards;
+pub mod workloads;

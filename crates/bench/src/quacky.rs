@@ -68,7 +68,9 @@ fn answer(existing: &Policy, new: &Policy, engine: &BenchEngine) -> String {
     }
     match r.result {
         Verdict::Pass => "UNSAT".into(),
-        _ if r.unknown_reason.is_some() && r.reasons.iter().all(|x| x.example_request.is_none()) => {
+        _ if r.unknown_reason.is_some()
+            && r.reasons.iter().all(|x| x.example_request.is_none()) =>
+        {
             "UNKNOWN".into()
         }
         _ => "SAT".into(),

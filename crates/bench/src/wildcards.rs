@@ -48,7 +48,10 @@ pub struct ExpansionReport {
 }
 
 /// The catalogue actions `policy`'s Allow statements reach (lower-cased `service:action`).
-pub fn granted_actions(policy: &Policy, by_service: &BTreeMap<String, Vec<String>>) -> BTreeSet<String> {
+pub fn granted_actions(
+    policy: &Policy,
+    by_service: &BTreeMap<String, Vec<String>>,
+) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for st in &policy.statements {
         if st.effect != Effect::Allow {
@@ -123,7 +126,8 @@ pub fn expansion_report(corpora: &Path) -> Result<ExpansionReport, CorpusError> 
         let policy = match parse_doc(&p.document, guess_policy_type(&p.document)) {
             Ok(x) => x,
             Err(e) => {
-                rep.skipped.push((p.name.clone(), format!("parse error: {e}")));
+                rep.skipped
+                    .push((p.name.clone(), format!("parse error: {e}")));
                 continue;
             }
         };
