@@ -5,6 +5,20 @@
 //! policy (which element holds what, which operator is which, which text is a policy variable). It
 //! does not evaluate requests; that is `iamproof-eval`.
 //!
+//! - [`parse_policy`] reads a document (strict JSON via [`json`]: duplicate keys rejected at every
+//!   level, nesting and size bounded) into the [`model`], or returns one [`PolicyError`] with a
+//!   position, a JSON path, a message and an Access-Analyzer-like issue code ([`error::codes`]).
+//! - [`validate_policy`] returns Access-Analyzer-shaped findings ([`ValidationFinding`]),
+//!   serialisable to ValidatePolicy's JSON; condition-key facts come from [`keys`].
+//! - [`values`] parses typed condition values exactly (numbers, dates, IP ranges, booleans,
+//!   base64); [`glob`] matches and compares `*`/`?` patterns; [`template`] splits `${…}`.
+//!
+//! Choices where the spec leaves room (details in [`parse_policy`]): a missing Resource is
+//! allowed only in `RESOURCE_POLICY` (role trust policies); policy variables exist only under
+//! `2012-10-17` and may appear in a resource ARN's region, account and resource fields (AWS's own
+//! managed policies use the account field); `Bool` values are templated (and flagged); customer
+//! RCPs may only Deny, but the parser accepts AWS's `RCPFullAWSAccess` Allow (flagged otherwise).
+//!
 //! ```
 //! use iamproof_policy::{parse_policy, PolicyType, Effect, TemplatePart};
 //!

@@ -14,6 +14,9 @@
 //!   rules). `Allow` is accepted: customer RCPs may only Deny, but the AWS-managed
 //!   `RCPFullAWSAccess` is an Allow and must be representable; `validate_policy` reports
 //!   customer-style Allows.
+//! - Under `2012-10-17`, a resource ARN may hold variables in its region, account and resource
+//!   fields (AWS's managed policy AmazonTimestreamInfluxDBServiceRolePolicy has
+//!   `arn:*:kms:*:${aws:PrincipalAccount}:key/*`), not in the partition or service fields.
 //! - An action with an empty name part (`"s3:"`) parses (it matches no action, spec §1.8);
 //!   `validate_policy` reports it. An empty service prefix is rejected.
 
@@ -44,6 +47,26 @@ const PRINCIPAL_KEYS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"
 /// malformed actions, unknown or miscased condition operators, `NullIfExists`, condition keys
 /// differing only in case, nested condition values, and policy variables where they are not
 /// allowed. The first problem found is returned.
+///
+/// Decisions where the spec leaves a choice:
+/// - A statement may omit both `Resource` and `NotResource` only in a `RESOURCE_POLICY` (role
+///   trust policies have none); `Statement::resource` is then `None`.
+/// - `Bool` condition values are split into templates under `2012-10-17` (the current operators
+///   page says variables work with Bool; the Variables page disagrees, spec §4.6/§10.2), and
+///   `validate_policy` flags a variable there.
+/// - A `Principal` that is an empty array is accepted as an empty principal (spec §1.4 lists
+///   `[]`); any other array is rejected.
+/// - `*`/`?` in a principal value is rejected unless the value is exactly `*` under the `AWS` key
+///   (or the string form `"Principal": "*"`).
+/// - Resource control policies: `Principal` must be `"*"` and the Version `2012-10-17` (AWS's RCP
+///   rules). `Allow` is accepted: customer RCPs may only Deny, but the AWS-managed
+///   `RCPFullAWSAccess` is an Allow and must be representable; `validate_policy` reports
+///   customer-style Allows.
+/// - Under `2012-10-17`, a resource ARN may hold variables in its region, account and resource
+///   fields (AWS's managed policy AmazonTimestreamInfluxDBServiceRolePolicy has
+///   `arn:*:kms:*:${aws:PrincipalAccount}:key/*`), not in the partition or service fields.
+/// - An action with an empty name part (`"s3:"`) parses (it matches no action, spec §1.8);
+///   `validate_policy` reports it. An empty service prefix is rejected.
 pub fn parse_policy(text: &str, policy_type: PolicyType) -> Result<Policy, PolicyError> {
     let root = parse_json(text)?;
     parse_policy_tree(&root, policy_type)
