@@ -39,6 +39,8 @@ struct Query<'a> {
     extra: Formula,
     /// Tried first (conjoined) for readable witnesses; dropped if it makes the query UNSAT.
     preferred: Option<Formula>,
+    /// What every real request satisfies (see [`realistic_request`]), conjoined with every query.
+    realistic: Formula,
     /// The independent check of `X` on a witness.
     replay: Box<Replay<'a>>,
 }
@@ -54,20 +56,182 @@ fn keys_of(f: &Formula) -> Vec<Key> {
         .collect()
 }
 
-fn with_axioms(goal: Formula) -> Formula {
-    let vars = goal.vars();
-    Formula::and2(goal, iamproof_logic::axioms::request_axioms(&vars))
+/// The keys AWS derives from the principal (`iamproof_eval::effective_context`); a witness that
+/// gives them inconsistently is repaired by dropping them and letting them be derived.
+const DERIVED_KEYS: &[&str] = &[
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principaltype",
+    "aws:username",
+    "aws:userid",
+    "aws:principalisawsservice",
+    "aws:principalservicename",
+    "aws:principalservicenameslist",
+];
+
+/// Decides `goal` for requests AWS could produce. The request axioms of `iamproof-logic` (which
+/// link the principal and the keys derived from it) are only added when a witness violates them:
+/// `goal` alone UNSAT already proves `goal ∧ axioms` UNSAT, and a witness that satisfies them (or
+/// does once its derived keys are dropped) is realistic as it is.
+fn solve_realistic(engine: &dyn Engine, goal: &Formula) -> SolveAnswer {
+    let w = match engine.solve(goal) {
+        SolveAnswer::Sat(w) => w,
+        other => return other,
+    };
+    let axioms = iamproof_logic::axioms::request_axioms(&goal.vars());
+    if axioms.eval(&w) {
+        return SolveAnswer::Sat(w);
+    }
+    let mut repaired = w.clone();
+    for k in DERIVED_KEYS {
+        repaired.context.remove(k);
+    }
+    if goal.eval(&repaired) && axioms.eval(&repaired) {
+        return SolveAnswer::Sat(repaired);
+    }
+    engine.solve(&Formula::and2(goal.clone(), axioms))
 }
 
 fn solve(engine: &dyn Engine, goal: &Formula, preferred: Option<&Formula>) -> SolveAnswer {
     if let Some(p) = preferred {
         if let SolveAnswer::Sat(r) =
-            engine.solve(&with_axioms(Formula::and2(goal.clone(), p.clone())))
+            solve_realistic(engine, &Formula::and2(goal.clone(), p.clone()))
         {
             return SolveAnswer::Sat(r);
         }
     }
-    engine.solve(&with_axioms(goal.clone()))
+    solve_realistic(engine, goal)
+}
+
+/// The AWS partitions.
+const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// The partitions the policies name in their ARNs (principals, resources, condition values);
+/// `aws` if they name none.
+fn partitions_of(policies: &[&Policy]) -> Vec<&'static str> {
+    let mut found: Vec<&'static str> = Vec::new();
+    let mut note = |text: &str| {
+        if let Some(rest) = text.strip_prefix("arn:") {
+            let part = rest.split(':').next().unwrap_or("");
+            if let Some(p) = PARTITIONS.iter().find(|p| **p == part) {
+                if !found.contains(p) {
+                    found.push(p);
+                }
+            }
+        }
+    };
+    for p in policies {
+        for st in &p.statements {
+            if let Some(pr) = &st.principal {
+                pr.entries.iter().for_each(|e| note(&e.value));
+            }
+            if let Some(r) = &st.resource {
+                r.patterns.iter().for_each(|x| note(&x.text));
+            }
+            for c in &st.conditions {
+                c.values.iter().for_each(|v| note(&v.text));
+            }
+        }
+    }
+    if found.is_empty() {
+        found.push("aws");
+    }
+    found
+}
+
+/// Requests AWS could produce, as far as the policies can tell: an IAM/STS caller has a
+/// well-formed principal ARN (root, user, role, role session, federated user; 12-digit account);
+/// the action is `service:Name`; the resource is `*` or an ARN; and caller and resource are in one partition, one the policies
+/// name (a policy lives in the partition its ARNs name; one that names none behaves the same in
+/// every partition, so `aws` stands for all). Every real request satisfies this, so adding it
+/// never turns a real FAIL into a PASS; it keeps `"AWS": "111122223333"` equivalent to
+/// `arn:aws:iam::111122223333:root` (spec §0 corner 11) and makes witnesses readable.
+pub fn realistic_request(policies: &[&Policy]) -> Formula {
+    use iamproof_logic::{Atom, CallerKind, GlobPart};
+    let lit = |s: &str| GlobPart::Lit(s.to_string());
+    let digits = || GlobPart::OneOf(('0'..='9').collect());
+    let nonempty = || [GlobPart::AnyChar, GlobPart::AnyRun];
+    let per_partition = partitions_of(policies).into_iter().map(|p| {
+        let shape = |svc: &str, rest: Vec<GlobPart>| {
+            let mut parts = vec![lit(&format!("arn:{p}:{svc}::"))];
+            parts.extend((0..12).map(|_| digits()));
+            parts.push(lit(":"));
+            parts.extend(rest);
+            Glob::from_parts(parts)
+        };
+        let mut user = vec![lit("user/")];
+        user.extend(nonempty());
+        let mut role = vec![lit("role/")];
+        role.extend(nonempty());
+        let mut session = vec![lit("assumed-role/")];
+        session.extend(nonempty());
+        session.push(lit("/"));
+        session.extend(nonempty());
+        let mut fed = vec![lit("federated-user/")];
+        fed.extend(nonempty());
+        let principals = PatternSet::new(
+            MatchMode::Arn,
+            vec![
+                shape("iam", vec![lit("root")]),
+                shape("iam", user),
+                shape("iam", role),
+                shape("sts", session),
+                shape("sts", fed),
+            ],
+        );
+        let arn_caller = Formula::atom(Atom::Caller(CallerKind::Arn));
+        let principal_ok =
+            Formula::implies(arn_caller, Formula::matches(Var::Principal, principals));
+        let resources = PatternSet::new(
+            MatchMode::Arn,
+            vec![Glob::from_parts(vec![
+                lit(&format!("arn:{p}:")),
+                GlobPart::AnyRun,
+                lit(":"),
+                GlobPart::AnyRun,
+                lit(":"),
+                GlobPart::AnyRun,
+                lit(":"),
+                GlobPart::AnyRun,
+            ])],
+        );
+        let star = PatternSet::new(MatchMode::Exact, vec![Glob::literal("*")]);
+        let resource_ok = Formula::or2(
+            Formula::matches(Var::Resource, star),
+            Formula::matches(Var::Resource, resources),
+        );
+        Formula::and2(principal_ok, resource_ok)
+    });
+    // `service:Name`, both parts non-empty, one colon.
+    let action_ok = Formula::and2(
+        Formula::matches(
+            Var::Action,
+            PatternSet::new(
+                MatchMode::Glob,
+                vec![Glob::from_parts(vec![
+                    GlobPart::AnyChar,
+                    GlobPart::AnyRun,
+                    lit(":"),
+                    GlobPart::AnyChar,
+                    GlobPart::AnyRun,
+                ])],
+            ),
+        ),
+        Formula::not(Formula::matches(
+            Var::Action,
+            PatternSet::new(MatchMode::Glob, vec![Glob::parse_wildcards("*:*:*")]),
+        )),
+    );
+    Formula::and2(action_ok, Formula::or(per_partition))
 }
 
 fn describe_request(r: &Request) -> String {
@@ -114,7 +278,11 @@ impl Query<'_> {
     }
 
     fn run(self, engine: &dyn Engine) -> CheckResult {
-        let goal = Formula::and2(self.encoded.allows(), self.extra.clone());
+        let goal = Formula::and([
+            self.encoded.allows(),
+            self.extra.clone(),
+            self.realistic.clone(),
+        ]);
         let first = match solve(engine, &goal, self.preferred.as_ref()) {
             SolveAnswer::Unsat => {
                 let mut r = CheckResult::pass(self.kind);
@@ -149,7 +317,12 @@ impl Query<'_> {
             if st.effect != Effect::Allow || witness.get(st.index).is_some_and(Option::is_some) {
                 continue;
             }
-            let q = Formula::and([st.applies.clone(), not_denied.clone(), self.extra.clone()]);
+            let q = Formula::and([
+                st.applies.clone(),
+                not_denied.clone(),
+                self.extra.clone(),
+                self.realistic.clone(),
+            ]);
             match solve(engine, &q, self.preferred.as_ref()) {
                 SolveAnswer::Unsat => {}
                 SolveAnswer::Unknown(why) => {
@@ -234,6 +407,7 @@ pub fn check_no_new_access_with(
         encoded,
         extra: Formula::not(old.allows()),
         preferred: None,
+        realistic: realistic_request(&[existing, new]),
         replay: Box::new(move |w: &Request| {
             if evaluate_policy(existing, w).allows() {
                 Err("is also allowed by the existing policy".into())
@@ -314,6 +488,7 @@ pub fn check_access_not_granted_with(
         encoded,
         extra: access_formula(access),
         preferred: None,
+        realistic: realistic_request(&[policy]),
         replay: Box::new(move |w: &Request| {
             if access_matches(access, w) {
                 Ok(())
@@ -341,6 +516,7 @@ fn zone_query(kind: CheckKind, policy: &Policy, zone: Zone, engine: &dyn Engine)
         encoded,
         extra,
         preferred,
+        realistic: realistic_request(&[policy]),
         replay: Box::new(move |w: &Request| {
             if !resource_type.concerns_action(&w.action) {
                 Err(format!(

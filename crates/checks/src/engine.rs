@@ -116,7 +116,23 @@ impl Engine for SolverEngine {
         self.options.backend.name().to_string()
     }
 
-    fn solve(&self, _formula: &Formula) -> SolveAnswer {
-        SolveAnswer::Unknown("the iamproof-solver backends are not available in this build".into())
+    fn solve(&self, formula: &Formula) -> SolveAnswer {
+        use iamproof_solver::{solve, Backend as B, Outcome, SolveOptions};
+        let backend = match self.options.backend {
+            Backend::Native => B::Native,
+            Backend::Z3 => B::Z3,
+            Backend::Cvc5 => B::Cvc5,
+            Backend::Portfolio => B::Portfolio,
+        };
+        let opts = SolveOptions {
+            backend,
+            timeout: self.options.timeout,
+            ..SolveOptions::default()
+        };
+        match solve(formula, &opts) {
+            Outcome::Sat(a) => SolveAnswer::Sat(a.to_request()),
+            Outcome::Unsat => SolveAnswer::Unsat,
+            Outcome::Unknown(why) => SolveAnswer::Unknown(why),
+        }
     }
 }
