@@ -129,10 +129,22 @@ impl Engine for SolverEngine {
             timeout: self.options.timeout,
             ..SolveOptions::default()
         };
-        match solve(formula, &opts) {
-            Outcome::Sat(a) => SolveAnswer::Sat(a.to_request()),
-            Outcome::Unsat => SolveAnswer::Unsat,
-            Outcome::Unknown(why) => SolveAnswer::Unknown(why),
+        // A panic inside a backend is a bug there; it must not take the check down, and it
+        // cannot be a proof: it becomes "unknown", so the check FAILs.
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve(formula, &opts)));
+        match outcome {
+            Ok(Outcome::Sat(a)) => SolveAnswer::Sat(a.to_request()),
+            Ok(Outcome::Unsat) => SolveAnswer::Unsat,
+            Ok(Outcome::Unknown(why)) => SolveAnswer::Unknown(why),
+            Err(payload) => {
+                let msg = payload
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| payload.downcast_ref::<&str>().copied())
+                    .unwrap_or("no message");
+                SolveAnswer::Unknown(format!("the solver failed internally: {msg}"))
+            }
         }
     }
 }
