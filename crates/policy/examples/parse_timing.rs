@@ -21,9 +21,14 @@ fn main() {
         .iter()
         .find(|d| d.len() <= 40_000 && d.len() >= 32_768)
         .unwrap_or(&docs[0]);
-    // `parse_timing parse`: only parse the 32-40 KiB policy many times (for a profiler).
+    // `parse_timing parse N`: only parse the 32-40 KiB policy N times (for a profiler or
+    // `time`; compare with N = 0 to subtract the corpus loading).
     if std::env::args().nth(1).as_deref() == Some("parse") {
-        for _ in 0..2000 {
+        let n: usize = std::env::args()
+            .nth(2)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(2000);
+        for _ in 0..n {
             let _ = parse_policy(mid, PolicyType::Identity);
         }
         return;
