@@ -43,6 +43,27 @@ struct Query<'a> {
     realistic: Formula,
     /// The independent check of `X` on a witness.
     replay: Box<Replay<'a>>,
+    /// Action spellings from the documents (`s3:DeleteBucket`), to show witnesses readably.
+    spellings: Vec<String>,
+}
+
+/// The literal (wildcard-free) action names the policies and access spec write.
+fn action_spellings(policies: &[&Policy], extra: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = extra
+        .iter()
+        .filter(|a| !a.contains(['*', '?']))
+        .cloned()
+        .collect();
+    for p in policies {
+        for st in &p.statements {
+            for a in &st.action.patterns {
+                if !a.text.contains(['*', '?']) {
+                    out.push(a.text.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The condition keys a formula mentions.
@@ -101,6 +122,20 @@ fn solve(engine: &dyn Engine, goal: &Formula, preferred: Option<&Formula>) -> So
         }
     }
     solve_realistic(engine, goal)
+}
+
+/// Keys AWS documents as single-valued never carry a set of values in a real request (spec §6;
+/// `iamproof_policy::keys::GlobalKeys`). Keys the catalogue does not know stay unconstrained.
+pub fn single_valued_keys(f: &Formula) -> Formula {
+    use iamproof_policy::keys::{ConditionKeyCatalog, GlobalKeys};
+    Formula::and(keys_of(f).into_iter().filter_map(|k| {
+        let info = GlobalKeys.lookup(k.as_str())?;
+        if info.multivalued {
+            None
+        } else {
+            Some(Formula::not(Formula::atom(iamproof_logic::Atom::Multi(k))))
+        }
+    }))
 }
 
 /// The AWS partitions.
@@ -262,6 +297,25 @@ impl Query<'_> {
         Ok(ev.allow.iter().map(|m| m.statement_index).collect())
     }
 
+    /// The witness with its action written as the documents write it (actions compare ignoring
+    /// case, solvers answer in lowercase), if that still replays; otherwise unchanged.
+    fn prettify(&self, w: Request, stmt: Option<usize>) -> Request {
+        let Some(spelling) = self
+            .spellings
+            .iter()
+            .find(|a| a.eq_ignore_ascii_case(&w.action) && **a != w.action)
+        else {
+            return w;
+        };
+        let mut nice = w.clone();
+        nice.action = spelling.clone();
+        if self.verify(&nice, stmt).is_ok() {
+            nice
+        } else {
+            w
+        }
+    }
+
     fn internal_error(
         &self,
         mut reasons: Vec<Reason>,
@@ -278,11 +332,14 @@ impl Query<'_> {
     }
 
     fn run(self, engine: &dyn Engine) -> CheckResult {
-        let goal = Formula::and([
-            self.encoded.allows(),
-            self.extra.clone(),
+        let realistic = Formula::and2(
             self.realistic.clone(),
-        ]);
+            single_valued_keys(&Formula::and2(
+                Formula::or2(self.encoded.allow.clone(), self.encoded.deny.clone()),
+                self.extra.clone(),
+            )),
+        );
+        let goal = Formula::and([self.encoded.allows(), self.extra.clone(), realistic.clone()]);
         let first = match solve(engine, &goal, self.preferred.as_ref()) {
             SolveAnswer::Unsat => {
                 let mut r = CheckResult::pass(self.kind);
@@ -307,6 +364,7 @@ impl Query<'_> {
                 }
             }
         };
+        let first = self.prettify(first, None);
         match self.verify(&first, None) {
             Ok(applies) => cover(&mut witness, &first, &applies),
             Err(e) => return self.internal_error(Vec::new(), e, engine),
@@ -321,20 +379,23 @@ impl Query<'_> {
                 st.applies.clone(),
                 not_denied.clone(),
                 self.extra.clone(),
-                self.realistic.clone(),
+                realistic.clone(),
             ]);
             match solve(engine, &q, self.preferred.as_ref()) {
                 SolveAnswer::Unsat => {}
                 SolveAnswer::Unknown(why) => {
                     undecided.push(format!("statement {}: {why}", st.index))
                 }
-                SolveAnswer::Sat(w) => match self.verify(&w, Some(st.index)) {
-                    Ok(applies) => cover(&mut witness, &w, &applies),
-                    Err(e) => {
-                        let reasons = self.reasons(&witness);
-                        return self.internal_error(reasons, e, engine);
+                SolveAnswer::Sat(w) => {
+                    let w = self.prettify(w, Some(st.index));
+                    match self.verify(&w, Some(st.index)) {
+                        Ok(applies) => cover(&mut witness, &w, &applies),
+                        Err(e) => {
+                            let reasons = self.reasons(&witness);
+                            return self.internal_error(reasons, e, engine);
+                        }
                     }
-                },
+                }
             }
         }
         let reasons = self.reasons(&witness);
@@ -408,6 +469,7 @@ pub fn check_no_new_access_with(
         extra: Formula::not(old.allows()),
         preferred: None,
         realistic: realistic_request(&[existing, new]),
+        spellings: action_spellings(&[new, existing], &[]),
         replay: Box::new(move |w: &Request| {
             if evaluate_policy(existing, w).allows() {
                 Err("is also allowed by the existing policy".into())
@@ -489,6 +551,7 @@ pub fn check_access_not_granted_with(
         extra: access_formula(access),
         preferred: None,
         realistic: realistic_request(&[policy]),
+        spellings: action_spellings(&[policy], &access.actions),
         replay: Box::new(move |w: &Request| {
             if access_matches(access, w) {
                 Ok(())
@@ -517,6 +580,7 @@ fn zone_query(kind: CheckKind, policy: &Policy, zone: Zone, engine: &dyn Engine)
         extra,
         preferred,
         realistic: realistic_request(&[policy]),
+        spellings: action_spellings(&[policy], &[]),
         replay: Box::new(move |w: &Request| {
             if !resource_type.concerns_action(&w.action) {
                 Err(format!(

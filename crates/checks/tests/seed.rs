@@ -181,6 +181,17 @@ fn seed_no_new_access_finds_delete_bucket() {
         r.to_json()
     );
     assert!(!evaluate_policy(&old, w).allows());
+    let text = r.render_text(ACCOUNT_PUT_DELETE);
+    assert!(text.starts_with("FAIL check-no-new-access\nThe modified permissions grant new access compared to your existing policy.\n"), "{text}");
+    assert!(text.contains("statement 0, lines 4-12:"), "{text}");
+    assert!(
+        text.contains("example request (allowed by the new policy, not by the existing one):"),
+        "{text}"
+    );
+    assert!(
+        text.contains("principal: {\"AWS\": \"arn:aws:iam::123456789012:"),
+        "{text}"
+    );
     // The other direction: the old policy's public PutObject is new compared to the update.
     let r = check_no_new_access(&new, &old, &opts());
     sane(&r, &old);
