@@ -1,8 +1,66 @@
 //! The custom policy checks: no new access, access not granted, no public access, no external
 //! access; each gives PASS (a proof) or FAIL with the statements responsible and a request.
 //!
-//! Results serialize to exactly Access Analyzer's JSON (`result`, `message`, `reasons[]` of
-//! `description`, `statementIndex`, `statementId`); iamproof's additions are extra fields.
+//! # Entry points
+//! * [`check_no_new_access`]`(existing, new, opts)`: AWS `CheckNoNewAccess`;
+//! * [`check_access_not_granted`]`(policy, access, opts)`: AWS `CheckAccessNotGranted`
+//!   ([`AccessSpec::from_json`] parses AWS's `access` argument and enforces its limits);
+//! * [`check_no_public_access`]`(policy, resource_type, opts)`: AWS `CheckNoPublicAccess`
+//!   ([`ResourceType::from_aws_name`] accepts AWS's 26 names);
+//! * [`check_no_external_access`]`(policy, resource_type, trusted, opts)`: the same question for
+//!   principals outside a [`TrustZone`] of accounts and organizations.
+//!
+//! Each returns a [`CheckResult`]; [`CheckResult::to_json`] gives exactly Access Analyzer's
+//! response (`result`, `message`, `reasons[]` of `description`, `statementIndex`, `statementId`)
+//! plus iamproof's extra fields (`exampleRequest` on each reason, `engine`, `unknownReason`,
+//! `internalError`), and [`CheckResult::render_text`] a readable report that quotes the
+//! responsible statements from the source with their line numbers.
+//!
+//! ```
+//! use iamproof_checks::{check_access_not_granted, AccessSpec, CheckOptions, Verdict};
+//! use iamproof_policy::{parse_policy, PolicyType};
+//!
+//! let text = r#"{"Version":"2012-10-17","Statement":[
+//!   {"Effect":"Allow","Action":"ec2:StartInstances","Resource":"*"},
+//!   {"Effect":"Allow","Action":["s3:GetObject","s3:DeleteBucket"],"Resource":"*"}]}"#;
+//! let policy = parse_policy(text, PolicyType::Identity).unwrap();
+//! let access = AccessSpec::from_json(r#"[{"actions":["s3:DeleteBucket"]}]"#).unwrap();
+//! let result = check_access_not_granted(&policy, &access, &CheckOptions::default());
+//! assert_eq!(result.result, Verdict::Fail);
+//! assert_eq!(result.reasons[0].statement_index, Some(1));
+//! assert_eq!(
+//!     result.reasons[0].description,
+//!     "One or more of the listed actions in the statement with index: 1."
+//! );
+//! ```
+//!
+//! # Meaning
+//! * FAIL means "might allow": a conditional grant is a grant, and when the engine cannot decide
+//!   (timeout, unsupported construct, a solver failure) the result is FAIL with a reason saying
+//!   the check could not be completed. PASS is always a proof (the query is UNSAT).
+//! * Every FAIL's example request is replayed through the reference evaluator
+//!   (`iamproof_eval::evaluate_policy(policy, &request).allows()`, the responsible statement among
+//!   the applicable Allows, and not allowed by the existing policy for no-new-access) before it is
+//!   shown. A witness that does not replay is a bug: the result is then FAIL with an "internal
+//!   disagreement" reason and `internal_error` set — never PASS.
+//! * Pinpointing: each `Allow` statement of the policy under test is asked separately
+//!   (`applies_i ∧ ¬deny ∧ property`); statements that already apply to a witness are not asked
+//!   again. The reasons name every statement that grants such a request.
+//! * Requests are *realistic* ([`checks::realistic_request`]): IAM/STS callers have well-formed
+//!   principal ARNs with 12-digit accounts, resources are `*` or ARNs, actions are
+//!   `service:Name`, and caller and resource share a partition the policies name (`aws` if they
+//!   name none); single-valued global keys carry one value; keys AWS derives from the principal
+//!   agree with it (`iamproof_logic::axioms`, added lazily when a witness violates them). Every
+//!   real request satisfies these, so they never turn a real FAIL into a PASS.
+//! * Public and external access ([`zone`]): an outsider is an IAM/STS caller of an account not
+//!   fixed by the policy (public) or not trusted (external), or anonymous where the resource type
+//!   has anonymous callers, or a web-identity caller for role trust policies; AWS service
+//!   principals are never outsiders. Identity keys must agree with such a caller; for the public
+//!   check, network and source keys are absent or hold a value the policy does not name, and IP
+//!   addresses lie outside the policy's ranges of at least /8 (IPv4) or /32 (IPv6); every other
+//!   key is caller-controlled ([`keys`]). Only actions of the resource type's service count.
+//!   Keys iamproof does not know are caller-controlled (a misspelt key is absent in AWS; treating
+//!   it as caller-controlled can only give a false FAIL).
 
 pub mod access;
 pub mod checks;
