@@ -185,7 +185,8 @@ fn partitions_of(policies: &[&Policy]) -> Vec<&'static str> {
 
 /// Requests AWS could produce, as far as the policies can tell: an IAM/STS caller has a
 /// well-formed principal ARN (root, user, role, role session, federated user; 12-digit account);
-/// the action is `service:Name`; the resource is `*` or an ARN; and caller and resource are in one partition, one the policies
+/// the caller of an identity policy is an IAM/STS principal; the action is `service:Name`; the
+/// resource is `*` or an ARN; and caller and resource are in one partition, one the policies
 /// name (a policy lives in the partition its ARNs name; one that names none behaves the same in
 /// every partition, so `aws` stands for all). Every real request satisfies this, so adding it
 /// never turns a real FAIL into a PASS; it keeps `"AWS": "111122223333"` equivalent to
@@ -266,7 +267,18 @@ pub fn realistic_request(policies: &[&Policy]) -> Formula {
             PatternSet::new(MatchMode::Glob, vec![Glob::parse_wildcards("*:*:*")]),
         )),
     );
-    Formula::and2(action_ok, Formula::or(per_partition))
+    // Identity policies are attached to IAM principals: only IAM/STS callers are evaluated
+    // against them.
+    let identity_only = !policies.is_empty()
+        && policies
+            .iter()
+            .all(|p| p.policy_type == iamproof_policy::PolicyType::Identity);
+    let caller_ok = if identity_only {
+        Formula::atom(Atom::Caller(CallerKind::Arn))
+    } else {
+        Formula::tt()
+    };
+    Formula::and([action_ok, caller_ok, Formula::or(per_partition)])
 }
 
 fn describe_request(r: &Request) -> String {
