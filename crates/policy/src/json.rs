@@ -631,6 +631,15 @@ mod tests {
     }
 
     #[test]
+    fn byte_order_mark_is_skipped_and_not_a_column() {
+        let e = parse_json("\u{feff}{\"a\": x}").unwrap_err();
+        assert_eq!(
+            (e.position.line, e.position.column, e.position.offset),
+            (1, 6, 9)
+        );
+    }
+
+    #[test]
     fn escapes() {
         let n = parse_json(r#""a\u00e9\ud83d\ude00\n""#).unwrap();
         assert_eq!(n.value, JsonValue::String("aé😀\n".into()));
