@@ -383,8 +383,14 @@ impl Query<'_> {
         }
         let not_denied = Formula::not(self.encoded.deny.clone());
         let mut undecided: Vec<String> = Vec::new();
+        let started = std::time::Instant::now();
+        let budget = engine.pinpoint_budget();
         for st in &self.encoded.statements {
             if st.effect != Effect::Allow || witness.get(st.index).is_some_and(Option::is_some) {
+                continue;
+            }
+            if budget.is_some_and(|b| started.elapsed() > b) {
+                undecided.push(format!("statement {}: time budget spent", st.index));
                 continue;
             }
             let q = Formula::and([
@@ -782,6 +788,41 @@ mod tests {
             .as_deref()
             .unwrap_or("")
             .contains("also allowed by the existing policy"));
+    }
+
+    /// A pool engine with no time for pinpointing.
+    struct HurriedPool(PoolEngine);
+    impl Engine for HurriedPool {
+        fn name(&self) -> String {
+            "hurried".into()
+        }
+        fn solve(&self, f: &Formula) -> SolveAnswer {
+            self.0.solve(f)
+        }
+        fn pinpoint_budget(&self) -> Option<std::time::Duration> {
+            Some(std::time::Duration::ZERO)
+        }
+    }
+
+    #[test]
+    fn pinpointing_stops_when_the_budget_is_spent_and_the_fail_stands() {
+        let p = parse_policy(DEV_POLICY, PolicyType::Identity).unwrap();
+        let access = AccessSpec::new(vec!["*".into()], vec![]).unwrap();
+        let r = check_access_not_granted_with(&p, &access, &HurriedPool(pool()));
+        assert_eq!(r.result, Verdict::Fail);
+        assert!(r.internal_error.is_none());
+        // The first witness (ec2:StartInstances) shows statement 0; statement 1 was not asked.
+        assert_eq!(r.reasons.len(), 1);
+        assert_eq!(r.reasons[0].statement_index, Some(0));
+        assert!(r
+            .unknown_reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("statement 1: time budget spent"));
+        // With time, both statements are named.
+        let r = check_access_not_granted_with(&p, &access, &pool());
+        let idx: Vec<_> = r.reasons.iter().filter_map(|x| x.statement_index).collect();
+        assert_eq!(idx, vec![0, 1]);
     }
 
     #[test]

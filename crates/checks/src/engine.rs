@@ -25,6 +25,12 @@ pub trait Engine {
 
     /// Decides whether some request satisfies `formula`.
     fn solve(&self, formula: &Formula) -> SolveAnswer;
+
+    /// The time a check may spend pinpointing statements after its first answer; statements
+    /// not asked by then are reported as undecided (the FAIL stands). `None`: no limit.
+    fn pinpoint_budget(&self) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// An engine for tests and experiments: answers `Sat` with the first request of a fixed pool that
@@ -75,13 +81,18 @@ impl Backend {
     }
 }
 
+/// Pinpointing (one query per statement after the first answer) may take the time of this many
+/// solver calls in total.
+pub const PINPOINT_CALLS: u32 = 4;
+
 /// Options of every check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CheckOptions {
     /// The decision procedure.
     pub backend: Backend,
     /// The time limit of one solver call; a call that runs out answers "unknown", which makes the
-    /// check FAIL (PASS must be a proof).
+    /// check FAIL (PASS must be a proof). After the first answer, pinpointing the responsible
+    /// statements may take [`PINPOINT_CALLS`] times this in total.
     pub timeout: std::time::Duration,
 }
 
@@ -114,6 +125,10 @@ pub struct SolverEngine {
 impl Engine for SolverEngine {
     fn name(&self) -> String {
         self.options.backend.name().to_string()
+    }
+
+    fn pinpoint_budget(&self) -> Option<std::time::Duration> {
+        Some(self.options.timeout.saturating_mul(PINPOINT_CALLS))
     }
 
     fn solve(&self, formula: &Formula) -> SolveAnswer {

@@ -76,7 +76,7 @@ pub use checks::{
     access_formula, access_matches, check_access_not_granted_with, check_no_external_access_with,
     check_no_new_access_with, check_no_public_access_with,
 };
-pub use engine::{Backend, CheckOptions, SolverEngine};
+pub use engine::{Backend, CheckOptions, SolverEngine, PINPOINT_CALLS};
 pub use engine::{Engine, PoolEngine, SolveAnswer};
 pub use keys::{classify_key, classify_key_external, KeyInfo, KeyRole, OutsiderDomain};
 pub use resource_type::{ResourceType, UnknownResourceType};
