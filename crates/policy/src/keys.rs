@@ -182,6 +182,15 @@ impl<T: ConditionKeyCatalog + ?Sized> ConditionKeyCatalog for &T {
     }
 }
 
+/// Which services and actions exist (e.g. from the Service Authorization Reference). Enables
+/// the `INVALID_SERVICE_IN_ACTION`, `INVALID_ACTION` and `INVALID_SERVICE` findings.
+pub trait ActionCatalog {
+    /// Whether `prefix` (as written; compare case-insensitively) is a known service prefix.
+    fn has_service(&self, prefix: &str) -> bool;
+    /// Whether `prefix:name` is a known action (case-insensitive).
+    fn has_action(&self, prefix: &str, name: &str) -> bool;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,5 +60,6 @@ pub use model::*;
 pub use parse::{parse_policy, parse_policy_tree};
 pub use span::{JsonPath, PathElem, Position, Span};
 pub use validate::{
-    validate_policy, validate_policy_with, FindingType, Location, ValidationFinding,
+    validate_policy, validate_policy_with, validate_policy_with_catalogs, FindingType, Location,
+    ValidationFinding,
 };

@@ -9,7 +9,7 @@
 use crate::error::PolicyError;
 use crate::glob::{covers_chars, glob_matches, MAX_GLOB_CHARS};
 use crate::json::{parse_json, JsonNode, JsonValue};
-use crate::keys::{ConditionKeyCatalog, GlobalKeys, KeyType};
+use crate::keys::{ActionCatalog, ConditionKeyCatalog, GlobalKeys, KeyType};
 use crate::model::*;
 use crate::parse::parse_policy_tree;
 use crate::span::{JsonPath, PathElem, Position, Span};
@@ -155,6 +155,8 @@ const AA_CODES: &[&str] = &[
     "INVALID_ACTION",
     "INVALID_CONDITION_OPERATOR",
     "INVALID_EFFECT",
+    "INVALID_SERVICE",
+    "INVALID_SERVICE_IN_ACTION",
     "INVALID_SERVICE_PRINCIPAL_FORMAT",
     "INVALID_VARIABLE_FOR_OPERATOR",
     "INVALID_VERSION",
@@ -237,6 +239,17 @@ pub fn validate_policy_with(
     policy_type: PolicyType,
     keys: &dyn ConditionKeyCatalog,
 ) -> Vec<ValidationFinding> {
+    validate_policy_with_catalogs(text, policy_type, keys, None)
+}
+
+/// Validates a policy with condition-key facts and, if given, an action catalogue (which adds
+/// the checks for unknown services and actions).
+pub fn validate_policy_with_catalogs(
+    text: &str,
+    policy_type: PolicyType,
+    keys: &dyn ConditionKeyCatalog,
+    actions: Option<&dyn ActionCatalog>,
+) -> Vec<ValidationFinding> {
     let tree = match parse_json(text) {
         Ok(t) => t,
         Err(e) => return vec![ValidationFinding::from_error(&e)],
@@ -249,6 +262,7 @@ pub fn validate_policy_with(
         text,
         tree: &tree,
         keys,
+        actions,
         policy: &policy,
         out: Vec::new(),
     };
@@ -263,6 +277,7 @@ struct Validator<'a> {
     text: &'a str,
     tree: &'a JsonNode<'a>,
     keys: &'a dyn ConditionKeyCatalog,
+    actions: Option<&'a dyn ActionCatalog>,
     policy: &'a Policy,
     out: Vec<ValidationFinding>,
 }
@@ -544,6 +559,34 @@ impl Validator<'_> {
                 );
             }
         }
+        if let Some(cat) = self.actions {
+            for a in &st.action.patterns {
+                let Some((svc, name)) = a.text.split_once(':') else {
+                    continue;
+                };
+                if svc.is_empty() || name.is_empty() || svc.contains(char::is_whitespace) {
+                    continue;
+                }
+                if !cat.has_service(svc) {
+                    self.push(
+                        FindingType::Error,
+                        "INVALID_SERVICE_IN_ACTION",
+                        format!(
+                            "The service {} specified in the action does not exist.",
+                            a.text
+                        ),
+                        vec![loc(&a.path, a.span)],
+                    );
+                } else if !name.contains(['*', '?']) && !cat.has_action(svc, name) {
+                    self.push(
+                        FindingType::Error,
+                        "INVALID_ACTION",
+                        format!("The action {} does not exist.", a.text),
+                        vec![loc(&a.path, a.span)],
+                    );
+                }
+            }
+        }
         let items: Vec<(&str, &JsonPath, Span)> = st
             .action
             .patterns
@@ -609,6 +652,17 @@ impl Validator<'_> {
                     format!("The resource {} has fewer than six ARN fields. Its meaning depends on the policy type (identity policies pad it with wildcards; resource policies match nothing unless it ends in a wildcard); write all six fields.", r.text),
                     vec![l.clone()],
                 );
+            }
+            if let (Some(cat), Some(svc)) = (self.actions, fields.get(2)) {
+                let literal = !svc.is_empty() && !svc.contains(['*', '?', '$']);
+                if literal && !cat.has_service(svc) {
+                    self.push(
+                        FindingType::Error,
+                        "INVALID_SERVICE",
+                        format!("The service {svc} does not exist. Use a valid service name."),
+                        vec![l.clone()],
+                    );
+                }
             }
             if fields
                 .get(2)

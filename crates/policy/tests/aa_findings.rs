@@ -9,8 +9,10 @@
 //! Condition-key facts come from the iam-data corpus (`conditionKeys/*.json`) plus the built-in
 //! global keys.
 
-use iamproof_policy::keys::{Chain, ConditionKeyCatalog, GlobalKeys, KeyInfo, KeyType};
-use iamproof_policy::{validate_policy_with, PolicyType};
+use iamproof_policy::keys::{
+    ActionCatalog, Chain, ConditionKeyCatalog, GlobalKeys, KeyInfo, KeyType,
+};
+use iamproof_policy::{validate_policy_with_catalogs, PolicyType};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -78,6 +80,46 @@ impl ConditionKeyCatalog for IamDataKeys {
     }
 }
 
+/// Services and actions of the iam-data catalogue (`actions/<service>.json`, keys lower-cased).
+struct IamDataActions {
+    actions: HashMap<String, std::collections::HashSet<String>>,
+}
+
+impl IamDataActions {
+    fn load(dir: &Path) -> Self {
+        let mut actions = HashMap::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let f = e.unwrap().path();
+            let svc = f
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .to_ascii_lowercase();
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+            let names = v
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(|k| k.to_ascii_lowercase())
+                .collect();
+            actions.insert(svc, names);
+        }
+        IamDataActions { actions }
+    }
+}
+
+impl ActionCatalog for IamDataActions {
+    fn has_service(&self, prefix: &str) -> bool {
+        self.actions.contains_key(&prefix.to_ascii_lowercase())
+    }
+    fn has_action(&self, prefix: &str, name: &str) -> bool {
+        self.actions
+            .get(&prefix.to_ascii_lowercase())
+            .is_some_and(|a| a.contains(&name.to_ascii_lowercase()))
+    }
+}
+
 /// Python's `json.dumps` default layout: `", "` and `": "`, one line.
 struct PySeparators;
 
@@ -129,6 +171,7 @@ fn reproduces_access_analyzer_findings() {
     let root = corpora_dir();
     let keys = IamDataKeys::load(&root.join("iam-data/data/conditionKeys"));
     let catalog = Chain(GlobalKeys, &keys);
+    let actions = IamDataActions::load(&root.join("iam-data/data/actions"));
     let mut docs = HashMap::new();
     for line in std::fs::read_to_string(root.join("mamip/policies_current.jsonl"))
         .unwrap()
@@ -153,7 +196,8 @@ fn reproduces_access_analyzer_findings() {
         let name = d["name"].as_str().unwrap();
         let Some(doc) = docs.get(name) else { continue };
         let text = to_py_json(doc);
-        let ours = validate_policy_with(&text, PolicyType::Identity, &catalog);
+        let ours =
+            validate_policy_with_catalogs(&text, PolicyType::Identity, &catalog, Some(&actions));
         assert!(
             !ours.iter().any(|f| f.issue_code == "JSON_SYNTAX"),
             "{name} does not parse"
@@ -238,7 +282,9 @@ fn reproduces_access_analyzer_findings() {
             continue;
         }
         let text = to_py_json(&docs[name]);
-        for f in validate_policy_with(&text, PolicyType::Identity, &catalog) {
+        for f in
+            validate_policy_with_catalogs(&text, PolicyType::Identity, &catalog, Some(&actions))
+        {
             if f.learn_more_link.is_some() {
                 clean_extra
                     .entry(f.issue_code.clone())

@@ -354,3 +354,41 @@ fn serialised_shape() {
         }])
     );
 }
+
+#[test]
+fn action_catalogue_findings() {
+    use iamproof_policy::keys::{ActionCatalog, GlobalKeys};
+    use iamproof_policy::validate_policy_with_catalogs;
+    struct Toy;
+    impl ActionCatalog for Toy {
+        fn has_service(&self, p: &str) -> bool {
+            p.eq_ignore_ascii_case("s3")
+        }
+        fn has_action(&self, p: &str, n: &str) -> bool {
+            self.has_service(p) && n.eq_ignore_ascii_case("GetObject")
+        }
+    }
+    let text = v12(
+        r#"{"Effect": "Allow", "Action": ["S3:getobject", "s3:Get*", "s3:GetObjekt", "s4:GetObject"],
+            "Resource": ["arn:aws:s3:::b", "arn:aws:s4:::b", "arn:aws:s*:::b"]}"#,
+    );
+    let got: Vec<(String, String)> =
+        validate_policy_with_catalogs(&text, PolicyType::Identity, &GlobalKeys, Some(&Toy))
+            .into_iter()
+            .map(|f| (f.issue_code, f.locations[0].path.to_string()))
+            .collect();
+    let want = [
+        ("INVALID_ACTION", "Statement[0].Action[2]"),
+        ("INVALID_SERVICE_IN_ACTION", "Statement[0].Action[3]"),
+        ("REDUNDANT_ACTION", "Statement[0].Action[0]"),
+        ("INVALID_SERVICE", "Statement[0].Resource[1]"),
+        ("WILDCARD_IN_SERVICE_NAME", "Statement[0].Resource[2]"),
+        // `arn:aws:s*:::b` covers the other two.
+        ("REDUNDANT_RESOURCE", "Statement[0].Resource[0]"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}
