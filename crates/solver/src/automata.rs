@@ -203,12 +203,10 @@ fn literal_of(t: &GlobToken) -> GlobToken {
     }
 }
 
-/// Lowercases a class token's members (single-character lowercase).
+/// A token of a lowercased region: class members stay as given (they are compared with the
+/// lowercased input, as `iamproof_logic::pattern` does).
 fn fold_token(t: &GlobToken) -> GlobToken {
-    match t {
-        GlobToken::OneOf(cs) => GlobToken::OneOf(cs.iter().map(|c| fold1(*c)).collect()),
-        other => other.clone(),
-    }
+    t.clone()
 }
 
 /// The first character of `c`'s lowercase.
@@ -382,13 +380,11 @@ fn compile(g: &Glob, classes: &mut Classes) -> Option<Vec<CTok>> {
             GlobToken::Lit(c) => Tok::Lit(*c),
             GlobToken::Any => Tok::Any(colon_ok),
             GlobToken::Star => Tok::Star(colon_ok),
+            // class members are compared as given, also with lowercased input (as
+            // `iamproof_logic::pattern` does)
             GlobToken::OneOf(cs) => {
-                let members = if fold {
-                    cs.iter().map(|c| fold1(*c)).collect()
-                } else {
-                    cs.clone()
-                };
-                Tok::Set(classes.intern(members))
+                let _ = fold;
+                Tok::Set(classes.intern(cs.clone()))
             }
         }
     };
@@ -449,6 +445,11 @@ fn compile(g: &Glob, classes: &mut Classes) -> Option<Vec<CTok>> {
             for t in name {
                 match t {
                     GlobToken::Lit(c) => out.extend(c.to_lowercase().map(|l| (Tok::Lit(l), true))),
+                    // the value's name part never contains `:`
+                    GlobToken::OneOf(cs) => {
+                        let cs: Vec<char> = cs.iter().copied().filter(|c| *c != ':').collect();
+                        out.push((wild(&GlobToken::OneOf(cs), false, true, classes), true))
+                    }
                     other => out.push((wild(other, false, true, classes), true)),
                 }
             }
@@ -654,8 +655,9 @@ fn includes(h: &[CTok], g: &[CTok], cl: &Classes) -> bool {
     // dp over h from the end; row[j] = h[i..] ⊇ g[j..]
     let mut row = vec![false; m + 1];
     row[m] = true;
+    let mut cur = vec![false; m + 1];
     for &ht in h.iter().rev() {
-        let mut cur = vec![false; m + 1];
+        cur.iter_mut().for_each(|c| *c = false);
         if let Tok::Star(_) = ht.0 {
             cur[m] = row[m];
             for j in (0..m).rev() {
@@ -666,7 +668,7 @@ fn includes(h: &[CTok], g: &[CTok], cl: &Classes) -> bool {
                 cur[j] = tok_covers(ht, g[j], cl) && row[j + 1];
             }
         }
-        row = cur;
+        std::mem::swap(&mut row, &mut cur);
     }
     row[0]
 }
@@ -997,7 +999,12 @@ impl Search {
                     continue;
                 }
                 let (a, b) = (set[j], set[i]);
-                if a == END || b == END {
+                // only a node starting with a wildcard can include a node with a different
+                // first token; equal first tokens are compared one step later anyway
+                if a == END
+                    || b == END
+                    || !matches!(self.nodes.tok(a), Some(Tok::Star(_)) | Some(Tok::Any(_)))
+                {
                     continue;
                 }
                 if self.node_includes(a, b) {
@@ -1143,15 +1150,29 @@ impl Search {
             alphabet.clear();
             let mut colon_matters = false;
             let mut folded = false;
+            // case variants of a literal only behave differently from the literal itself when
+            // some node compares case-sensitively
+            let mut has_cs = false;
+            let mut has_nonfold = false;
+            let mut folded_i = false;
+            for set in &state.sets {
+                for &n in set {
+                    if let Some((t, fold)) = self.nodes.ctok(n) {
+                        folded |= fold;
+                        has_nonfold |= !fold;
+                        folded_i |= fold && t.accepts('i', &self.nodes.classes);
+                        has_cs |= !fold && matches!(t, Tok::Lit(_) | Tok::Set(_));
+                    }
+                }
+            }
             for set in &state.sets {
                 for &n in set {
                     let Some((t, fold)) = self.nodes.ctok(n) else {
                         continue;
                     };
-                    folded |= fold;
                     let add = |c: char, alphabet: &mut Vec<char>| {
                         alphabet.push(c);
-                        if fold {
+                        if fold && has_cs {
                             alphabet.extend_from_slice(inverse_fold(c));
                         }
                     };
@@ -1159,7 +1180,9 @@ impl Search {
                         Tok::Lit(c) => add(c, &mut alphabet),
                         Tok::LitCi(c) => {
                             alphabet.push(c);
-                            alphabet.push(c.to_ascii_uppercase());
+                            if has_cs {
+                                alphabet.push(c.to_ascii_uppercase());
+                            }
                         }
                         Tok::Set(i) => {
                             for &c in self.nodes.classes.get(i) {
@@ -1174,8 +1197,9 @@ impl Search {
             if colon_matters {
                 alphabet.push(':');
             }
-            if folded {
-                // lowercases to two characters
+            if folded && (has_nonfold || folded_i) {
+                // lowercases to two characters (`i` + U+0307): a different class next to
+                // unfolded nodes, and possibly a shorter witness where `i` is accepted
                 alphabet.push('\u{130}');
             }
             // lowercase before uppercase, for readable witnesses
