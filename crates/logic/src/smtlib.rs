@@ -37,6 +37,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+/// Characters the case-insensitive encodings over-approximate (see [`SmtScript::restricted_text`]).
+pub const SPECIAL_CASE_CHARS: [char; 2] = ['\u{130}', '\u{3a3}'];
+
 /// The highest character SMT-LIB strings hold (z3 and cvc5: three Unicode planes).
 pub const SMT_MAX_CHAR: u32 = 0x2FFFF;
 
@@ -45,8 +48,9 @@ pub const SMT_MAX_CHAR: u32 = 0x2FFFF;
 pub struct SmtScript {
     /// The full SMT-LIB 2 text.
     pub text: String,
-    /// Whether the encoding is exact (every model is a real request satisfying the formula).
-    /// `unsat` is a proof either way.
+    /// Whether the encoding is exact: every model is a real request satisfying the formula,
+    /// except models with `İ` or `Σ` in a string matched ignoring case (see
+    /// [`SmtScript::restricted_text`]). `unsat` is a proof either way.
     pub exact: bool,
     /// The over-approximated constructs, one line each.
     pub notes: Vec<String>,
@@ -84,6 +88,27 @@ impl SmtScript {
             }
         }
         v
+    }
+
+    /// The script with every string of the model restricted to exclude `İ` (U+0130) and `Σ`
+    /// (U+03A3), the two characters whose lowercase depends on context or has two characters
+    /// (the case-insensitive encodings over-approximate them). A model of this script replays
+    /// whenever the script is [`exact`](SmtScript::exact); `unsat` of it proves nothing.
+    pub fn restricted_text(&self) -> String {
+        let mut extra = String::new();
+        for s in self.model_symbols() {
+            if s == "caller" || s.ends_with("_p") || s.ends_with("_m") || s.ends_with("_n") {
+                continue;
+            }
+            let _ = writeln!(
+                extra,
+                "(assert (not (str.contains {s} \"\\u{{130}}\")))\n(assert (not (str.contains {s} \"\\u{{3a3}}\")))"
+            );
+        }
+        match self.text.find("(check-sat)") {
+            Some(i) => format!("{}{extra}{}", &self.text[..i], &self.text[i..]),
+            None => self.text.clone(),
+        }
     }
 
     /// Builds the request a model describes (symbols missing from `values` take defaults:
@@ -237,10 +262,44 @@ fn re_char_fold(c: char) -> String {
     }
 }
 
+/// `k` consecutive `?` of a case-insensitive glob: `k` characters of the *lowercased* value,
+/// where `İ` lowercases to two characters. Raw characters are any (one lowered character each,
+/// `İ` included as an over-approximation) or `İ` standing for two.
+fn re_fold_any_run(k: usize, ctx: Ctx) -> String {
+    if k > 8 {
+        return format!("((_ re.loop {} {k}) {})", k.div_ceil(2), re_any(ctx));
+    }
+    let dotted = "(str.to_re \"\\u{130}\")".to_string();
+    let mut memo: Vec<String> = vec!["(str.to_re \"\")".into(), re_any(ctx)];
+    for n in 2..=k {
+        let one = re_concat(vec![
+            re_any(ctx),
+            memo.get(n - 1).cloned().unwrap_or_default(),
+        ]);
+        let two = re_concat(vec![
+            dotted.clone(),
+            memo.get(n - 2).cloned().unwrap_or_default(),
+        ]);
+        memo.push(re_union(vec![one, two]));
+    }
+    memo.get(k).cloned().unwrap_or_default()
+}
+
 /// The regular expression of glob parts. `fold`: literals compare ignoring case.
 fn re_glob(parts: &[GlobPart], ctx: Ctx, fold: bool) -> String {
     let mut items = Vec::new();
+    let mut pending_any = 0usize;
     for p in parts {
+        if fold {
+            if *p == GlobPart::AnyChar {
+                pending_any += 1;
+                continue;
+            }
+            if pending_any > 0 {
+                items.push(re_fold_any_run(pending_any, ctx));
+                pending_any = 0;
+            }
+        }
         match p {
             GlobPart::Lit(s) => {
                 if fold {
@@ -260,6 +319,9 @@ fn re_glob(parts: &[GlobPart], ctx: Ctx, fold: bool) -> String {
                     .collect(),
             )),
         }
+    }
+    if pending_any > 0 {
+        items.push(re_fold_any_run(pending_any, ctx));
     }
     re_concat(items)
 }
@@ -774,4 +836,169 @@ pub fn smtlib_script(f: &Formula) -> SmtScript {
     let symbols = script.model_symbols();
     let _ = writeln!(text, "(get-value ({}))", symbols.join(" "));
     SmtScript { text, ..script }
+}
+
+/// S-expressions of a `get-value` answer.
+#[derive(Debug, Clone, PartialEq)]
+enum Sexp {
+    Atom(String),
+    Str(String),
+    List(Vec<Sexp>),
+}
+
+fn parse_sexp(chars: &[char], pos: &mut usize, depth: usize) -> Option<Sexp> {
+    if depth > 200 {
+        return None;
+    }
+    while chars.get(*pos).is_some_and(|c| c.is_whitespace()) {
+        *pos += 1;
+    }
+    match chars.get(*pos)? {
+        '(' => {
+            *pos += 1;
+            let mut items = Vec::new();
+            loop {
+                while chars.get(*pos).is_some_and(|c| c.is_whitespace()) {
+                    *pos += 1;
+                }
+                match chars.get(*pos)? {
+                    ')' => {
+                        *pos += 1;
+                        return Some(Sexp::List(items));
+                    }
+                    _ => items.push(parse_sexp(chars, pos, depth + 1)?),
+                }
+            }
+        }
+        '"' => {
+            *pos += 1;
+            let mut s = String::new();
+            loop {
+                let c = *chars.get(*pos)?;
+                *pos += 1;
+                if c == '"' {
+                    if chars.get(*pos) == Some(&'"') {
+                        s.push('"');
+                        *pos += 1;
+                    } else {
+                        return Some(Sexp::Str(unescape(&s)));
+                    }
+                } else {
+                    s.push(c);
+                }
+            }
+        }
+        _ => {
+            let mut s = String::new();
+            while let Some(&c) = chars.get(*pos) {
+                if c.is_whitespace() || c == '(' || c == ')' {
+                    break;
+                }
+                s.push(c);
+                *pos += 1;
+            }
+            Some(Sexp::Atom(s))
+        }
+    }
+}
+
+/// Decodes SMT-LIB 2.6 string escapes `\u{X…}`, `\uXXXX` (and z3's older `\xXX`).
+fn unescape(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if c == '\\' {
+            let hex = |from: usize, to: usize| -> Option<char> {
+                let h: String = chars.get(from..to)?.iter().collect();
+                u32::from_str_radix(&h, 16).ok().and_then(char::from_u32)
+            };
+            match chars.get(i + 1) {
+                Some('u') if chars.get(i + 2) == Some(&'{') => {
+                    if let Some(end) = chars.iter().skip(i + 3).position(|&c| c == '}') {
+                        if let Some(ch) = hex(i + 3, i + 3 + end) {
+                            out.push(ch);
+                            i += end + 4;
+                            continue;
+                        }
+                    }
+                }
+                Some('u') => {
+                    if let Some(ch) = hex(i + 2, i + 6) {
+                        out.push(ch);
+                        i += 6;
+                        continue;
+                    }
+                }
+                Some('x') => {
+                    if let Some(ch) = hex(i + 2, i + 4) {
+                        out.push(ch);
+                        i += 4;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+fn value_of(e: &Sexp) -> Option<SmtValue> {
+    match e {
+        Sexp::Str(s) => Some(SmtValue::Str(s.clone())),
+        Sexp::Atom(a) if a == "true" => Some(SmtValue::Bool(true)),
+        Sexp::Atom(a) if a == "false" => Some(SmtValue::Bool(false)),
+        Sexp::Atom(a) => a.parse::<i128>().ok().map(SmtValue::Int),
+        Sexp::List(items) => match items.as_slice() {
+            [Sexp::Atom(m), x] if m == "-" => match value_of(x)? {
+                SmtValue::Int(i) => Some(SmtValue::Int(-i)),
+                _ => None,
+            },
+            _ => None,
+        },
+    }
+}
+
+/// Parses a `(get-value …)` answer `((sym value) …)` (strings with SMT-LIB escapes, integers,
+/// `(- n)`, Booleans). `None` if it is not such a list.
+pub fn parse_get_value(text: &str) -> Option<HashMap<String, SmtValue>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut pos = 0;
+    let Sexp::List(items) = parse_sexp(&chars, &mut pos, 0)? else {
+        return None;
+    };
+    let mut out = HashMap::new();
+    for it in items {
+        if let Sexp::List(pair) = it {
+            if let [Sexp::Atom(name), v] = pair.as_slice() {
+                if let Some(v) = value_of(v) {
+                    out.insert(name.clone(), v);
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_get_value_output() {
+        let v = parse_get_value(
+            "((caller 1)\n (principal \"arn:aws:iam::1:user/\"\"x\"\"\\u{e9}\")\n (k0_n (- 3)) (k0_p true))",
+        )
+        .unwrap();
+        assert_eq!(v.get("caller"), Some(&SmtValue::Int(1)));
+        assert_eq!(
+            v.get("principal"),
+            Some(&SmtValue::Str("arn:aws:iam::1:user/\"x\"é".into()))
+        );
+        assert_eq!(v.get("k0_n"), Some(&SmtValue::Int(-3)));
+        assert_eq!(v.get("k0_p"), Some(&SmtValue::Bool(true)));
+    }
 }
