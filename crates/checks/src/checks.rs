@@ -103,14 +103,65 @@ fn solve_realistic(engine: &dyn Engine, goal: &Formula) -> SolveAnswer {
     if axioms.eval(&w) {
         return SolveAnswer::Sat(w);
     }
-    let mut repaired = w.clone();
-    for k in DERIVED_KEYS {
-        repaired.context.remove(k);
-    }
-    if goal.eval(&repaired) && axioms.eval(&repaired) {
-        return SolveAnswer::Sat(repaired);
+    for candidate in repairs(&w) {
+        if goal.eval(&candidate) && axioms.eval(&candidate) {
+            return SolveAnswer::Sat(candidate);
+        }
     }
     engine.solve(&Formula::and2(goal.clone(), axioms))
+}
+
+/// Realistic variants of a witness whose principal and derived keys disagree: the keys derived
+/// from its principal; the principal named by its `aws:PrincipalArn`; its principal moved to the
+/// account of its `aws:PrincipalAccount`.
+fn repairs(w: &Request) -> Vec<Request> {
+    use iamproof_eval::ContextValue;
+    let strip = |r: &mut Request| {
+        for k in DERIVED_KEYS {
+            r.context.remove(k);
+        }
+    };
+    let single = |k: &str| match w.context.get(k) {
+        Some(ContextValue::Single(v)) => Some(v.clone()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let mut derived = w.clone();
+    strip(&mut derived);
+    out.push(derived);
+    if let Some(arn) = single("aws:PrincipalArn") {
+        let mut r = w.clone();
+        strip(&mut r);
+        r.principal = Principal::Arn(arn.clone());
+        out.push(r);
+        // A role's ARN is what its sessions present: call as a session of that role.
+        let fields: Vec<&str> = arn.splitn(6, ':').collect();
+        if let ["arn", p, "iam", "", account, rest] = fields[..] {
+            if let Some(name) = rest
+                .strip_prefix("role/")
+                .and_then(|r| r.rsplit('/').next())
+            {
+                let mut r = w.clone();
+                strip(&mut r);
+                r.context
+                    .insert("aws:PrincipalArn", ContextValue::Single(arn.clone()));
+                r.principal = Principal::Arn(format!(
+                    "arn:{p}:sts::{account}:assumed-role/{name}/session"
+                ));
+                out.push(r);
+            }
+        }
+    }
+    if let (Some(account), Principal::Arn(arn)) = (single("aws:PrincipalAccount"), &w.principal) {
+        let fields: Vec<&str> = arn.splitn(6, ':').collect();
+        if let [a, p, svc, region, _, rest] = fields[..] {
+            let mut r = w.clone();
+            strip(&mut r);
+            r.principal = Principal::Arn(format!("{a}:{p}:{svc}:{region}:{account}:{rest}"));
+            out.push(r);
+        }
+    }
+    out
 }
 
 fn solve(engine: &dyn Engine, goal: &Formula, preferred: Option<&Formula>) -> SolveAnswer {
@@ -225,8 +276,18 @@ pub fn realistic_request(policies: &[&Policy]) -> Formula {
             ],
         );
         let arn_caller = Formula::atom(Atom::Caller(CallerKind::Arn));
-        let principal_ok =
-            Formula::implies(arn_caller, Formula::matches(Var::Principal, principals));
+        // Names are never empty: no principal ARN ends with `/` or has `//`.
+        let trailing_slash = PatternSet::new(
+            MatchMode::Glob,
+            vec![Glob::parse_wildcards("*/"), Glob::parse_wildcards("*//*")],
+        );
+        let principal_ok = Formula::implies(
+            arn_caller,
+            Formula::and2(
+                Formula::matches(Var::Principal, principals),
+                Formula::not(Formula::matches(Var::Principal, trailing_slash)),
+            ),
+        );
         let resources = PatternSet::new(
             MatchMode::Arn,
             vec![Glob::from_parts(vec![
