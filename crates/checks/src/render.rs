@@ -126,3 +126,107 @@ pub fn render_request(out: &mut String, req: &Request, indent: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::result::{CheckKind, CheckResult, Reason, StatementLocation};
+    use iamproof_eval::{Context, ContextValue, Principal, Request};
+    use iamproof_policy::{Position, Span};
+
+    fn span(first: u32, last: u32) -> Span {
+        Span {
+            start: Position {
+                line: first,
+                column: 0,
+                offset: 0,
+            },
+            end: Position {
+                line: last,
+                column: 1,
+                offset: 0,
+            },
+        }
+    }
+
+    fn reason(first: u32, last: u32) -> Reason {
+        let mut context = Context::new();
+        context.insert("aws:SourceVpce", ContextValue::Single("vpce-2".into()));
+        context.insert(
+            "aws:TagKeys",
+            ContextValue::Multi(vec!["a".into(), "b".into()]),
+        );
+        Reason {
+            description: "Public access granted in the following statement with index: 0.".into(),
+            statement_index: Some(0),
+            statement_id: None,
+            example_request: Some(Request {
+                principal: Principal::Anonymous,
+                action: "s3:GetObject".into(),
+                resource: "arn:aws:s3:::b/k".into(),
+                resource_account: None,
+                context,
+            }),
+            location: Some(StatementLocation {
+                span: span(first, last),
+            }),
+        }
+    }
+
+    #[test]
+    fn quotes_lines_and_shows_the_request() {
+        let source = "{\n  \"Statement\": [\n    {\"Effect\": \"Allow\"}\n  ]\n}\n";
+        let r = CheckResult::fail(CheckKind::NoPublicAccess, vec![reason(3, 3)]);
+        let text = r.render_text(source);
+        assert!(
+            text.contains("  statement 0, line 3:\n    3 |     {\"Effect\": \"Allow\"}\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("principal: anonymous (unsigned request)"),
+            "{text}"
+        );
+        assert!(text.contains("aws:SourceVpce = \"vpce-2\""), "{text}");
+        assert!(text.contains("aws:TagKeys = [\"a\", \"b\"]"), "{text}");
+        // Without the source, no quote but the rest stays.
+        let bare = r.render_text("");
+        assert!(!bare.contains(" | "), "{bare}");
+        assert!(bare.contains("action:    s3:GetObject"), "{bare}");
+    }
+
+    #[test]
+    fn long_statements_are_cut_after_40_lines() {
+        let source: String = (1..=100).map(|i| format!("line {i}\n")).collect();
+        let r = CheckResult::fail(CheckKind::NoPublicAccess, vec![reason(1, 100)]);
+        let text = r.render_text(&source);
+        assert!(text.contains(" 40 | line 40\n"), "{text}");
+        assert!(!text.contains("line 41\n"), "{text}");
+        assert!(text.contains("… (60 more lines)"), "{text}");
+    }
+
+    #[test]
+    fn json_of_an_example_request() {
+        let r = CheckResult::fail(CheckKind::NoPublicAccess, vec![reason(1, 1)]);
+        let v = r.to_json_value();
+        let w = &v["reasons"][0]["exampleRequest"];
+        assert_eq!(w["principal"], "anonymous");
+        assert_eq!(w["action"], "s3:GetObject");
+        assert_eq!(w["context"]["aws:TagKeys"], serde_json::json!(["a", "b"]));
+        assert!(v["reasons"][0].get("statementId").is_none());
+        // AWS's fields only.
+        assert!(r.to_aws_json_value()["reasons"][0]
+            .get("exampleRequest")
+            .is_none());
+    }
+
+    #[test]
+    fn unknown_results_say_the_check_could_not_be_completed() {
+        let r = CheckResult::unknown(CheckKind::NoNewAccess, "time limit");
+        assert_eq!(r.result, crate::result::Verdict::Fail);
+        let text = r.render_text("");
+        assert!(
+            text.contains("(the engine could not decide: time limit)"),
+            "{text}"
+        );
+        assert_eq!(r.to_json_value()["unknownReason"], "time limit");
+    }
+}
