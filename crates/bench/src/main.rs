@@ -36,6 +36,12 @@ struct Cli {
     /// External solvers to compare with (z3, cvc5); "none" for native only.
     #[arg(long, global = true, value_delimiter = ',', default_value = "z3,cvc5")]
     solvers: Vec<String>,
+    /// Time limit of one native solver call, in seconds.
+    #[arg(long, global = true, default_value_t = 10.0)]
+    native_timeout: f64,
+    /// Run only every N-th check of a workload (a deterministic subset; 1: all).
+    #[arg(long, global = true, default_value_t = 1)]
+    every: usize,
     /// Print one line per check to stderr.
     #[arg(long, short, global = true)]
     verbose: bool,
@@ -117,7 +123,24 @@ fn machine() -> String {
     format!("{n} CPUs, {cpu}, {mem} RAM")
 }
 
-fn report(w: &Workload, opts: &RunOptions) -> WorkloadReport {
+fn report(w: &Workload, opts: &RunOptions, every: usize) -> WorkloadReport {
+    let mut w = w.clone();
+    if every > 1 {
+        let total = w.jobs.len();
+        w.jobs = w
+            .jobs
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i.checked_rem(every) == Some(0))
+            .map(|(_, j)| j)
+            .collect();
+        w.description = format!(
+            "{} — subset: every {every}-th check (index 0, {every}, …), {} of {total}",
+            w.description,
+            w.jobs.len()
+        );
+    }
+    let w = &w;
     eprintln!("running {} ({} checks)…", w.name, w.jobs.len());
     let r = run_workload(w, opts);
     println!("{}", r.to_markdown());
@@ -288,31 +311,47 @@ fn run(cli: Cli) -> Result<(), String> {
         external_limit: cli.external_limit,
         external_timeout: Duration::from_secs_f64(cli.timeout.max(0.001)),
         verbose: cli.verbose,
-        ..RunOptions::default()
+        native_timeout: Duration::from_secs_f64(cli.native_timeout.max(0.001)),
     };
     println!("Machine: {}. Corpora: {}.\n", machine(), corpora.display());
     let err = |e: iamproof_bench::corpora::CorpusError| e.to_string();
     match cli.command {
         Cmd::Mamip => {
-            let r = report(&workloads::mamip(&corpora).map_err(err)?, &opts);
+            let r = report(&workloads::mamip(&corpora).map_err(err)?, &opts, cli.every);
             goals(&r);
         }
         Cmd::ManagedPairs { n } => {
-            report(&workloads::managed_pairs(&corpora, n).map_err(err)?, &opts);
+            report(
+                &workloads::managed_pairs(&corpora, n).map_err(err)?,
+                &opts,
+                cli.every,
+            );
         }
         Cmd::NotGranted => {
-            report(&workloads::not_granted(&corpora).map_err(err)?, &opts);
+            report(
+                &workloads::not_granted(&corpora).map_err(err)?,
+                &opts,
+                cli.every,
+            );
         }
         Cmd::Public => {
-            report(&workloads::public(&corpora).map_err(err)?, &opts);
+            report(&workloads::public(&corpora).map_err(err)?, &opts, cli.every);
         }
         Cmd::Scaling { max_patterns, svg } => scaling(&corpora, max_patterns, &svg, &opts)?,
         Cmd::All { n } => {
-            let r = report(&workloads::mamip(&corpora).map_err(err)?, &opts);
+            let r = report(&workloads::mamip(&corpora).map_err(err)?, &opts, cli.every);
             goals(&r);
-            report(&workloads::managed_pairs(&corpora, n).map_err(err)?, &opts);
-            report(&workloads::not_granted(&corpora).map_err(err)?, &opts);
-            report(&workloads::public(&corpora).map_err(err)?, &opts);
+            report(
+                &workloads::managed_pairs(&corpora, n).map_err(err)?,
+                &opts,
+                cli.every,
+            );
+            report(
+                &workloads::not_granted(&corpora).map_err(err)?,
+                &opts,
+                cli.every,
+            );
+            report(&workloads::public(&corpora).map_err(err)?, &opts, cli.every);
         }
     }
     if let Some(k) = peak_rss_kib() {

@@ -358,7 +358,7 @@ impl WorkloadReport {
             let o = &self.options;
             let _ = writeln!(
                 s,
-                "\nSolver comparison on the decision query (policy allows ∧ property ∧ request axioms) of every {}-th check (index 0, {}, …), at most {} checks: {} queries; external limit {} s per query, timeouts counted at the time they took.\n",
+                "\nSolver comparison on the decision query (the check's first solver call: the policy allows ∧ the check's property) of every {}-th check (index 0, {}, …), at most {} checks: {} queries; external limit {} s per query, timeouts counted at the time they took.\n",
                 o.sample_every,
                 o.sample_every,
                 o.external_limit,
