@@ -55,7 +55,7 @@ fn no_new_access_on_managed_policy_edits() {
         .expect("mamip/version_pairs_recent.jsonl is readable");
     let opts = CheckOptions {
         backend: Backend::Native,
-        timeout: Duration::from_secs(10),
+        timeout: Duration::from_secs(5),
     };
     let (mut n, mut oracle_checked, mut unknown) = (0, 0, 0);
     let mut problems = Vec::new();
