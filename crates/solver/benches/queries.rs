@@ -7,6 +7,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use iamproof_logic::{Formula, Glob, MatchMode, PatternSet, Var};
+use iamproof_solver::automata::{self, Glob as AGlob, GlobMode, Limits, StrOutcome};
 use iamproof_solver::{solve, Backend, Outcome, SolveOptions};
 use std::path::Path;
 use std::time::Duration;
@@ -143,6 +144,13 @@ struct Query {
     name: &'static str,
     formula: Formula,
     sat: bool,
+    /// The same query as automata input: (positive groups, negative groups).
+    globs: (Vec<Vec<AGlob>>, Vec<Vec<AGlob>>),
+}
+
+fn globs(mode: GlobMode, new: &[String], old: &[String]) -> (Vec<Vec<AGlob>>, Vec<Vec<AGlob>>) {
+    let conv = |v: &[String]| v.iter().map(|p| AGlob::parse(p, mode)).collect::<Vec<_>>();
+    (vec![conv(new)], vec![conv(old)])
 }
 
 fn queries() -> Vec<Query> {
@@ -185,31 +193,37 @@ fn queries() -> Vec<Query> {
             name: "a1500_sat_lit",
             formula: query(a.clone(), MatchMode::Action, &sub1500, &minus(&lit)),
             sat: true,
+            globs: globs(GlobMode::Action, &sub1500, &minus(&lit)),
         },
         Query {
             name: "a1500_sat_wc",
             formula: query(a.clone(), MatchMode::Action, &sub1500, &minus(&wc)),
             sat: true,
+            globs: globs(GlobMode::Action, &sub1500, &minus(&wc)),
         },
         Query {
             name: "n1500_unsat",
             formula: query(a.clone(), MatchMode::Action, &narrowed, &sub1500),
             sat: false,
+            globs: globs(GlobMode::Action, &narrowed, &sub1500),
         },
         Query {
             name: "aall_unsat",
             formula: query(a, MatchMode::Action, &all, &reshuffled),
             sat: false,
+            globs: globs(GlobMode::Action, &all, &reshuffled),
         },
         Query {
             name: "mid_sat",
             formula: query(r.clone(), MatchMode::Arn, &mid, &mid_minus),
             sat: true,
+            globs: globs(GlobMode::Arn, &mid, &mid_minus),
         },
         Query {
             name: "midn_unsat",
             formula: query(r, MatchMode::Arn, &midn, &mid),
             sat: false,
+            globs: globs(GlobMode::Arn, &midn, &mid),
         },
     ]
 }
@@ -248,6 +262,22 @@ fn bench(c: &mut Criterion) {
                 println!("{} {backend:?}: {verdict} in {:?}", q.name, t.elapsed());
             }
         }
+    }
+    g.finish();
+    let mut g = c.benchmark_group("automata");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(3));
+    for q in queries() {
+        let (pos, neg) = &q.globs;
+        let (out, stats) = automata::decide_with_stats(pos, neg, &Limits::default());
+        println!(
+            "{}: {:?} {stats:?}",
+            q.name,
+            matches!(out, StrOutcome::Sat(_))
+        );
+        g.bench_function(q.name, |b| {
+            b.iter(|| automata::decide(pos, neg, &Limits::default()))
+        });
     }
     g.finish();
 }

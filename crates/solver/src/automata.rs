@@ -313,6 +313,8 @@ pub struct Stats {
     pub subsumed: u64,
     /// Patterns dropped before the search by syntactic inclusion.
     pub pruned_patterns: u64,
+    /// Syntactic inclusion checks run before the search.
+    pub inclusion_checks: u64,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -791,8 +793,9 @@ pub fn decide_with_stats(
     limits: &Limits,
 ) -> (StrOutcome, Stats) {
     let (out, stats) = decide_inner(positive, negative, limits);
-    // Safety net: a witness must satisfy every constraint under the concrete matcher.
-    if let StrOutcome::Sat(w) = &out {
+    // Safety net in debug builds (and tests): a witness must satisfy every constraint under the
+    // concrete matcher. Release callers re-check whole models anyway (`Formula::eval`).
+    if let (true, StrOutcome::Sat(w)) = (cfg!(debug_assertions), &out) {
         let ok = positive.iter().all(|g| g.iter().any(|p| p.matches(w)))
             && !negative.iter().any(|g| g.iter().any(|p| p.matches(w)));
         if !ok {
@@ -863,6 +866,7 @@ fn decide_inner(
     {
         let mut keep = vec![true; neg.len()];
         let mut idx = InclusionIndex::new(&neg, &classes, budget);
+        let before = idx.budget;
         for i in 0..neg.len() {
             let Some(g) = neg.get(i) else { continue };
             let found = idx.find_includer(g, Some(i), |h| keep.get(h).copied().unwrap_or(false));
@@ -873,6 +877,7 @@ fn decide_inner(
                 stats.pruned_patterns += 1;
             }
         }
+        stats.inclusion_checks += before - idx.budget;
         let mut it = keep.iter();
         neg.retain(|_| it.next().copied().unwrap_or(true));
     }
@@ -880,10 +885,13 @@ fn decide_inner(
     let mut kept_pos: Vec<Vec<Vec<CTok>>> = Vec::new();
     {
         let mut neg_idx = InclusionIndex::new(&neg, &classes, budget);
+        let before = neg_idx.budget;
+        let neg_set: FxHashSet<&Vec<CTok>> = neg.iter().collect();
         for pats in pos {
             let mut kept = Vec::new();
             for p in pats {
-                if neg_idx.find_includer(&p, None, |_| true).is_some() {
+                // identical to a negative pattern: settled without the dynamic program
+                if neg_set.contains(&p) || neg_idx.find_includer(&p, None, |_| true).is_some() {
                     stats.pruned_patterns += 1;
                 } else {
                     kept.push(p);
@@ -891,6 +899,7 @@ fn decide_inner(
             }
             kept_pos.push(kept);
         }
+        stats.inclusion_checks += before - neg_idx.budget;
     }
     let mut nodes = Nodes::new(classes);
     let neg_roots: Vec<u32> = neg.iter().map(|t| nodes.add_pattern(t)).collect();
