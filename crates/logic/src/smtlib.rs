@@ -14,10 +14,10 @@
 //!   and in action names; case-insensitive literals become classes of every character whose
 //!   lowercase is that character. Policy variables are `(str.to_re <the variable>)` inside the
 //!   regular expression.
-//! * numbers, dates and IP addresses are read through uninterpreted functions of the string
-//!   (`num`, `isnum`, `date`, `isdate`, `ip4`/`ip6` with values `ip4v`/`ip6v`) constrained by true
-//!   facts: a value that parses has the syntax of its kind, an integer-syntax value has its
-//!   integer value (epoch seconds for dates), a dotted-quad IPv4 value has its numeric value.
+//! * IPv4 ranges are exact regular expressions over dotted quads (octet ranges). Numbers, dates
+//!   and IPv6 addresses are read through uninterpreted functions of the string (`num`, `isnum`,
+//!   `date`, `isdate`, `ip6`/`ip6v`) constrained by true facts: a value is a number iff it has
+//!   decimal syntax, an integer-syntax value has its integer value (epoch seconds for dates).
 //!
 //! # What an answer means
 //! Every construct is encoded so that each real request gives a model of the script (an
@@ -56,6 +56,8 @@ pub struct SmtScript {
     pub notes: Vec<String>,
     /// The keys, in symbol order (`k0`, `k1`, …), with their element bound.
     pub keys: Vec<(Key, usize)>,
+    /// String terms read as numbers (`num`) or dates (`date`) or IPv6 (`ip6`).
+    pub typed_terms: Vec<(String, Vec<&'static str>)>,
 }
 
 /// The value of one SMT symbol in a model.
@@ -92,8 +94,9 @@ impl SmtScript {
 
     /// The script with every string of the model restricted to exclude `İ` (U+0130) and `Σ`
     /// (U+03A3), the two characters whose lowercase depends on context or has two characters
-    /// (the case-insensitive encodings over-approximate them). A model of this script replays
-    /// whenever the script is [`exact`](SmtScript::exact); `unsat` of it proves nothing.
+    /// (the case-insensitive encodings over-approximate them), and numbers and dates restricted
+    /// to integer syntax (whose readings the facts determine). A model of this script replays
+    /// unless an over-approximated template is involved; `unsat` of it proves nothing.
     pub fn restricted_text(&self) -> String {
         let mut extra = String::new();
         for s in self.model_symbols() {
@@ -104,6 +107,15 @@ impl SmtScript {
                 extra,
                 "(assert (not (str.contains {s} \"\\u{{130}}\")))\n(assert (not (str.contains {s} \"\\u{{3a3}}\")))"
             );
+        }
+        // Typed terms: integer syntax only, so the uninterpreted readings are determined.
+        for (t, kinds) in &self.typed_terms {
+            if kinds.contains(&"num") || kinds.contains(&"date") {
+                let _ = writeln!(
+                    extra,
+                    "(assert (not (str.contains {t} \".\")))\n(assert (not (str.contains (str.substr {t} 1 (str.len {t})) \"-\")))\n(assert (<= (str.len {t}) 30))\n(assert (=> (isdate {t}) (str.in_re {t} (re.++ (re.opt (str.to_re \"-\")) (re.+ (re.range \"0\" \"9\"))))))"
+                );
+            }
         }
         match self.text.find("(check-sat)") {
             Some(i) => format!("{}{extra}{}", &self.text[..i], &self.text[i..]),
@@ -387,7 +399,7 @@ struct Builder {
     defs: String,
     names: HashMap<Formula, String>,
     notes: BTreeSet<String>,
-    typed_terms: BTreeSet<String>,
+    typed_terms: BTreeMap<String, BTreeSet<&'static str>>,
     fresh: usize,
 }
 
@@ -418,7 +430,10 @@ impl Builder {
             Test::Match(set) => self.match_set(set, term),
             Test::Template(tpl) => self.template(tpl, term),
             Test::Numeric { cmp, value } => {
-                self.typed_terms.insert(term.to_string());
+                self.typed_terms
+                    .entry(term.to_string())
+                    .or_default()
+                    .insert("num");
                 format!(
                     "(and (isnum {term}) ({} (num {term}) {}))",
                     cmp.smt(),
@@ -426,15 +441,22 @@ impl Builder {
                 )
             }
             Test::Date { cmp, value } => {
-                self.typed_terms.insert(term.to_string());
+                self.typed_terms
+                    .entry(term.to_string())
+                    .or_default()
+                    .insert("date");
                 format!(
                     "(and (isdate {term}) ({} (date {term}) {}))",
                     cmp.smt(),
                     value.to_smt_real()
                 )
             }
+            Test::Ip(c) if !c.v6 => format!("(str.in_re {term} {})", ipv4_range_regex(c)),
             Test::Ip(c) => {
-                self.typed_terms.insert(term.to_string());
+                self.typed_terms
+                    .entry(term.to_string())
+                    .or_default()
+                    .insert("ip6");
                 ip_test(c, term)
             }
             Test::Binary(b) => format!(
@@ -672,70 +694,67 @@ fn and_list(v: Vec<String>) -> String {
     }
 }
 
-/// Facts about the typed views of a string term (all true of the real parse functions).
-fn typed_facts(term: &str) -> String {
+/// The decimal text of an octet value without leading zeros, for every value in `lo..=hi`.
+fn octet_range_regex(lo: u32, hi: u32) -> String {
+    if lo == 0 && hi == 255 {
+        return "(re.union (re.range \"0\" \"9\") (re.++ (re.range \"1\" \"9\") (re.range \"0\" \"9\")) (re.++ (str.to_re \"1\") (re.range \"0\" \"9\") (re.range \"0\" \"9\")) (re.++ (str.to_re \"2\") (re.range \"0\" \"4\") (re.range \"0\" \"9\")) (re.++ (str.to_re \"25\") (re.range \"0\" \"5\")))".into();
+    }
+    re_union((lo..=hi).map(|n| format!("(str.to_re \"{n}\")")).collect())
+}
+
+/// The dotted quads (as `std::net::Ipv4Addr` parses them: four decimal octets without leading
+/// zeros) inside an IPv4 range: exact.
+fn ipv4_range_regex(c: &Cidr) -> String {
+    let first = u32::try_from(c.first).unwrap_or(0);
+    let last = u32::try_from(c.last).unwrap_or(u32::MAX);
+    let mut items = Vec::new();
+    for i in 0..4u32 {
+        let shift = 24 - 8 * i;
+        let lo = (first >> shift) & 0xff;
+        let hi = (last >> shift) & 0xff;
+        if i > 0 {
+            items.push("(str.to_re \".\")".to_string());
+        }
+        items.push(octet_range_regex(lo, hi));
+    }
+    re_concat(items)
+}
+
+/// Facts about the typed views of a string term (all true of the real parse functions), for the
+/// kinds of tests the term takes.
+fn typed_facts(term: &str, kinds: &BTreeSet<&'static str>) -> String {
     let digits = "(re.+ (re.range \"0\" \"9\"))";
     let opt_digits = "(re.* (re.range \"0\" \"9\"))";
-    let decimal = format!(
-        "(re.++ (re.opt (re.union (str.to_re \"-\") (str.to_re \"+\"))) (re.union (re.++ {digits} (re.opt (re.++ (str.to_re \".\") {opt_digits}))) (re.++ (str.to_re \".\") {digits})))"
-    );
     let int_re = format!("(re.++ (re.opt (str.to_re \"-\")) {digits})");
-    let octet = "(re.union (re.range \"0\" \"9\") (re.++ (re.range \"1\" \"9\") (re.range \"0\" \"9\")) (re.++ (str.to_re \"1\") (re.range \"0\" \"9\") (re.range \"0\" \"9\")) (re.++ (str.to_re \"2\") (re.range \"0\" \"4\") (re.range \"0\" \"9\")) (re.++ (str.to_re \"25\") (re.range \"0\" \"5\")))";
-    let quad = format!(
-        "(re.++ {octet} (str.to_re \".\") {octet} (str.to_re \".\") {octet} (str.to_re \".\") {octet})"
-    );
     let abs_int = format!(
         "(ite (= (str.at {term} 0) \"-\") (- (str.to_int (str.substr {term} 1 (- (str.len {term}) 1)))) (str.to_int {term}))"
     );
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "(assert (=> (isnum {term}) (str.in_re {term} {decimal})))"
-    );
-    let _ = writeln!(
-        s,
-        "(assert (=> (str.in_re {term} {decimal}) (isnum {term})))"
-    );
-    let _ = writeln!(
-        s,
-        "(assert (=> (str.in_re {term} {int_re}) (= (num {term}) (to_real {abs_int}))))"
-    );
-    let _ = writeln!(
-        s,
-        "(assert (=> (str.in_re {term} (re.++ (str.to_re \"+\") {digits})) (= (num {term}) (to_real (str.to_int (str.substr {term} 1 (- (str.len {term}) 1)))))))"
-    );
-    let _ = writeln!(
-        s,
-        "(assert (=> (and (<= (str.len {term}) 30) (str.in_re {term} {int_re})) (and (isdate {term}) (= (date {term}) (to_real {abs_int})))))"
-    );
-    // An IPv4 value is a dotted quad with its numeric value (the octets are decoded from the
-    // text through witnesses a..d, which exist whenever the term is a dotted quad).
-    let _ = writeln!(s, "(assert (= (ip4 {term}) (str.in_re {term} {quad})))");
-    let _ = writeln!(
-        s,
-        "(assert (=> (ip6 {term}) (str.in_re {term} (re.+ (re.union (re.range \"0\" \"9\") (re.range \"a\" \"f\") (re.range \"A\" \"F\") (str.to_re \":\") (str.to_re \".\"))))))"
-    );
-    let _ = writeln!(
-        s,
-        "(assert (=> (ip4 {term}) (and (<= 0 (ip4v {term})) (<= (ip4v {term}) 4294967295))))"
-    );
-    s
-}
-
-/// IPv4 value facts need witnesses for the octets; one set per term.
-fn ip4_value_facts(term: &str, idx: usize) -> String {
-    let mut s = String::new();
-    let w: Vec<String> = (0..4).map(|j| format!("ipw{idx}_{j}")).collect();
-    for x in &w {
-        let _ = writeln!(s, "(declare-const {x} String)");
+    if kinds.contains("num") {
+        let decimal = format!(
+            "(re.++ (re.opt (re.union (str.to_re \"-\") (str.to_re \"+\"))) (re.union (re.++ {digits} (re.opt (re.++ (str.to_re \".\") {opt_digits}))) (re.++ (str.to_re \".\") {digits})))"
+        );
+        let _ = writeln!(
+            s,
+            "(assert (= (isnum {term}) (str.in_re {term} {decimal})))"
+        );
+        let _ = writeln!(
+            s,
+            "(assert (=> (str.in_re {term} {int_re}) (= (num {term}) (to_real {abs_int}))))"
+        );
     }
-    let _ = writeln!(
-        s,
-        "(assert (=> (ip4 {term}) (and (= {term} (str.++ {} \".\" {} \".\" {} \".\" {})) {} (= (ip4v {term}) (+ (* 16777216 (str.to_int {})) (* 65536 (str.to_int {})) (* 256 (str.to_int {})) (str.to_int {}))))))",
-        w[0], w[1], w[2], w[3],
-        w.iter().map(|x| format!("(str.in_re {x} (re.+ (re.range \"0\" \"9\")))")).collect::<Vec<_>>().join(" "),
-        w[0], w[1], w[2], w[3]
-    );
+    if kinds.contains("date") {
+        let _ = writeln!(
+            s,
+            "(assert (=> (and (<= (str.len {term}) 30) (str.in_re {term} {int_re})) (and (isdate {term}) (= (date {term}) (to_real {abs_int})))))"
+        );
+    }
+    if kinds.contains("ip6") {
+        let _ = writeln!(
+            s,
+            "(assert (=> (ip6 {term}) (str.in_re {term} (re.+ (re.union (re.range \"0\" \"9\") (re.range \"a\" \"f\") (re.range \"A\" \"F\") (str.to_re \":\") (str.to_re \".\"))))))"
+        );
+    }
     s
 }
 
@@ -772,7 +791,7 @@ pub fn smtlib_script(f: &Formula) -> SmtScript {
         defs: String::new(),
         names: HashMap::new(),
         notes: BTreeSet::new(),
-        typed_terms: BTreeSet::new(),
+        typed_terms: BTreeMap::new(),
         fresh: 0,
     };
     let mut body = String::new();
@@ -818,12 +837,11 @@ pub fn smtlib_script(f: &Formula) -> SmtScript {
     }
     text.push_str("(declare-fun isnum (String) Bool)\n(declare-fun num (String) Real)\n(declare-fun isdate (String) Bool)\n(declare-fun date (String) Real)\n(declare-fun ip4 (String) Bool)\n(declare-fun ip4v (String) Int)\n(declare-fun ip6 (String) Bool)\n(declare-fun ip6v (String) Int)\n");
     text.push_str(&b.defs);
-    for (idx, t) in b.typed_terms.iter().enumerate() {
-        text.push_str(&typed_facts(t));
-        text.push_str(&ip4_value_facts(t, idx));
+    for (t, kinds) in &b.typed_terms {
+        text.push_str(&typed_facts(t, kinds));
     }
     if !b.typed_terms.is_empty() {
-        b.note("numbers, dates and IP addresses are read through uninterpreted functions constrained by true facts (fractional and ISO-date numerals, IPv6 text are free)");
+        b.note("numbers, dates and IPv6 addresses are read through uninterpreted functions constrained by true facts (fractional and ISO-date numerals, IPv6 text are free)");
     }
     text.push_str(&body);
     let _ = writeln!(text, "(assert {root})\n(check-sat)");
@@ -832,6 +850,11 @@ pub fn smtlib_script(f: &Formula) -> SmtScript {
         exact: b.notes.is_empty(),
         notes: b.notes.into_iter().collect(),
         keys: b.keys,
+        typed_terms: b
+            .typed_terms
+            .into_iter()
+            .map(|(t, k)| (t, k.into_iter().collect()))
+            .collect(),
     };
     let symbols = script.model_symbols();
     let _ = writeln!(text, "(get-value ({}))", symbols.join(" "));

@@ -114,8 +114,9 @@ pub fn solve_external(
             if f.eval(&assignment.to_request()) {
                 return Ok(ExternalOutcome::Sat(assignment));
             }
-            // Case folding of `İ`/`Σ` is over-approximated: ask again without them.
-            if script.exact {
+            // Case folding of `İ`/`Σ` and non-integer numerals are over-approximated: ask again
+            // without them.
+            {
                 if let Some(out) = run_process(
                     program,
                     &solver.args(timeout),
@@ -134,17 +135,17 @@ pub fn solve_external(
                     }
                 }
                 Ok(ExternalOutcome::Unknown(format!(
-                    "{program}: the model does not replay (case folding of İ/Σ)"
-                )))
-            } else {
-                Ok(ExternalOutcome::Unknown(format!(
-                    "{program}: the model does not replay (over-approximated construct: {})",
-                    script.notes.join("; ")
+                    "{program}: the model does not replay (over-approximated: {})",
+                    if script.notes.is_empty() {
+                        "case folding of İ/Σ".to_string()
+                    } else {
+                        script.notes.join("; ")
+                    }
                 )))
             }
         }
         "unknown" | "timeout" => Ok(ExternalOutcome::Unknown(format!("{program}: {first}"))),
-        _ if first.contains("timeout") || first.contains("interrupted") => {
+        _ if first.contains("timeout") || first.contains("interrupted") || first.is_empty() => {
             Ok(ExternalOutcome::Unknown(format!("{program}: {first}")))
         }
         _ => Err(ExternalError::BadOutput {
@@ -200,6 +201,15 @@ fn run_process(
         }
         drop(stdin);
     });
+    // Drain stderr too, so a chatty solver cannot block on a full pipe.
+    let mut stderr = child.stderr.take();
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = String::new();
+        if let Some(s) = stderr.as_mut() {
+            let _ = s.read_to_string(&mut buf);
+        }
+        buf
+    });
     let mut stdout = child.stdout.take();
     let reader = std::thread::spawn(move || {
         let mut buf = String::new();
@@ -223,7 +233,9 @@ fn run_process(
     };
     let _ = writer.join();
     let out = reader.join().unwrap_or_default();
-    Ok(status.map(|_| out))
+    let err = err_reader.join().unwrap_or_default();
+    // A solver that stops on its own time limit may print its verdict on stderr only.
+    Ok(status.map(|_| if out.trim().is_empty() { err } else { out }))
 }
 
 #[cfg(test)]
@@ -284,6 +296,54 @@ mod solver_tests {
                 solve_external(&f, s, Duration::from_secs(20)).unwrap(),
                 ExternalOutcome::Unsat,
                 "{}",
+                s.program()
+            );
+        }
+    }
+
+    const TYPED: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/${aws:username}/*","Condition":{"NumericLessThan":{"s3:max-keys":"10"},"IpAddress":{"aws:SourceIp":"203.0.113.0/24"},"DateLessThan":{"aws:CurrentTime":"2020-01-01T00:00:00Z"},"ForAnyValue:StringLike":{"aws:TagKeys":"team*"},"ForAllValues:StringEquals":{"aws:TagKeys":["team-a","team-b"]},"Bool":{"aws:SecureTransport":"true"}}}]}"#;
+
+    #[test]
+    fn typed_conditions_give_replayable_models_and_contradictions_are_unsat() {
+        let p = parse_policy(TYPED, PolicyType::Identity).unwrap();
+        let allows = encode_policy(&p).unwrap().allows();
+        let f = Formula::and2(
+            allows.clone(),
+            iamproof_logic::request_axioms(&allows.vars()),
+        );
+        let mut sat = 0;
+        for s in [ExternalSolver::Z3, ExternalSolver::Cvc5] {
+            match solve_external(&f, s, Duration::from_secs(20)).unwrap() {
+                ExternalOutcome::Sat(a) => {
+                    let r = a.to_request();
+                    assert!(iamproof_eval::evaluate_policy(&p, &r).allows(), "{r:?}");
+                    sat += 1;
+                }
+                ExternalOutcome::Unsat => panic!("{}: unsat for a satisfiable policy", s.program()),
+                ExternalOutcome::Unknown(why) => eprintln!("unknown: {why}"),
+            }
+            let contradiction = Formula::and2(allows.clone(), Formula::not(allows.clone()));
+            assert_eq!(
+                solve_external(&contradiction, s, Duration::from_secs(20)).unwrap(),
+                ExternalOutcome::Unsat
+            );
+        }
+        assert!(sat >= 1, "neither solver found the model");
+        let narrow = parse_policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericGreaterThan":{"s3:max-keys":"20"},"NotIpAddress":{"aws:SourceIp":"203.0.0.0/16"}}}]}"#,
+            PolicyType::Identity,
+        )
+        .unwrap();
+        let both = Formula::and2(allows, encode_policy(&narrow).unwrap().allows());
+        for s in [ExternalSolver::Z3, ExternalSolver::Cvc5] {
+            assert_ne!(
+                solve_external(&both, s, Duration::from_secs(20)).unwrap(),
+                ExternalOutcome::Sat(Assignment::default()),
+            );
+            let out = solve_external(&both, s, Duration::from_secs(20)).unwrap();
+            assert!(
+                matches!(out, ExternalOutcome::Unsat | ExternalOutcome::Unknown(_)),
+                "{}: {out:?}",
                 s.program()
             );
         }
