@@ -1024,4 +1024,20 @@ mod tests {
         assert_eq!(v.get("k0_n"), Some(&SmtValue::Int(-3)));
         assert_eq!(v.get("k0_p"), Some(&SmtValue::Bool(true)));
     }
+
+    /// The IPv4 regular expressions assume the evaluator's parser (`std::net::Ipv4Addr`) reads
+    /// exactly the dotted quads without leading zeros.
+    #[test]
+    fn ipv4_syntax_assumption() {
+        use std::net::Ipv4Addr;
+        assert!("1.2.3.4".parse::<Ipv4Addr>().is_ok());
+        assert!("0.0.0.0".parse::<Ipv4Addr>().is_ok());
+        assert!("01.2.3.4".parse::<Ipv4Addr>().is_err());
+        assert!("1.2.3".parse::<Ipv4Addr>().is_err());
+        assert!("256.1.1.1".parse::<Ipv4Addr>().is_err());
+        assert!(" 1.2.3.4".parse::<Ipv4Addr>().is_err());
+        let c = crate::semantics::parse_cidr("203.0.113.0/23").unwrap();
+        let re = ipv4_range_regex(&c);
+        assert!(re.contains("\"112\"") && re.contains("\"113\"") && !re.contains("\"114\""));
+    }
 }
