@@ -30,7 +30,7 @@
 //!   therefore exactly the `Null` test "k is absent, `""`, or an empty set".
 //!
 //! # Tests ([`Test`]) on one string value `v`
-//! * `Match(set)`: `v` matches a pattern of the [`PatternSet`](crate::pattern::PatternSet) (one [`MatchMode`](crate::pattern::MatchMode) for all:
+//! * `Match(set)`: `v` matches a pattern of the [`PatternSet`] (one [`MatchMode`](crate::pattern::MatchMode) for all:
 //!   `Exact`, `ExactIgnoreCase`, `Glob` (`StringLike`), `Arn` (field-wise, `ArnLike` and
 //!   resources), `Action` (IAM action matching); see [`MatchMode`](crate::pattern::MatchMode) for the exact rules). This is
 //!   the common fragment, decidable with automata; the action list of a managed policy is one

@@ -3,6 +3,16 @@
 //!
 //! Start with [`formula`] (variables, atoms, tests, the concrete semantics) and [`pattern`]
 //! (the pattern sets the string atoms use).
+//!
+//! * [`encode_policy`]: a policy as an [`EncodedPolicy`] (one [`StatementFormula`] per statement,
+//!   the Allow and Deny formulas, [`EncodedPolicy::allows`]). Exact: for every request,
+//!   `allows().eval(r) == iamproof_eval::evaluate_policy(p, r).allows()` (tested on the corpora and
+//!   on random policies).
+//! * [`Formula::eval`]: the concrete semantics (through `iamproof_eval::effective_context`).
+//! * [`request_axioms`]: the links between the principal and the keys AWS derives from it.
+//! * [`Assignment`]: a model; [`Assignment::to_request`] gives the concrete request.
+//! * [`to_zelkova`]: the article's notation; [`to_smtlib`] / [`smtlib_script`]: SMT-LIB 2 for
+//!   z3 and cvc5 (`unsat` is a proof; models are replayed by the caller).
 
 pub mod assignment;
 pub mod axioms;
