@@ -452,23 +452,37 @@ fn parse_principal(
     match &n.value {
         JsonValue::String(s) => {
             no_variable(ctx, s, n.span, &path, &m.key)?;
-            if s != "*" {
-                return Err(err(
-                    n.span,
-                    path,
-                    codes::INVALID_PRINCIPAL_FORMAT,
-                    format!(
-                        "a string {} must be \"*\"; name principals as {{\"AWS\": …}}, {{\"Service\": …}}, …",
-                        m.key
-                    ),
-                ));
+            if s == "*" {
+                entries.push(PrincipalEntry {
+                    kind: PrincipalKind::Everyone,
+                    value: "*".to_string(),
+                    span: n.span,
+                    path: path.clone(),
+                });
+            } else {
+                // IAM's grammar allows only "*" as a string principal, but AWS's own article on
+                // custom policy checks (spec/seed.md) writes `"NotPrincipal": "123456789012"` and
+                // iam-simulate reads such a string as `{"AWS": …}`. We read it the same way, so the
+                // article's policies check as published, and `validate_policy` reports it as an
+                // ERROR (AWS would reject the document) with code INVALID_PRINCIPAL_FORMAT. The
+                // entry's path is the element itself (no "AWS" key), which is how it is recognised.
+                if s.contains('*') || s.contains('?') {
+                    return Err(err(
+                        n.span,
+                        path,
+                        codes::UNSUPPORTED_WILDCARD_IN_PRINCIPAL,
+                        format!(
+                            "Unsupported wildcard in principal {s:?}: a wildcard may only stand alone, as \"*\" or {{\"AWS\": \"*\"}}"
+                        ),
+                    ));
+                }
+                entries.push(PrincipalEntry {
+                    kind: PrincipalKind::Aws,
+                    value: s.to_string(),
+                    span: n.span,
+                    path: path.clone(),
+                });
             }
-            entries.push(PrincipalEntry {
-                kind: PrincipalKind::Everyone,
-                value: "*".to_string(),
-                span: n.span,
-                path: path.clone(),
-            });
         }
         JsonValue::Array(items) if items.is_empty() => {}
         JsonValue::Object(keys) => {

@@ -508,6 +508,18 @@ impl Validator<'_> {
             );
         }
         for e in &pc.entries {
+            // A string principal other than "*" (read as {"AWS": …} by the parser) stands at the
+            // element's own path, with no "AWS" key under it.
+            let shorthand = e.kind == PrincipalKind::Aws
+                && matches!(e.path.0.last(), Some(PathElem::Key(k)) if k == name);
+            if shorthand {
+                self.push(
+                    FindingType::Error,
+                    "INVALID_PRINCIPAL_FORMAT",
+                    format!("A string {name} must be \"*\". Name an account or ARN as {{\"AWS\": {:?}}}; iamproof reads it that way, but AWS rejects the document.", e.value),
+                    vec![loc(&e.path, e.span)],
+                );
+            }
             if e.kind == PrincipalKind::Aws && e.value == "*" {
                 self.push(
                     FindingType::Suggestion,

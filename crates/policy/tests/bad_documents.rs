@@ -241,11 +241,11 @@ const CASES: &[Case] = &[
         code: "MISSING_PRINCIPAL",
     },
     Case {
-        name: "string Principal other than *",
+        name: "string Principal with a partial wildcard",
         ty: R,
-        text: "{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Allow\", \"Principal\": \"arn:aws:iam::111122223333:root\", \"Action\": \"s3:*\", \"Resource\": \"*\"}}",
-        want: "1:73: Statement.Principal: a string Principal must be \"*\"; name principals as {\"AWS\": …}, {\"Service\": …}, …",
-        code: "INVALID_PRINCIPAL_FORMAT",
+        text: "{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Allow\", \"Principal\": \"arn:aws:iam::*:root\", \"Action\": \"s3:*\", \"Resource\": \"*\"}}",
+        want: "1:73: Statement.Principal: Unsupported wildcard in principal \"arn:aws:iam::*:root\": a wildcard may only stand alone, as \"*\" or {\"AWS\": \"*\"}",
+        code: "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
     },
     Case {
         name: "miscased principal key",

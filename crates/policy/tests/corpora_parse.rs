@@ -46,12 +46,6 @@ const EXPECTED_REJECTIONS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "iam-simulate",
-        ".resourcePolicy",
-        "INVALID_PRINCIPAL_FORMAT",
-        "iam-simulate accepts `\"Principal\": \"arn:…\"`; IAM's grammar allows only \"*\" as a string",
-    ),
-    (
-        "iam-simulate",
         ".identityPolicies",
         "PRINCIPAL_IN_IDENTITY_POLICY",
         "iam-simulate tests that put Principal in identity policies (blog.json, sessions.json)",

@@ -392,3 +392,26 @@ fn action_catalogue_findings() {
         .collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn string_principal_shorthand_parses_as_aws_but_is_an_error_finding() {
+    // The article in spec/seed.md writes `"NotPrincipal": "123456789012"`; IAM's grammar allows only
+    // "*" as a string. We read it as {"AWS": …} and report what AWS would say.
+    let text = v12(
+        r#"{"Effect": "Deny", "NotPrincipal": "123456789012", "Action": "*", "Resource": "*"}"#,
+    );
+    let policy = iamproof_policy::parse_policy(&text, PolicyType::Resource).unwrap();
+    let pc = policy.statements[0].principal.as_ref().unwrap();
+    assert!(pc.negated);
+    assert_eq!(pc.entries.len(), 1);
+    assert_eq!(pc.entries[0].kind, iamproof_policy::PrincipalKind::Aws);
+    assert_eq!(pc.entries[0].value, "123456789012");
+    check(
+        &text,
+        PolicyType::Resource,
+        &[
+            ("DENY_WITH_NOT_PRINCIPAL", W, "Statement[0].NotPrincipal"),
+            ("INVALID_PRINCIPAL_FORMAT", E, "Statement[0].NotPrincipal"),
+        ],
+    );
+}
