@@ -113,8 +113,19 @@ pub fn scale_points(catalogue: &[String], max_patterns: usize) -> Vec<ScalePoint
                 continue;
             }
             let all = action_patterns(catalogue, n);
-            // Drop the last literal pattern (not a wildcard) for the smaller policy.
-            let drop = (0..all.len()).rev().find(|&i| i % 5 != 4).unwrap_or(0);
+            // Drop the last literal pattern that no wildcard of the set covers, so that the
+            // smaller policy really grants less.
+            let wildcards: Vec<&String> = all.iter().filter(|p| p.contains('*')).collect();
+            let Some(drop) = (0..all.len()).rev().find(|&i| {
+                all.get(i).is_some_and(|lit| {
+                    !lit.contains('*')
+                        && !wildcards
+                            .iter()
+                            .any(|w| iamproof_eval::matching::action_matches(w, lit))
+                })
+            }) else {
+                continue;
+            };
             let mut fewer = all.clone();
             if drop < fewer.len() {
                 fewer.remove(drop);

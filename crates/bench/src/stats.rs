@@ -71,3 +71,32 @@ pub fn rss_kib() -> Option<u64> {
 pub fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(ms: u64) -> Duration {
+        Duration::from_millis(ms)
+    }
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let v: Vec<Duration> = (1..=100).map(d).collect();
+        let s = Summary::of(&v);
+        assert_eq!(s.n, 100);
+        assert_eq!(s.p50, d(50));
+        assert_eq!(s.p99, d(99));
+        assert_eq!(s.max, d(100));
+        assert_eq!(s.total, d(5050));
+        assert_eq!(Summary::of(&[d(7)]).p99, d(7));
+        assert_eq!(Summary::of(&[]).p50, Duration::ZERO);
+    }
+
+    #[test]
+    fn peak_memory_is_read_on_linux() {
+        if std::path::Path::new("/proc/self/status").exists() {
+            assert!(peak_rss_kib().is_some_and(|k| k > 0));
+        }
+    }
+}
