@@ -834,7 +834,8 @@ fn minimise(
         .into_iter()
         .filter_map(|v| val_of(v).map(|b| (v, b)))
         .collect();
-    if lits.len() > 40 {
+    // two literals already make a short clause; long lists would cost too many re-checks
+    if lits.len() <= 2 || lits.len() > 40 {
         return lits;
     }
     let mut i = 0;
