@@ -25,9 +25,9 @@ const PUBLIC_PUT: &str = r#"{
    ]
 }"#;
 
-/// seed.md: the same with a Deny + NotPrincipal 123456789012. The article writes the principal as
-/// the bare string `"123456789012"`, which AWS (and `iamproof-policy`) reject: a string principal
-/// must be `"*"`. The account is written `{"AWS": "123456789012"}` here, which is what it means.
+/// seed.md: the same with a Deny + NotPrincipal 123456789012, verbatim. The article writes the
+/// principal as the bare string `"123456789012"`; IAM's grammar allows only `"*"` as a string, and
+/// `iamproof-policy` reads it as `{"AWS": "123456789012"}` (and `validate-policy` reports it).
 const PUBLIC_PUT_DENY_OTHERS: &str = r#"{
    "Version": "2012-10-17",
    "Statement": [
@@ -39,21 +39,21 @@ const PUBLIC_PUT_DENY_OTHERS: &str = r#"{
       },
       {
          "Effect": "Deny",
-         "NotPrincipal": {"AWS": "123456789012"},
+         "NotPrincipal": "123456789012",
          "Action": "*",
          "Resource": "*"
       }
    ]
 }"#;
 
-/// seed.md: the update that removes cross-account access but adds s3:DeleteBucket (principal
-/// written `{"AWS": …}` as above).
+/// seed.md: the update that removes cross-account access but adds s3:DeleteBucket, verbatim (bare
+/// string principal, read as above).
 const ACCOUNT_PUT_DELETE: &str = r#"{
    "Version": "2012-10-17",
    "Statement": [
       {
          "Effect": "Allow",
-         "Principal": {"AWS": "123456789012"},
+         "Principal": "123456789012",
          "Action": [ 
             "s3:PutObject",
             "s3:DeleteBucket" 
