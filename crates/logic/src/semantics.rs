@@ -5,6 +5,8 @@
 use crate::formula::{Atom, CallerKind, ElemPred, Key, Test, Var};
 use crate::value::{Cidr, Decimal};
 use iamproof_eval::{Context, ContextValue, Request};
+use iamproof_policy::values;
+use std::net::IpAddr;
 
 /// A request prepared for evaluation: the principal split into kind and id, and the effective
 /// context.
@@ -275,33 +277,21 @@ fn seconds_plus_fraction(secs: i128, frac: &str) -> Option<Decimal> {
     Decimal::from_parts(true, &(secs.unsigned_abs() - 1).to_string(), &comp)
 }
 
-/// Parses an IP address (IPv4 dotted quad or IPv6) into (is IPv6, value).
+/// Parses an IP address (IPv4 dotted quad or IPv6) into (is IPv6, value): the evaluator's
+/// reading ([`iamproof_policy::values::parse_ip`]) as an integer.
 pub fn parse_ip(s: &str) -> Option<(bool, u128)> {
-    if let Ok(a) = s.parse::<std::net::Ipv4Addr>() {
-        return Some((false, u128::from(u32::from(a))));
-    }
-    if let Ok(a) = s.parse::<std::net::Ipv6Addr>() {
-        return Some((true, u128::from(a)));
-    }
-    None
+    Some(match values::parse_ip(s)? {
+        IpAddr::V4(a) => (false, u128::from(u32::from(a))),
+        IpAddr::V6(a) => (true, u128::from(a)),
+    })
 }
 
-/// Parses a policy CIDR (`a.b.c.d/n`, IPv6 `x::/n`; no prefix means a single address).
+/// Parses a policy CIDR (`a.b.c.d/n`, IPv6 `x::/n`; no prefix means a single address): the
+/// evaluator's reading ([`iamproof_policy::values::parse_cidr`]) as a [`Cidr`].
 pub fn parse_cidr(s: &str) -> Option<Cidr> {
-    let (addr, prefix) = match s.split_once('/') {
-        Some((a, p)) => (a, Some(p)),
-        None => (s, None),
-    };
-    let (v6, a) = parse_ip(addr)?;
-    let bits = if v6 { 128 } else { 32 };
-    let prefix = match prefix {
-        Some(p) if !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) => {
-            p.parse::<u8>().ok()?
-        }
-        Some(_) => return None,
-        None => bits,
-    };
-    Cidr::new(v6, a, prefix)
+    let net = values::parse_cidr(s)?;
+    let (first, _) = net.bounds();
+    Cidr::new(net.is_ipv6(), first, net.prefix())
 }
 
 /// Decodes standard base64 exactly as the evaluator does (`base64` crate, `STANDARD` engine:
@@ -317,15 +307,10 @@ pub fn encode_base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Parses `true`/`false` ignoring ASCII case (the `Bool` operator).
+/// Parses `true`/`false` ignoring ASCII case (the `Bool` operator):
+/// [`iamproof_policy::values::parse_bool`].
 pub fn parse_bool(s: &str) -> Option<bool> {
-    if s.eq_ignore_ascii_case("true") {
-        Some(true)
-    } else if s.eq_ignore_ascii_case("false") {
-        Some(false)
-    } else {
-        None
-    }
+    values::parse_bool(s)
 }
 
 #[cfg(test)]
