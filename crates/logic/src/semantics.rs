@@ -118,137 +118,21 @@ pub fn effective_context(request: &Request) -> Context {
     iamproof_eval::effective_context(request)
 }
 
-/// Parses a number as numeric condition operators read it (mirrors the evaluator):
-/// `[+-]?digits[.digits]`, also `5.` and `.5`; no exponent, no spaces.
+/// Parses a number as numeric condition operators read it: the evaluator's reading
+/// ([`iamproof_policy::values::parse_number`]: `[+-]?digits[.digits][(e|E)[+-]?digits]`, also
+/// `5.` and `.5`; exponent at most 400 in magnitude, text at most 512 bytes) as a [`Decimal`].
 pub fn parse_number(s: &str) -> Option<Decimal> {
-    let (neg, rest) = match s.as_bytes().first()? {
-        b'-' => (true, s.get(1..)?),
-        b'+' => (false, s.get(1..)?),
-        _ => (false, s),
-    };
-    let (int, frac) = match rest.split_once('.') {
-        Some((i, f)) => (i, f),
-        None => (rest, ""),
-    };
-    if int.is_empty() && frac.is_empty() {
-        return None;
-    }
-    Decimal::from_parts(neg, int, frac)
+    let d = values::parse_number(s)?;
+    Decimal::from_parts(d.is_negative(), d.int_digits(), d.frac_digits())
 }
 
-/// Parses a date value to epoch seconds, exactly as the evaluator does: an all-digit value
-/// (`[-]digits[.digits]`) is epoch seconds; otherwise the W3C ISO 8601 profile `YYYY-MM`,
-/// `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.s+]][TZD]` (TZD `Z` or `±hh:mm`, missing = UTC).
+/// Parses a date value to exact epoch seconds: the evaluator's reading
+/// ([`iamproof_policy::values::parse_date`]: the W3C ISO 8601 profiles `YYYY`, `YYYY-MM`,
+/// `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.s+]][TZD]`, or epoch seconds `-?digits[.digits]` with at
+/// most 15 integer digits; a four-digit value is a year; fractions keep 9 digits).
 pub fn parse_date(s: &str) -> Option<Decimal> {
-    if s.is_empty() {
-        return None;
-    }
-    if let Some(d) = parse_number(s) {
-        if s.bytes()
-            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'.')
-        {
-            if d.int_digits().len() > 30 {
-                return None;
-            }
-            return Some(d);
-        }
-    }
-    parse_iso8601(s)
-}
-
-fn digits(s: &str, n: usize) -> Option<i64> {
-    if s.len() == n && s.bytes().all(|b| b.is_ascii_digit()) {
-        s.parse().ok()
-    } else {
-        None
-    }
-}
-
-/// Days from 1970-01-01 to the civil date (proleptic Gregorian).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ => {
-            if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
-                29
-            } else {
-                28
-            }
-        }
-    }
-}
-
-fn parse_iso8601(s: &str) -> Option<Decimal> {
-    let (date, time) = match s.split_once('T') {
-        Some((d, t)) => (d, Some(t)),
-        None => (s, None),
-    };
-    let mut it = date.split('-');
-    let y = digits(it.next()?, 4)?;
-    let m = digits(it.next()?, 2)?;
-    let d = match it.next() {
-        Some(x) => digits(x, 2)?,
-        None => 1,
-    };
-    if it.next().is_some() || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
-        return None;
-    }
-    let mut secs = i128::from(days_from_civil(y, m, d)) * 86_400;
-    let mut frac = String::new();
-    if let Some(t) = time {
-        if date.len() != 10 {
-            return None;
-        }
-        let (clock, offset) = if let Some(c) = t.strip_suffix('Z') {
-            (c, 0i128)
-        } else if let Some(pos) = t.rfind(['+', '-']) {
-            let (c, tz) = t.split_at(pos);
-            let sign = if tz.starts_with('-') { -1 } else { 1 };
-            let (hh, mm) = tz.get(1..)?.split_once(':')?;
-            let (hh, mm) = (digits(hh, 2)?, digits(mm, 2)?);
-            if hh > 23 || mm > 59 {
-                return None;
-            }
-            (c, sign * i128::from(hh * 3600 + mm * 60))
-        } else {
-            (t, 0)
-        };
-        let mut parts = clock.split(':');
-        let hh = digits(parts.next()?, 2)?;
-        let mi = digits(parts.next()?, 2)?;
-        let ss = match parts.next() {
-            Some(x) => {
-                let (whole, f) = match x.split_once('.') {
-                    Some((w, f)) => {
-                        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
-                            return None;
-                        }
-                        (w, f)
-                    }
-                    None => (x, ""),
-                };
-                frac = f.to_string();
-                digits(whole, 2)?
-            }
-            None => 0,
-        };
-        if parts.next().is_some() || hh > 23 || mi > 59 || ss > 59 {
-            return None;
-        }
-        secs += i128::from(hh * 3600 + mi * 60 + ss) - offset;
-    }
-    seconds_plus_fraction(secs, &frac)
+    let t = values::parse_date(s)?;
+    seconds_plus_fraction(i128::from(t.unix_seconds()), &format!("{:09}", t.nanos()))
 }
 
 /// The exact decimal `secs + 0.frac`.
@@ -294,11 +178,11 @@ pub fn parse_cidr(s: &str) -> Option<Cidr> {
     Cidr::new(net.is_ipv6(), first, net.prefix())
 }
 
-/// Decodes standard base64 exactly as the evaluator does (`base64` crate, `STANDARD` engine:
-/// padding required, non-canonical trailing bits rejected).
+/// Decodes standard base64 exactly as the evaluator does
+/// ([`iamproof_policy::values::decode_base64`]: standard alphabet, padding optional, canonical
+/// trailing bits, no whitespace).
 pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.decode(s).ok()
+    values::decode_base64(s)
 }
 
 /// Encodes bytes as standard padded base64 (the canonical encoding, used in models).
@@ -320,11 +204,14 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(parse_date("1970-01-01T00:00:00Z").unwrap().to_string(), "0");
-        assert_eq!(parse_date("2024").unwrap().to_string(), "2024");
+        assert_eq!(parse_date("2024"), parse_date("2024-01-01T00:00:00Z"));
+        assert_eq!(parse_date("20240").unwrap().to_string(), "20240");
+        assert!(parse_date("1234567890123456").is_none());
         assert_eq!(parse_date("2020-01-01"), parse_date("2020-01-01T00:00Z"));
         assert_eq!(parse_date("-1.25").unwrap().to_string(), "-1.25");
         assert!(parse_number(".5").is_some() && parse_number("5.").is_some());
-        assert!(parse_number(".").is_none() && parse_number("1e3").is_none());
+        assert!(parse_number(".").is_none() && parse_number("1e401").is_none());
+        assert_eq!(parse_number("1.5e3").unwrap().to_string(), "1500");
         assert_eq!(
             parse_date("2019-07-16T12:00:00Z").unwrap().to_string(),
             "1563278400"
@@ -350,6 +237,8 @@ mod tests {
             decode_base64("QmluYXJ5VmFsdWVJbkJhc2U2NA==").unwrap(),
             b"BinaryValueInBase64"
         );
+        assert_eq!(decode_base64("YQ").unwrap(), b"a");
+        assert!(decode_base64("YR==").is_none());
     }
 
     #[test]

@@ -17,7 +17,8 @@
 //! * IPv4 ranges are exact regular expressions over dotted quads (octet ranges). Numbers, dates
 //!   and IPv6 addresses are read through uninterpreted functions of the string (`num`, `isnum`,
 //!   `date`, `isdate`, `ip6`/`ip6v`) constrained by true facts: a value is a number iff it has
-//!   decimal syntax, an integer-syntax value has its integer value (epoch seconds for dates).
+//!   decimal syntax, an integer-syntax value has its integer value (epoch seconds for dates,
+//!   except four-digit years and values over 15 digits, as `iamproof_policy::values` reads them).
 //!
 //! # What an answer means
 //! Every construct is encoded so that each real request gives a model of the script (an
@@ -113,7 +114,7 @@ impl SmtScript {
             if kinds.contains(&"num") || kinds.contains(&"date") {
                 let _ = writeln!(
                     extra,
-                    "(assert (not (str.contains {t} \".\")))\n(assert (not (str.contains (str.substr {t} 1 (str.len {t})) \"-\")))\n(assert (<= (str.len {t}) 30))\n(assert (=> (isdate {t}) (str.in_re {t} (re.++ (re.opt (str.to_re \"-\")) (re.+ (re.range \"0\" \"9\"))))))"
+                    "(assert (not (str.contains {t} \".\")))\n(assert (not (str.contains (str.substr {t} 1 (str.len {t})) \"-\")))\n(assert (not (str.prefixof \"+\" {t})))\n(assert (not (str.contains {t} \"e\")))\n(assert (not (str.contains {t} \"E\")))\n(assert (<= (str.len {t}) 16))\n(assert (=> (isdate {t}) (and (str.in_re {t} {EPOCH_INT_RE}) (not (str.in_re {t} {YEAR_RE})))))"
                 );
             }
         }
@@ -459,10 +460,21 @@ impl Builder {
                     .insert("ip6");
                 ip_test(c, term)
             }
-            Test::Binary(b) => format!(
-                "(= {term} {})",
-                smt_string(&crate::semantics::encode_base64(b))
-            ),
+            Test::Binary(b) => {
+                // `iamproof_policy::values::decode_base64` takes the canonical encoding with or
+                // without its padding, and nothing else.
+                let padded = crate::semantics::encode_base64(b);
+                let bare = padded.trim_end_matches('=');
+                if bare.len() == padded.len() {
+                    format!("(= {term} {})", smt_string(&padded))
+                } else {
+                    format!(
+                        "(or (= {term} {}) (= {term} {}))",
+                        smt_string(&padded),
+                        smt_string(bare)
+                    )
+                }
+            }
         }
     }
 
@@ -720,6 +732,13 @@ fn ipv4_range_regex(c: &Cidr) -> String {
     re_concat(items)
 }
 
+/// Integer text that `iamproof_policy::values::parse_date` reads as epoch seconds (at most 15
+/// digits), unless it is a [`YEAR_RE`].
+const EPOCH_INT_RE: &str =
+    "(re.++ (re.opt (str.to_re \"-\")) ((_ re.loop 1 15) (re.range \"0\" \"9\")))";
+/// Four digits: a year for `iamproof_policy::values::parse_date`, not epoch seconds.
+const YEAR_RE: &str = "((_ re.loop 4 4) (re.range \"0\" \"9\"))";
+
 /// Facts about the typed views of a string term (all true of the real parse functions), for the
 /// kinds of tests the term takes.
 fn typed_facts(term: &str, kinds: &BTreeSet<&'static str>) -> String {
@@ -731,12 +750,18 @@ fn typed_facts(term: &str, kinds: &BTreeSet<&'static str>) -> String {
     );
     let mut s = String::new();
     if kinds.contains("num") {
+        // `iamproof_policy::values::parse_number`: an optional exponent of magnitude at most
+        // 400 (any leading zeros), text at most 512 bytes.
+        let exp_value = "(re.union ((_ re.loop 1 2) (re.range \"0\" \"9\")) (re.++ (re.range \"1\" \"3\") ((_ re.loop 2 2) (re.range \"0\" \"9\"))) (str.to_re \"400\"))";
+        let exponent = format!(
+            "(re.opt (re.++ (re.union (str.to_re \"e\") (str.to_re \"E\")) (re.opt (re.union (str.to_re \"-\") (str.to_re \"+\"))) (re.* (str.to_re \"0\")) {exp_value}))"
+        );
         let decimal = format!(
-            "(re.++ (re.opt (re.union (str.to_re \"-\") (str.to_re \"+\"))) (re.union (re.++ {digits} (re.opt (re.++ (str.to_re \".\") {opt_digits}))) (re.++ (str.to_re \".\") {digits})))"
+            "(re.++ (re.opt (re.union (str.to_re \"-\") (str.to_re \"+\"))) (re.union (re.++ {digits} (re.opt (re.++ (str.to_re \".\") {opt_digits}))) (re.++ (str.to_re \".\") {digits})) {exponent})"
         );
         let _ = writeln!(
             s,
-            "(assert (= (isnum {term}) (str.in_re {term} {decimal})))"
+            "(assert (= (isnum {term}) (and (<= (str.len {term}) 512) (str.in_re {term} {decimal}))))"
         );
         let _ = writeln!(
             s,
@@ -744,9 +769,13 @@ fn typed_facts(term: &str, kinds: &BTreeSet<&'static str>) -> String {
         );
     }
     if kinds.contains("date") {
+        let epoch_int = EPOCH_INT_RE;
+        let year = YEAR_RE;
         let _ = writeln!(
             s,
-            "(assert (=> (and (<= (str.len {term}) 30) (str.in_re {term} {int_re})) (and (isdate {term}) (= (date {term}) (to_real {abs_int})))))"
+            // `iamproof_policy::values::parse_date`: integer text is epoch seconds when it has
+            // at most 15 digits and is not a four-digit year.
+            "(assert (=> (and (str.in_re {term} {epoch_int}) (not (str.in_re {term} {year}))) (and (isdate {term}) (= (date {term}) (to_real {abs_int})))))"
         );
     }
     if kinds.contains("ip6") {
@@ -1009,6 +1038,85 @@ pub fn parse_get_value(text: &str) -> Option<HashMap<String, SmtValue>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The typed facts are true of the real parse functions (`iamproof_policy::values`): with
+    /// the views set to what Rust reads, z3 finds the facts satisfiable. Skipped without z3.
+    #[test]
+    fn typed_facts_hold_of_the_parsers() {
+        use std::io::Write as _;
+        let samples = [
+            "0",
+            "-0",
+            "+5",
+            "5.",
+            ".5",
+            "1e3",
+            "1.5E-2",
+            "1e400",
+            "1e401",
+            "1e0400",
+            "2024",
+            "-2024",
+            "20240",
+            "0123",
+            "123",
+            "999999999999999",
+            "1000000000000000",
+            "-999999999999999",
+            "1.25",
+            "-1.25",
+            "2020-01-01",
+            "1e",
+            "x",
+            "",
+            "-",
+        ];
+        let kinds: BTreeSet<&'static str> = ["num", "date"].into_iter().collect();
+        for v in samples {
+            let t = smt_string(v);
+            let mut script = String::from(
+                "(set-logic ALL)\n(declare-fun isnum (String) Bool)\n(declare-fun num (String) Real)\n(declare-fun isdate (String) Bool)\n(declare-fun date (String) Real)\n",
+            );
+            script.push_str(&typed_facts(&t, &kinds));
+            let readings = [
+                ("num", crate::semantics::parse_number(v)),
+                ("date", crate::semantics::parse_date(v)),
+            ];
+            for (view, reading) in readings {
+                let _ = writeln!(
+                    script,
+                    "{}",
+                    match reading {
+                        Some(n) => format!(
+                            "(assert (and (is{view} {t}) (= ({view} {t}) {})))",
+                            n.to_smt_real()
+                        ),
+                        None => format!("(assert (not (is{view} {t})))"),
+                    }
+                );
+            }
+            script.push_str("(check-sat)\n");
+            let Ok(mut child) = std::process::Command::new("z3")
+                .arg("-in")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+            else {
+                eprintln!("z3 not found; skipped");
+                return;
+            };
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(script.as_bytes()).unwrap();
+            }
+            let out = child.wait_with_output().unwrap();
+            let answer = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                answer.trim(),
+                "sat",
+                "facts contradict the parsers on {v:?}:\n{script}"
+            );
+        }
+    }
 
     #[test]
     fn parses_get_value_output() {
