@@ -122,8 +122,7 @@ pub fn effective_context(request: &Request) -> Context {
 /// ([`iamproof_policy::values::parse_number`]: `[+-]?digits[.digits][(e|E)[+-]?digits]`, also
 /// `5.` and `.5`; exponent at most 400 in magnitude, text at most 512 bytes) as a [`Decimal`].
 pub fn parse_number(s: &str) -> Option<Decimal> {
-    let d = values::parse_number(s)?;
-    Decimal::from_parts(d.is_negative(), d.int_digits(), d.frac_digits())
+    values::parse_number(s).map(Decimal::from)
 }
 
 /// Parses a date value to exact epoch seconds: the evaluator's reading

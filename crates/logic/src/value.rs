@@ -1,40 +1,32 @@
 //! Typed constants of condition tests: exact decimals (numbers, and dates as epoch seconds) and
 //! IP ranges. Decimals are kept as digit strings so comparisons are exact at any precision.
 
+use iamproof_policy::values;
 use std::cmp::Ordering;
 use std::fmt;
 
-/// An exact decimal number: sign, integer digits without leading zeros, fraction digits without
-/// trailing zeros. Zero is never negative.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Decimal {
-    neg: bool,
-    int: String,
-    frac: String,
-}
+/// An exact decimal number: [`iamproof_policy::values::Decimal`] (sign, integer digits without
+/// leading zeros, fraction digits without trailing zeros; zero is never negative; `Ord` is
+/// numeric order) with the constructors and SMT-LIB output the logic needs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Decimal(values::Decimal);
 
 impl Decimal {
     /// Builds from parts (digits only; normalises leading/trailing zeros and the sign of zero).
-    /// Returns `None` if a part has a non-digit.
+    /// Returns `None` if a part has a non-digit, or if the number is longer than
+    /// [`values::MAX_NUMBER_LEN`].
     pub fn from_parts(neg: bool, int: &str, frac: &str) -> Option<Self> {
-        if !int.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+        if !int.bytes().all(|c| c.is_ascii_digit()) || !frac.bytes().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        let int = int.trim_start_matches('0').to_string();
-        let frac = frac.trim_end_matches('0').to_string();
-        let neg = neg && !(int.is_empty() && frac.is_empty());
-        Some(Decimal { neg, int, frac })
+        let sign = if neg { "-" } else { "" };
+        let int = if int.is_empty() { "0" } else { int };
+        values::Decimal::parse(&format!("{sign}{int}.{frac}")).map(Decimal)
     }
 
     /// An integer.
     pub fn from_i128(v: i128) -> Self {
-        let neg = v < 0;
-        let digits = v.unsigned_abs().to_string();
-        Decimal::from_parts(neg, &digits, "").unwrap_or(Decimal {
-            neg: false,
-            int: String::new(),
-            frac: String::new(),
-        })
+        Decimal(values::Decimal::from_i128(v))
     }
 
     /// Parses `-?[0-9]+(\.[0-9]+)?` (optionally with a leading `+`). Other forms give `None`.
@@ -53,38 +45,37 @@ impl Decimal {
         Decimal::from_parts(neg, int, frac)
     }
 
+    /// The shared policy value.
+    pub fn as_value(&self) -> &values::Decimal {
+        &self.0
+    }
+
     /// Whether the number is negative.
     pub fn is_negative(&self) -> bool {
-        self.neg
+        self.0.is_negative()
     }
 
     /// Integer digits (no leading zeros; empty for zero).
     pub fn int_digits(&self) -> &str {
-        &self.int
+        self.0.int_digits()
     }
 
     /// Fraction digits (no trailing zeros).
     pub fn frac_digits(&self) -> &str {
-        &self.frac
-    }
-
-    fn cmp_abs(&self, other: &Self) -> Ordering {
-        self.int
-            .len()
-            .cmp(&other.int.len())
-            .then_with(|| self.int.cmp(&other.int))
-            .then_with(|| self.frac.cmp(&other.frac))
+        self.0.frac_digits()
     }
 
     /// The SMT-LIB `Real` literal for this number (`(- 1.5)` for negatives).
     pub fn to_smt_real(&self) -> String {
-        let i = if self.int.is_empty() { "0" } else { &self.int };
-        let f = if self.frac.is_empty() {
-            "0"
-        } else {
-            &self.frac
+        let i = match self.int_digits() {
+            "" => "0",
+            i => i,
         };
-        if self.neg {
+        let f = match self.frac_digits() {
+            "" => "0",
+            f => f,
+        };
+        if self.is_negative() {
             format!("(- {i}.{f})")
         } else {
             format!("{i}.{f}")
@@ -92,33 +83,15 @@ impl Decimal {
     }
 }
 
-impl Ord for Decimal {
-    fn cmp(&self, other: &Self) -> Ordering {
-        match (self.neg, other.neg) {
-            (false, true) => Ordering::Greater,
-            (true, false) => Ordering::Less,
-            (false, false) => self.cmp_abs(other),
-            (true, true) => other.cmp_abs(self),
-        }
-    }
-}
-
-impl PartialOrd for Decimal {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
+impl From<values::Decimal> for Decimal {
+    fn from(d: values::Decimal) -> Self {
+        Decimal(d)
     }
 }
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.neg {
-            f.write_str("-")?;
-        }
-        f.write_str(if self.int.is_empty() { "0" } else { &self.int })?;
-        if !self.frac.is_empty() {
-            write!(f, ".{}", self.frac)?;
-        }
-        Ok(())
+        self.0.fmt(f)
     }
 }
 
