@@ -311,6 +311,21 @@ impl VarAtoms {
         v
     }
 
+    /// The variables the template tests refer to.
+    fn template_refs(&self) -> Vec<Var> {
+        let mut out = Vec::new();
+        let mut add = |t: &Test| {
+            if let Test::Template(tpl) = t {
+                out.extend(tpl.refs().cloned());
+            }
+        };
+        self.tests.iter().for_each(|(t, _)| add(t));
+        for (p, _) in self.forall.iter().chain(self.forany.iter()) {
+            p.any_of.iter().for_each(&mut add);
+        }
+        out
+    }
+
     fn has_template(&self) -> bool {
         let tpl = |t: &Test| matches!(t, Test::Template(_));
         self.tests.iter().any(|(t, _)| tpl(t))
@@ -320,6 +335,27 @@ impl VarAtoms {
                 .chain(self.forany.iter())
                 .any(|(p, _)| p.any_of.iter().any(tpl))
     }
+}
+
+/// A test of `var` against a template that is `${var}` itself in a mode where every string
+/// matches itself taken literally (`Exact`, `ExactIgnoreCase`, `Glob`): the test holds exactly
+/// when `var` has a single value, so it is the match-everything pattern `*` (a `Test` atom is
+/// already false unless its variable is single-valued).
+fn self_reference(var: &Var, test: &Test) -> Option<Test> {
+    let Test::Template(tpl) = test else {
+        return None;
+    };
+    let is_self = matches!(tpl.parts.as_slice(), [TemplatePart::Ref(r)] if r == var);
+    let literal_mode = matches!(
+        tpl.mode,
+        MatchMode::Exact | MatchMode::ExactIgnoreCase | MatchMode::Glob
+    );
+    (is_self && literal_mode).then(|| {
+        Test::Match(std::sync::Arc::new(iamproof_logic::PatternSet::new(
+            MatchMode::Glob,
+            vec![iamproof_logic::Glob::parse_wildcards("*")],
+        )))
+    })
 }
 
 /// A variable's value in a candidate model.
@@ -370,8 +406,9 @@ impl Ctx {
                 self.entry(&Var::Key(k.clone())).multi = Some(v);
             }
             Atom::Test { var, test } => {
-                self.entry(var).tests.push((test.clone(), v));
-                self.note_template_refs(test);
+                let test = self_reference(var, test).unwrap_or_else(|| test.clone());
+                self.note_template_refs(&test);
+                self.entry(var).tests.push((test, v));
             }
             Atom::ForAll { key, pred } => {
                 self.entry(&Var::Key(key.clone()))
@@ -478,6 +515,38 @@ impl Ctx {
 
     /// Clauses every request satisfies, per variable.
     fn structural(&mut self) {
+        // A true template test needs every referenced variable to have a single value.
+        let mut needs: Vec<(SVar, Var)> = Vec::new();
+        for a in self.vars.values() {
+            for (t, sv) in &a.tests {
+                if let Test::Template(tpl) = t {
+                    needs.extend(tpl.refs().map(|r| (*sv, r.clone())));
+                }
+            }
+        }
+        for (sv, r) in needs {
+            let t = Lit::new(sv, true);
+            match &r {
+                Var::Key(k) => {
+                    let p = self.atom(&Atom::Present(k.clone()));
+                    let m = self.atom(&Atom::Multi(k.clone()));
+                    self.clause(&[!t, Lit::new(p, true)]);
+                    self.clause(&[!t, Lit::new(m, false)]);
+                }
+                Var::Principal => {
+                    self.ensure_callers();
+                    let anon = self
+                        .callers
+                        .iter()
+                        .find(|c| c.0 == CallerKind::Anonymous)
+                        .map(|c| c.1);
+                    if let Some(anon) = anon {
+                        self.clause(&[!t, Lit::new(anon, false)]);
+                    }
+                }
+                Var::Action | Var::Resource => {}
+            }
+        }
         let keys: Vec<Var> = self.vars.keys().cloned().collect();
         for var in keys {
             let Var::Key(k) = &var else {
@@ -570,7 +639,33 @@ pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> Na
         if r != lbool::TRUE {
             return NativeOutcome::Unknown("SAT solver gave up".into());
         }
-        match theory_check(&mut ctx, &limits) {
+        let mut avoid: BTreeMap<Var, Vec<String>> = BTreeMap::new();
+        let mut check = theory_check(&mut ctx, &limits, &avoid, true, None);
+        let mut retries = 0;
+        let mut forced: Option<Var> = None;
+        while let Check::Retry(more) = &check {
+            retries += 1;
+            if retries > 16 || Instant::now() >= deadline {
+                check = Check::Unknown(String::new());
+                break;
+            }
+            for (v, w) in more {
+                avoid.entry(v.clone()).or_default().push(w.clone());
+            }
+            check = theory_check(&mut ctx, &limits, &avoid, true, None);
+            if let Check::RetryFailed(r) = &check {
+                // a variable forced to its first value by its own literals
+                if retries == 1 && avoid.len() == 1 && avoid.get(r).is_some_and(|w| w.len() == 1) {
+                    forced = Some(r.clone());
+                }
+            }
+        }
+        if matches!(check, Check::RetryFailed(_)) || retries > 16 {
+            // no other values found: learn the template conflict (exactly if a referenced
+            // variable is forced, else tainting the answer)
+            check = theory_check(&mut ctx, &limits, &BTreeMap::new(), false, forced.as_ref());
+        }
+        match check {
             Check::Model(a) => {
                 let ok = f.eval(&a.to_request());
                 debug_assert!(ok, "native model fails Formula::eval: {a:?}");
@@ -582,6 +677,9 @@ pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> Na
             }
             Check::Blocked => continue,
             Check::Unknown(why) => return NativeOutcome::Unknown(why),
+            Check::Retry(_) | Check::RetryFailed(_) => {
+                return NativeOutcome::Unknown("internal: template retry".into())
+            }
         }
     }
 }
@@ -590,6 +688,84 @@ enum Check {
     Model(Assignment),
     Blocked,
     Unknown(String),
+    /// A template conflict that other values of these referenced variables might avoid.
+    Retry(Vec<(Var, String)>),
+    /// A conflict of this variable under avoided values (not a theory fact).
+    RetryFailed(Var),
+}
+
+/// A relaxation of a template variable's constraints that mentions no other variable: a true
+/// `Glob`/`Exact` template test becomes the pattern with each reference replaced by `*` (a
+/// substituted value is literal text, which `*` covers); other template literals are dropped.
+fn relax(a: &VarAtoms, val: &dyn Fn(SVar) -> Option<bool>) -> VarAtoms {
+    let mut tests = Vec::new();
+    for (t, sv) in &a.tests {
+        match t {
+            Test::Template(tpl) => {
+                if val(*sv) != Some(true) {
+                    continue;
+                }
+                let lit_only = tpl.parts.iter().all(|p| match p {
+                    TemplatePart::Glob(g) => g.parts.iter().all(|q| matches!(q, GlobPart::Lit(_))),
+                    TemplatePart::Ref(_) => true,
+                });
+                let mut parts = Vec::new();
+                if tpl.mode == MatchMode::Arn {
+                    // The fields inside the literal text before the first reference or wildcard
+                    // are matched literally (case-sensitively), so the value starts with it.
+                    for p in &tpl.parts {
+                        let TemplatePart::Glob(g) = p else { break };
+                        let lits: Vec<&GlobPart> = g
+                            .parts
+                            .iter()
+                            .take_while(|q| matches!(q, GlobPart::Lit(_)))
+                            .collect();
+                        let whole = lits.len() == g.parts.len();
+                        parts.extend(lits.into_iter().cloned());
+                        if !whole {
+                            break;
+                        }
+                    }
+                    parts.push(GlobPart::AnyRun);
+                    let set = iamproof_logic::PatternSet::new(
+                        MatchMode::Glob,
+                        vec![iamproof_logic::Glob::from_parts(parts)],
+                    );
+                    tests.push((Test::Match(std::sync::Arc::new(set)), *sv));
+                    continue;
+                }
+                let ok = tpl.mode == MatchMode::Glob || (tpl.mode == MatchMode::Exact && lit_only);
+                if !ok {
+                    continue;
+                }
+                for p in &tpl.parts {
+                    match p {
+                        TemplatePart::Glob(g) => parts.extend(g.parts.iter().cloned()),
+                        TemplatePart::Ref(_) => parts.push(GlobPart::AnyRun),
+                    }
+                }
+                let set = iamproof_logic::PatternSet::new(
+                    MatchMode::Glob,
+                    vec![iamproof_logic::Glob::from_parts(parts)],
+                );
+                tests.push((Test::Match(std::sync::Arc::new(set)), *sv));
+            }
+            _ => tests.push((t.clone(), *sv)),
+        }
+    }
+    let plain = |ps: &[(ElemPred, SVar)]| -> Vec<(ElemPred, SVar)> {
+        ps.iter()
+            .filter(|(p, _)| !p.any_of.iter().any(|t| matches!(t, Test::Template(_))))
+            .cloned()
+            .collect()
+    };
+    VarAtoms {
+        tests,
+        present: a.present,
+        multi: a.multi,
+        forall: plain(&a.forall),
+        forany: plain(&a.forany),
+    }
 }
 
 /// One variable's requirements under the current literal values; `Err` if contradictory
@@ -601,6 +777,7 @@ fn var_value(
     present_default: bool,
     refs: &dyn Fn(&Var) -> Option<String>,
     limits: &Limits,
+    avoid: &[String],
 ) -> Result<Val, Option<String>> {
     // substitute templates
     let subst = |t: &Test| -> Test {
@@ -657,10 +834,23 @@ fn var_value(
     if !multi {
         // The single value "" counts as the empty set under the quantifiers.
         let quant_empty_ok = foralls.iter().all(|t| t.1) && foranys.iter().all(|t| !t.1);
-        if quant_empty_ok && tests.iter().all(|(t, b)| test_holds(t, "") == *b) {
+        if quant_empty_ok
+            && !avoid.iter().any(String::is_empty)
+            && tests.iter().all(|(t, b)| test_holds(t, "") == *b)
+        {
             return Ok(Val::Single(String::new()));
         }
-        let mut reqs: Vec<Req> = Vec::new();
+        let mut reqs: Vec<Req> = avoid
+            .iter()
+            .map(|w| {
+                Req::Not(Test::Match(std::sync::Arc::new(
+                    iamproof_logic::PatternSet::new(
+                        MatchMode::Exact,
+                        vec![iamproof_logic::Glob::literal(w)],
+                    ),
+                )))
+            })
+            .collect();
         for (t, b) in tests {
             reqs.push(if b { Req::Any(vec![t]) } else { Req::Not(t) });
         }
@@ -713,7 +903,13 @@ fn var_value(
     Ok(Val::Multi(elems))
 }
 
-fn theory_check(ctx: &mut Ctx, limits: &Limits) -> Check {
+fn theory_check(
+    ctx: &mut Ctx,
+    limits: &Limits,
+    avoid: &BTreeMap<Var, Vec<String>>,
+    may_retry: bool,
+    forced: Option<&Var>,
+) -> Check {
     let model: Vec<lbool> = ctx.solver.get_model().to_vec();
     let val_of =
         |v: SVar| -> Option<bool> { model.get(v.idx() as usize).map(|b| *b == lbool::TRUE) };
@@ -752,13 +948,99 @@ fn theory_check(ctx: &mut Ctx, limits: &Limits) -> Check {
             Some(Val::Single(s)) => Some(s.clone()),
             _ => None,
         };
-        let res = var_value(a, &val_of, is_key, present_default, &refs, limits);
+        let avoid_here = avoid.get(&var).map(Vec::as_slice).unwrap_or(&[]);
+        let res = var_value(
+            a,
+            &val_of,
+            is_key,
+            present_default,
+            &refs,
+            limits,
+            avoid_here,
+        );
         match res {
             Ok(v) => {
                 values.insert(var, v);
             }
             Err(Some(reason)) => return Check::Unknown(reason),
+            Err(None) if !avoid_here.is_empty() => {
+                // the conflict may come from the avoided values: not a theory fact
+                return Check::RetryFailed(var);
+            }
             Err(None) => {
+                if templ {
+                    // A relaxation of the variable's constraints that no longer mentions
+                    // other variables: if it conflicts too, its literals are a sound
+                    // explanation.
+                    let relaxed = relax(a, &val_of);
+                    if let Err(None) = var_value(
+                        &relaxed,
+                        &val_of,
+                        is_key,
+                        present_default,
+                        &refs,
+                        limits,
+                        &[],
+                    ) {
+                        let lits =
+                            minimise(&relaxed, &val_of, is_key, present_default, &refs, limits);
+                        let mut clause: Vec<Lit> =
+                            lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
+                        if var == Var::Principal {
+                            for (_, cv) in &ctx.callers {
+                                if let Some(b) = val_of(*cv) {
+                                    clause.push(Lit::new(*cv, !b));
+                                }
+                            }
+                        }
+                        clause.sort_unstable_by_key(|l| l.idx());
+                        clause.dedup();
+                        ctx.clause(&clause);
+                        return Check::Blocked;
+                    }
+                    // The referenced variable's literals allow only its current value: the
+                    // conflict is explained by both variables' literals.
+                    let refs_here = a.template_refs();
+                    if let Some(r) = forced.filter(|r| refs_here.iter().all(|x| x == *r)) {
+                        let lits = minimise(a, &val_of, is_key, present_default, &refs, limits);
+                        let mut clause: Vec<Lit> =
+                            lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
+                        if let Some(ra) = ctx.vars.get(r) {
+                            for sv in ra.all_vars() {
+                                if let Some(b) = val_of(sv) {
+                                    clause.push(Lit::new(sv, !b));
+                                }
+                            }
+                        }
+                        if var == Var::Principal || *r == Var::Principal {
+                            for (_, cv) in &ctx.callers {
+                                if let Some(b) = val_of(*cv) {
+                                    clause.push(Lit::new(*cv, !b));
+                                }
+                            }
+                        }
+                        clause.sort_unstable_by_key(|l| l.idx());
+                        clause.dedup();
+                        ctx.clause(&clause);
+                        return Check::Blocked;
+                    }
+                    // otherwise try other values for the referenced variables first
+                    let mut retry = Vec::new();
+                    for (r, rv) in &snapshot {
+                        let referenced = a.template_refs().contains(r);
+                        if let (true, Val::Single(w)) = (referenced, rv) {
+                            retry.push((r.clone(), w.clone()));
+                        }
+                    }
+                    if may_retry
+                        && !retry.is_empty()
+                        && !retry
+                            .iter()
+                            .any(|(r, _)| ctx.vars.get(r).is_some_and(VarAtoms::has_template))
+                    {
+                        return Check::Retry(retry);
+                    }
+                }
                 // learn: not this combination of the variable's literals
                 let lits = minimise(a, &val_of, is_key, present_default, &refs, limits);
                 let mut clause: Vec<Lit> = lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
@@ -849,7 +1131,7 @@ fn minimise(
         }
         let map: FxHashMap<u32, bool> = trial.iter().map(|(v, b)| (v.idx(), *b)).collect();
         let val = |v: SVar| map.get(&v.idx()).copied();
-        match var_value(a, &val, is_key, present_default, refs, limits) {
+        match var_value(a, &val, is_key, present_default, refs, limits, &[]) {
             Err(None) => lits = trial,
             _ => i += 1,
         }
