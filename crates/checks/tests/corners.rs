@@ -831,14 +831,10 @@ fn no_new_access_resource_policies() {
     );
 }
 
-/// Rows whose expected answer needs more of `iamproof-solver` than it has today: the native
-/// engine's models for `Null` on an empty string fail `Formula::eval` (it then panics in debug
-/// builds, which the check turns into "unknown"), and proving these rows UNSAT needs reasoning
-/// about policy-variable templates (the request axioms) that the native engine gives up on and
-/// z3/cvc5 do not finish. The corner-7 row's PASS was confirmed with the z3 and cvc5
-/// backends. Run with `cargo test -- --ignored`.
+/// Rows that once needed more of `iamproof-solver` (template reasoning over the request axioms
+/// and self-referencing policy variables); the native engine now decides them. The corner-7
+/// row's PASS was also confirmed with the z3 and cvc5 backends.
 #[test]
-#[ignore = "needs iamproof-solver: native Null/empty-string models and template reasoning"]
 fn rows_waiting_for_the_solver() {
     run_access(&[(
         "Version 2012: ${…} is a variable, tag ≠ itself is impossible (corner 7)",
