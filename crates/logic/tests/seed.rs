@@ -62,13 +62,3 @@ fn identity_policy_statements() {
         r#"(Action like {"ec2:DescribeInstance*", "ec2:StartInstances", "ec2:StopInstances"}) ∧ (Resource like "arn:aws:ec2:*:*:instance/*")"#
     );
 }
-
-#[test]
-#[ignore]
-fn dump_script() {
-    let t = std::env::var("IAMPROOF_DUMP").unwrap();
-    let p = parse_policy(&std::fs::read_to_string(&t).unwrap(), PolicyType::Identity).unwrap();
-    let a = encode_policy(&p).unwrap().allows();
-    let f = iamproof_logic::Formula::and2(a.clone(), iamproof_logic::request_axioms(&a.vars()));
-    std::fs::write(format!("{t}.smt2"), iamproof_logic::to_smtlib(&f)).unwrap();
-}
