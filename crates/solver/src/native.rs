@@ -12,8 +12,14 @@
 //! such witnesses (or the empty set).
 //!
 //! Templates (policy variables) are decided after the variables they refer to, with the chosen
-//! values substituted. That order can miss models, so a conflict involving a template makes an
-//! eventual `Unsat` an `Unknown`.
+//! values substituted. A test of `v` against `${v}` itself (literal modes) is "v is single".
+//! A true template test implies its referenced variables are single-valued (a clause). A
+//! template conflict is explained exactly when (a) a relaxation without the other variables
+//! conflicts too (a true `Glob`/`Exact` template with each reference as `*`; an `Arn` template
+//! as its literal prefix followed by `*`), or (b) the referenced variable's literals force its
+//! value (re-solving it without that value fails); otherwise other values of the referenced
+//! variables are tried (bounded), and only if none works is the conflict learnt over every
+//! variable's literals, which makes an eventual `Unsat` an `Unknown`.
 
 use crate::automata::{self, Glob as AGlob, GlobMode, GlobToken, Limits, StrOutcome};
 use crate::theories::{self, NumConstraint, NumKind, ValueOutcome};
@@ -1280,6 +1286,123 @@ mod tests {
             )),
             Outcome::Unsat
         );
+    }
+}
+
+#[cfg(test)]
+mod template_tests {
+    use crate::{solve, Outcome, SolveOptions};
+    use iamproof_logic::pattern::{Template, TemplatePart};
+    use iamproof_logic::{Atom, Formula, Glob, Key, MatchMode, PatternSet, Test, Var};
+    use std::sync::Arc;
+
+    fn run(f: &Formula) -> Outcome {
+        let out = solve(f, &SolveOptions::default());
+        if let Outcome::Sat(a) = &out {
+            assert!(f.eval(&a.to_request()), "model {a:?} fails {f:?}");
+        }
+        out
+    }
+
+    fn tpl(var: Var, mode: MatchMode, parts: Vec<TemplatePart>) -> Formula {
+        Formula::test(var, Test::Template(Arc::new(Template { mode, parts })))
+    }
+
+    fn eq_ref(var: &str, r: &str) -> Formula {
+        tpl(
+            Var::key(var),
+            MatchMode::Exact,
+            vec![TemplatePart::Ref(Var::key(r))],
+        )
+    }
+
+    fn one_of(var: &str, vals: &[&str]) -> Formula {
+        Formula::matches(
+            Var::key(var),
+            PatternSet::new(
+                MatchMode::Exact,
+                vals.iter().map(|v| Glob::literal(v)).collect(),
+            ),
+        )
+    }
+
+    fn single(k: &str) -> Formula {
+        Formula::and2(
+            Formula::atom(Atom::Present(Key::new(k))),
+            Formula::not(Formula::atom(Atom::Multi(Key::new(k)))),
+        )
+    }
+
+    #[test]
+    fn a_value_equals_itself() {
+        // corner 7: StringNotEquals k ${k} on a single value is impossible
+        let f = Formula::and2(single("k"), Formula::not(eq_ref("k", "k")));
+        assert_eq!(run(&f), Outcome::Unsat);
+        assert!(matches!(run(&eq_ref("k", "k")), Outcome::Sat(_)));
+    }
+
+    #[test]
+    fn equality_between_variables() {
+        let f = Formula::and2(eq_ref("x", "v"), one_of("v", &["alice"]));
+        let Outcome::Sat(a) = run(&f) else {
+            panic!("expected a model")
+        };
+        assert_eq!(
+            a.keys.get(&Key::new("x")),
+            Some(&iamproof_eval::ContextValue::Single("alice".into()))
+        );
+        let f = Formula::and([
+            eq_ref("x", "v"),
+            one_of("v", &["alice"]),
+            one_of("x", &["bob"]),
+        ]);
+        assert_eq!(run(&f), Outcome::Unsat);
+        // the referenced variable must be present and single
+        let f = Formula::and2(
+            eq_ref("x", "v"),
+            Formula::not(Formula::atom(Atom::Present(Key::new("v")))),
+        );
+        assert_eq!(run(&f), Outcome::Unsat);
+    }
+
+    #[test]
+    fn disequality_between_variables() {
+        let f = Formula::and([
+            single("x"),
+            Formula::not(eq_ref("x", "v")),
+            one_of("x", &["a"]),
+            one_of("v", &["a", "b"]),
+        ]);
+        assert!(matches!(run(&f), Outcome::Sat(_)));
+        let f = Formula::and([
+            single("x"),
+            Formula::not(eq_ref("x", "v")),
+            one_of("x", &["a"]),
+            one_of("v", &["a"]),
+        ]);
+        assert_eq!(run(&f), Outcome::Unsat);
+    }
+
+    #[test]
+    fn arn_template_with_a_literal_prefix() {
+        let res = tpl(
+            Var::Resource,
+            MatchMode::Arn,
+            vec![
+                TemplatePart::Glob(Glob::literal("arn:aws:s3:::b/")),
+                TemplatePart::Ref(Var::key("aws:username")),
+                TemplatePart::Glob(Glob::parse_wildcards("/*")),
+            ],
+        );
+        let star = Formula::matches(
+            Var::Resource,
+            PatternSet::new(MatchMode::Exact, vec![Glob::literal("*")]),
+        );
+        assert_eq!(run(&Formula::and2(res.clone(), star)), Outcome::Unsat);
+        let Outcome::Sat(a) = run(&res) else {
+            panic!("expected a model")
+        };
+        assert!(a.resource.starts_with("arn:aws:s3:::b/"));
     }
 }
 
