@@ -605,7 +605,20 @@ impl Validator<'_> {
             .iter()
             .map(|a| (a.text.as_str(), &a.path, a.span))
             .collect();
-        for group in redundant_groups(&items, true) {
+        self.redundant(&items, true, "REDUNDANT_ACTION", |n, named| {
+            format!("The {n} action(s) are redundant because they provide similar permissions. Update the policy to remove the redundant action such as: {named}.")
+        });
+    }
+
+    /// One SUGGESTION per group of patterns that other patterns of the same element cover.
+    fn redundant(
+        &mut self,
+        items: &[(&str, &JsonPath, Span)],
+        ignore_case: bool,
+        code: &str,
+        details: impl Fn(usize, &str) -> String,
+    ) {
+        for group in redundant_groups(items, ignore_case) {
             let named = group
                 .covered
                 .last()
@@ -619,8 +632,8 @@ impl Validator<'_> {
                 .collect::<Vec<_>>();
             self.push(
                 FindingType::Suggestion,
-                "REDUNDANT_ACTION",
-                format!("The {} action(s) are redundant because they provide similar permissions. Update the policy to remove the redundant action such as: {named}.", locs.len()),
+                code,
+                details(locs.len(), named),
                 locs,
             );
         }
@@ -707,25 +720,9 @@ impl Validator<'_> {
             .filter(|p| !(vars && p.template.has_variables()))
             .map(|p| (p.text.as_str(), &p.path, p.span))
             .collect();
-        for group in redundant_groups(&items, false) {
-            let named = group
-                .covered
-                .last()
-                .and_then(|&i| items.get(i))
-                .map_or("", |x| x.0);
-            let locs = group
-                .all
-                .iter()
-                .filter_map(|&i| items.get(i))
-                .map(|x| loc(x.1, x.2))
-                .collect::<Vec<_>>();
-            self.push(
-                FindingType::Suggestion,
-                "REDUNDANT_RESOURCE",
-                format!("The {} resource ARN(s) are redundant because they reference the same resource. Review the use of wildcards (*), or remove the resource {named} to remove the redundancy.", locs.len()),
-                locs,
-            );
-        }
+        self.redundant(&items, false, "REDUNDANT_RESOURCE", |n, named| {
+            format!("The {n} resource ARN(s) are redundant because they reference the same resource. Review the use of wildcards (*), or remove the resource {named} to remove the redundancy.")
+        });
     }
 
     fn pass_role_and_slr(&mut self, st: &Statement) {
