@@ -369,49 +369,38 @@ impl Formula {
 
     /// Conjunction (flattens, drops `true`, is `false` if any conjunct is, removes duplicates).
     pub fn and<I: IntoIterator<Item = Formula>>(items: I) -> Self {
-        let mut out: Vec<Formula> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for f in items {
-            match &f.0.node {
-                Node::True => {}
-                Node::False => return Formula::ff(),
-                Node::And(gs) => {
-                    for g in gs {
-                        if seen.insert(g.clone()) {
-                            out.push(g.clone());
-                        }
-                    }
-                }
-                _ => {
-                    if seen.insert(f.clone()) {
-                        out.push(f);
-                    }
-                }
-            }
-        }
-        match out.len() {
-            0 => Formula::tt(),
-            1 => out.pop().unwrap_or_else(Formula::tt),
-            _ => Formula::mk(Node::And(out)),
-        }
+        Formula::junction(items, true)
     }
 
     /// Disjunction (flattens, drops `false`, is `true` if any disjunct is, removes duplicates).
     pub fn or<I: IntoIterator<Item = Formula>>(items: I) -> Self {
+        Formula::junction(items, false)
+    }
+
+    /// `and` (`conj`) or `or`: flattens nested nodes of the same kind, drops the unit, returns the
+    /// absorbing constant as soon as it appears, and removes duplicates (keeping first order).
+    fn junction<I: IntoIterator<Item = Formula>>(items: I, conj: bool) -> Self {
+        let unit = || Formula::constant(conj);
         let mut out: Vec<Formula> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for f in items {
-            match &f.0.node {
-                Node::False => {}
-                Node::True => return Formula::tt(),
-                Node::Or(gs) => {
+            let nested = match &f.0.node {
+                Node::True if conj => continue,
+                Node::False if !conj => continue,
+                Node::True | Node::False => return Formula::constant(!conj),
+                Node::And(gs) if conj => Some(gs),
+                Node::Or(gs) if !conj => Some(gs),
+                _ => None,
+            };
+            match nested {
+                Some(gs) => {
                     for g in gs {
                         if seen.insert(g.clone()) {
                             out.push(g.clone());
                         }
                     }
                 }
-                _ => {
+                None => {
                     if seen.insert(f.clone()) {
                         out.push(f);
                     }
@@ -419,8 +408,9 @@ impl Formula {
             }
         }
         match out.len() {
-            0 => Formula::ff(),
-            1 => out.pop().unwrap_or_else(Formula::ff),
+            0 => unit(),
+            1 => out.pop().unwrap_or_else(unit),
+            _ if conj => Formula::mk(Node::And(out)),
             _ => Formula::mk(Node::Or(out)),
         }
     }
