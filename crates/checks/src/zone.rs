@@ -340,7 +340,7 @@ impl Zone {
         let acct = [account_glob()];
         let acct_parts: Vec<GlobPart> = acct[0].parts.clone();
         let shapes = PatternSet::new(MatchMode::Arn, caller_arn_shapes(&acct_parts));
-        let inside = self.inside_account_arns();
+        let inside = self.inside_account_arns_of(Var::Principal);
         kinds.push(Formula::and([
             caller(CallerKind::Arn),
             Formula::matches(Var::Principal, shapes),
@@ -361,27 +361,6 @@ impl Zone {
             ]));
         }
         Formula::or(kinds)
-    }
-
-    /// ARNs (any service) whose account field is one of the zone's accounts.
-    fn inside_account_arns(&self) -> Formula {
-        let pats: Vec<Glob> = self
-            .accounts
-            .iter()
-            .map(|a| {
-                Glob::from_parts(vec![
-                    lit("arn:"),
-                    GlobPart::AnyRun,
-                    lit(":"),
-                    GlobPart::AnyRun,
-                    lit(":"),
-                    GlobPart::AnyRun,
-                    lit(&format!(":{a}:")),
-                    GlobPart::AnyRun,
-                ])
-            })
-            .collect();
-        Formula::matches(Var::Principal, PatternSet::new(MatchMode::Arn, pats))
     }
 
     /// The outsider formula for a request whose condition keys of interest are `keys`
@@ -528,6 +507,7 @@ impl Zone {
         }
     }
 
+    /// ARNs (any service) in `var` whose account field is one of the zone's accounts.
     fn inside_account_arns_of(&self, var: Var) -> Formula {
         let pats: Vec<Glob> = self
             .accounts

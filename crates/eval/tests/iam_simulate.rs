@@ -77,16 +77,9 @@ fn reshape(policy: &Value, shape: Shape) -> Value {
                 s.insert("Principal".into(), Value::String("*".into()));
             }
         }
-        Shape::AsIs => {
-            // iam-simulate reads a string Principal other than "*" as an AWS principal.
-            if let Some(Value::String(p)) = s.get("Principal") {
-                if p != "*" {
-                    let mut m = Map::new();
-                    m.insert("AWS".into(), Value::String(p.clone()));
-                    s.insert("Principal".into(), Value::Object(m));
-                }
-            }
-        }
+        // A string Principal other than "*" needs no rewriting: iamproof-policy reads it as
+        // {"AWS": …}, as iam-simulate does.
+        Shape::AsIs => {}
     };
     if let Some(stmts) = p.get_mut("Statement") {
         match stmts {
