@@ -1131,7 +1131,17 @@ fn theory_check(
     Check::Model(a)
 }
 
-/// Deletion-based minimisation of a variable's conflicting literals.
+/// At most this many theory re-checks go into shrinking one conflict; past it the
+/// (sound, merely longer) unshrunk part of the clause is kept.
+const MINIMISE_BUDGET: usize = 256;
+
+/// Shrinks a variable's conflicting literals to a minimal conflicting subset with QuickXplain
+/// (Junker 2004): about `2·k·log(n/k)` re-checks for a core of `k` of `n` literals, where
+/// deletion would need `n`. Large policies put dozens of atoms on `Action`; a blocking clause
+/// over all of them would let the SAT search enumerate their combinations one by one.
+/// Presence and multi-valuedness literals are always kept (dropping them changes the shape of
+/// the value, not only its constraints). A re-check that ends `Unknown` counts as consistent,
+/// so a literal is only dropped when the rest is proven contradictory.
 fn minimise(
     a: &VarAtoms,
     val_of: &dyn Fn(SVar) -> Option<bool>,
@@ -1140,32 +1150,58 @@ fn minimise(
     refs: &dyn Fn(&Var) -> Option<String>,
     limits: &Limits,
 ) -> Vec<(SVar, bool)> {
-    let mut lits: Vec<(SVar, bool)> = a
+    let lits: Vec<(SVar, bool)> = a
         .all_vars()
         .into_iter()
         .filter_map(|v| val_of(v).map(|b| (v, b)))
         .collect();
-    // two literals already make a short clause; long lists would cost too many re-checks
-    if lits.len() <= 2 || lits.len() > 40 {
+    if lits.len() <= 2 {
         return lits;
     }
-    let mut i = 0;
-    while i < lits.len() {
-        let mut trial = lits.clone();
-        let removed = trial.remove(i);
-        // keep presence literals: dropping them changes the shape, not only the constraints
-        if Some(removed.0) == a.present || Some(removed.0) == a.multi {
-            i += 1;
-            continue;
+    let (base, candidates): (Vec<_>, Vec<_>) = lits
+        .into_iter()
+        .partition(|(v, _)| Some(*v) == a.present || Some(*v) == a.multi);
+    let mut budget = MINIMISE_BUDGET;
+    let mut conflicts = |set: &[(SVar, bool)]| -> Option<bool> {
+        if budget == 0 {
+            return None;
         }
-        let map: FxHashMap<u32, bool> = trial.iter().map(|(v, b)| (v.idx(), *b)).collect();
+        budget -= 1;
+        let map: FxHashMap<u32, bool> = set.iter().map(|(v, b)| (v.idx(), *b)).collect();
         let val = |v: SVar| map.get(&v.idx()).copied();
-        match var_value(a, &val, is_key, present_default, refs, limits, &[]) {
-            Err(None) => lits = trial,
-            _ => i += 1,
-        }
+        Some(matches!(
+            var_value(a, &val, is_key, present_default, refs, limits, &[]),
+            Err(None)
+        ))
+    };
+    let mut core = quick_xplain(&base, false, &candidates, &mut conflicts)
+        .unwrap_or_else(|| candidates.clone());
+    core.extend(base);
+    core
+}
+
+/// QuickXplain over `candidates` given the kept literals `background` (which `changed` says
+/// grew since the caller last checked it): a minimal subset that conflicts together with the
+/// background. `None` when the re-check budget ran out (the caller keeps everything).
+fn quick_xplain(
+    background: &[(SVar, bool)],
+    changed: bool,
+    candidates: &[(SVar, bool)],
+    conflicts: &mut dyn FnMut(&[(SVar, bool)]) -> Option<bool>,
+) -> Option<Vec<(SVar, bool)>> {
+    if changed && conflicts(background)? {
+        return Some(Vec::new());
     }
-    lits
+    if candidates.len() <= 1 {
+        return Some(candidates.to_vec());
+    }
+    let (c1, c2) = candidates.split_at(candidates.len() / 2);
+    let with_c1: Vec<_> = background.iter().chain(c1).copied().collect();
+    let x2 = quick_xplain(&with_c1, !c1.is_empty(), c2, conflicts)?;
+    let with_x2: Vec<_> = background.iter().chain(&x2).copied().collect();
+    let mut x1 = quick_xplain(&with_x2, !x2.is_empty(), c1, conflicts)?;
+    x1.extend(x2);
+    Some(x1)
 }
 
 #[cfg(test)]
