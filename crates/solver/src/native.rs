@@ -1135,6 +1135,9 @@ fn theory_check(
 /// (sound, merely longer) unshrunk part of the clause is kept.
 const MINIMISE_BUDGET: usize = 256;
 
+/// A SAT literal as (variable, value).
+type Literal = (SVar, bool);
+
 /// Shrinks a variable's conflicting literals to a minimal conflicting subset with QuickXplain
 /// (Junker 2004): about `2·k·log(n/k)` re-checks for a core of `k` of `n` literals, where
 /// deletion would need `n`. Large policies put dozens of atoms on `Action`; a blocking clause
@@ -1184,11 +1187,11 @@ fn minimise(
 /// grew since the caller last checked it): a minimal subset that conflicts together with the
 /// background. `None` when the re-check budget ran out (the caller keeps everything).
 fn quick_xplain(
-    background: &[(SVar, bool)],
+    background: &[Literal],
     changed: bool,
-    candidates: &[(SVar, bool)],
-    conflicts: &mut dyn FnMut(&[(SVar, bool)]) -> Option<bool>,
-) -> Option<Vec<(SVar, bool)>> {
+    candidates: &[Literal],
+    conflicts: &mut dyn FnMut(&[Literal]) -> Option<bool>,
+) -> Option<Vec<Literal>> {
     if changed && conflicts(background)? {
         return Some(Vec::new());
     }
