@@ -1,50 +1,161 @@
 //! Glob patterns (`*` = any run, `?` = one character) as IAM uses them in Action, Resource and
 //! `…Like` conditions: matching a value, and deciding whether one pattern covers another.
+//!
+//! This is the one concrete matcher of the workspace: the reference evaluator
+//! (`iamproof_eval::matching`), the logic layer (`iamproof_logic::pattern`) and the solver's
+//! witness checks all call [`matches`], and every case-insensitive comparison folds with
+//! [`fold_case`].
+//!
+//! **Case folding** is per character, the same on both sides: every character is replaced by its
+//! Unicode lowercase (`char::to_lowercase`, one or more characters), with no context. AWS only
+//! says that action names are case-insensitive (`iam:ListAccessKeys` ≡ `IAM:listaccesskeys`,
+//! IAM User Guide, "IAM JSON policy elements: Action") and leaves non-ASCII folding undocumented.
+//! Per-character folding is the rule that makes folding a homomorphism (`fold(ab) =
+//! fold(a)·fold(b)`), so every text matches itself ignoring case and a pattern can be folded
+//! token by token. It differs from `str::to_lowercase` only for a final capital sigma: `Σ` folds
+//! to `σ` wherever it stands (`str::to_lowercase` gives `ς` at the end of a word).
+//!
+//! ```
+//! use iamproof_policy::glob::{fold_case, matches_str, matches_ignore_case, parse};
+//!
+//! assert!(matches_str(&parse("s3:Get*"), "s3:GetObject"));
+//! assert!(matches_ignore_case(&parse("S3:get?bject"), "s3:GetObject"));
+//! assert_eq!(fold_case("ΟΔΟΣ"), "οδοσ");
+//! ```
 
-/// Longest pattern or text (in characters) the functions here examine; longer input gives
-/// `false` (keeps the quadratic algorithms bounded).
+/// Longest pattern or text (in characters) [`glob_matches`] and [`glob_covers`] examine; longer
+/// input gives `false` (keeps the quadratic algorithms bounded).
 pub const MAX_GLOB_CHARS: usize = 4096;
 
-fn eq(a: char, b: char, ignore_case: bool) -> bool {
-    a == b
-        || (ignore_case
-            && (a.eq_ignore_ascii_case(&b)
-                || (!a.is_ascii() && a.to_lowercase().eq(b.to_lowercase()))))
+/// One element of a glob pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Token {
+    /// A character that must match exactly (a `*` or `?` here is literal).
+    Char(char),
+    /// `*`: any run of characters, possibly empty.
+    AnyRun,
+    /// `?`: exactly one character.
+    AnyOne,
 }
 
-/// Whether `text` matches `pattern` (`*` any run, possibly empty, crossing every character; `?`
-/// exactly one character). `ignore_case` compares with Unicode simple lower-casing.
-pub fn glob_matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    if p.len() > MAX_GLOB_CHARS || t.len() > MAX_GLOB_CHARS {
-        return false;
+/// A pattern element [`matches`] understands: `*` (any run), or an element that matches exactly
+/// one character satisfying a predicate. [`Token`] implements it; other crates implement it for
+/// richer tokens (a character class, say) and reuse the matcher.
+pub trait Element {
+    /// Whether this element is `*`: any run of characters, possibly empty.
+    fn is_any_run(&self) -> bool;
+    /// Whether this one-character element accepts `c` (never asked of a `*`).
+    fn accepts(&self, c: char) -> bool;
+}
+
+impl Element for Token {
+    fn is_any_run(&self) -> bool {
+        *self == Token::AnyRun
     }
-    // Classic linear-time wildcard matching with backtracking to the last star.
-    let (mut pi, mut ti) = (0usize, 0usize);
+
+    fn accepts(&self, c: char) -> bool {
+        match self {
+            Token::Char(x) => *x == c,
+            Token::AnyOne => true,
+            Token::AnyRun => false,
+        }
+    }
+}
+
+/// Reads `*` and `?` in `s` as wildcards and every other character literally.
+pub fn parse(s: &str) -> Vec<Token> {
+    s.chars()
+        .map(|c| match c {
+            '*' => Token::AnyRun,
+            '?' => Token::AnyOne,
+            c => Token::Char(c),
+        })
+        .collect()
+}
+
+/// Reads every character of `s` literally (no wildcards).
+pub fn literal(s: &str) -> Vec<Token> {
+    s.chars().map(Token::Char).collect()
+}
+
+/// The case folding of every case-insensitive comparison: each character replaced by its
+/// lowercase (`char::to_lowercase`), independently of its neighbours (see the module docs).
+pub fn fold_case(s: &str) -> String {
+    s.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// [`fold_case`] applied to the literal characters of a pattern (wildcards stay).
+pub fn fold_tokens(pattern: &[Token]) -> Vec<Token> {
+    let mut out = Vec::with_capacity(pattern.len());
+    for t in pattern {
+        match t {
+            Token::Char(c) => out.extend(c.to_lowercase().map(Token::Char)),
+            other => out.push(*other),
+        }
+    }
+    out
+}
+
+/// Whether the whole of `text` matches `pattern`, case-sensitively: `*` spans every character
+/// (`/` and `:` included), every other element consumes exactly one character.
+///
+/// The classic two-pointer algorithm with backtracking to the last `*` only (correct because
+/// every other element consumes exactly one character): linear in the common case,
+/// `O(|pattern| · |text|)` at worst, no recursion and no allocation.
+pub fn matches<E: Element>(pattern: &[E], text: &[char]) -> bool {
+    let (mut p, mut t) = (0usize, 0usize);
+    // The position after the last `*` seen, and the text position it has absorbed up to.
     let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
+    while let Some(&c) = text.get(t) {
+        match pattern.get(p) {
+            Some(e) if e.is_any_run() => {
+                star = Some((p + 1, t));
+                p += 1;
             }
-            Some(&c) if c == '?' || t.get(ti).is_some_and(|&x| eq(c, x, ignore_case)) => {
-                pi += 1;
-                ti += 1;
+            Some(e) if e.accepts(c) => {
+                p += 1;
+                t += 1;
             }
             _ => match star {
+                // Let the last star absorb one more character and retry after it.
                 Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
+                    p = sp;
+                    t = st + 1;
                     star = Some((sp, st + 1));
                 }
                 None => return false,
             },
         }
     }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(Element::is_any_run))
+}
+
+/// [`matches`] on a text given as a string.
+pub fn matches_str<E: Element>(pattern: &[E], text: &str) -> bool {
+    let text: Vec<char> = text.chars().collect();
+    matches(pattern, &text)
+}
+
+/// Case-insensitive [`matches_str`]: pattern and text both folded with [`fold_case`].
+pub fn matches_ignore_case(pattern: &[Token], text: &str) -> bool {
+    matches_str(&fold_tokens(pattern), &fold_case(text))
+}
+
+/// Whether `text` matches the glob text `pattern` (`*` any run, possibly empty, crossing every
+/// character; `?` exactly one character). `ignore_case` folds both sides with [`fold_case`]
+/// first. Input longer than [`MAX_GLOB_CHARS`] characters gives `false`.
+pub fn glob_matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    if pattern.chars().count() > MAX_GLOB_CHARS || text.chars().count() > MAX_GLOB_CHARS {
+        return false;
+    }
+    let pattern = parse(pattern);
+    if ignore_case {
+        matches_ignore_case(&pattern, text)
+    } else {
+        matches_str(&pattern, text)
+    }
 }
 
 /// Whether every text matched by `specific` is also matched by `general` (a sound check: `true`
@@ -52,7 +163,7 @@ pub fn glob_matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
 pub fn glob_covers(general: &str, specific: &str, ignore_case: bool) -> bool {
     let prep = |s: &str| -> Vec<char> {
         if ignore_case {
-            s.chars().flat_map(char::to_lowercase).collect()
+            fold_case(s).chars().collect()
         } else {
             s.chars().collect()
         }
@@ -152,7 +263,114 @@ mod tests {
         assert!(!glob_covers("arn:aws:s3:::b/*", "arn:aws:s3:::b", false));
     }
 
+    #[test]
+    fn final_capital_sigma_folds_like_any_other_sigma() {
+        // One rule on both sides: `Σ` folds to `σ` even at the end of a word.
+        assert_eq!(fold_case("ΑΣ"), "ασ");
+        assert!(glob_matches("s3:GetΣ", "s3:GetΣ", true));
+        assert!(glob_matches("s3:getσ", "S3:GETΣ", true));
+        assert!(glob_matches("s3:GetΣ", "s3:getσ", true));
+        assert!(!glob_matches("s3:GetΣ", "s3:getς", true));
+        assert!(matches_ignore_case(&parse("*Σ"), "ΑΣ"));
+    }
+
+    #[test]
+    fn multi_character_lowercase_is_folded_first() {
+        // `İ` lowercases to `i` + U+0307: two characters after folding.
+        assert!(!glob_matches("?", "İ", true));
+        assert!(glob_matches("??", "İ", true));
+        assert!(glob_matches("?", "İ", false));
+        assert!(glob_matches("i*", "İ", true));
+    }
+
+    #[test]
+    fn matching_is_bounded_on_adversarial_input() {
+        let text = format!("{}j", "a".repeat(5000));
+        assert!(!matches_str(&parse("a*b*c*d*e*f*g*h*i*j"), &text));
+        assert!(matches_str(&parse("a*a*a*a*a*a*a*a*a*j"), &text));
+        assert!(!glob_matches("*", &"a".repeat(MAX_GLOB_CHARS + 1), false));
+    }
+
+    /// The definition, read recursively (exponential; only for short inputs).
+    fn reference(p: &[Token], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some((Token::AnyRun, rest)) => {
+                (0..=t.len()).any(|k| t.get(k..).is_some_and(|tail| reference(rest, tail)))
+            }
+            Some((tok, rest)) => match t.split_first() {
+                Some((c, tail)) => tok.accepts(*c) && reference(rest, tail),
+                None => false,
+            },
+        }
+    }
+
+    /// A glob as an anchored regex (`*` → `.*`, `?` → `.`), the other independent reference.
+    fn regex_of(pattern: &str, ignore_case: bool) -> regex::Regex {
+        let mut re = String::from(if ignore_case { "(?is)^" } else { "(?s)^" });
+        for c in pattern.chars() {
+            match c {
+                '*' => re.push_str(".*"),
+                '?' => re.push('.'),
+                c => re.push_str(&regex::escape(&c.to_string())),
+            }
+        }
+        re.push('$');
+        regex::Regex::new(&re).unwrap()
+    }
+
+    // The case-folding laws draw texts from a small alphabet with case pairs, separators and
+    // characters whose lowercase is special (`Σ`, `ς`, `İ` → two characters, KELVIN SIGN → `k`).
     proptest! {
+        #[test]
+        fn star_matches_everything(t in "\\PC{0,12}") {
+            prop_assert!(matches_str(&parse("*"), &t));
+            prop_assert!(matches_str(&parse("**"), &t));
+            prop_assert!(matches_ignore_case(&parse("*"), &t));
+        }
+
+        #[test]
+        fn literal_matches_only_itself(a in "[ab*?]{0,6}", b in "[ab*?]{0,6}") {
+            prop_assert_eq!(matches_str(&literal(&a), &b), a == b);
+            prop_assert!(matches_str(&literal(&a), &a));
+        }
+
+        #[test]
+        fn literal_ignoring_case_is_equality_of_folds(a in "[aAbB/:ΣσςİiK\u{212A}]{0,5}", b in "[aAbB/:ΣσςİiK\u{212A}]{0,5}") {
+            prop_assert_eq!(matches_ignore_case(&literal(&a), &b), fold_case(&a) == fold_case(&b));
+            // Every text matches itself ignoring case (no context-dependent folding).
+            prop_assert!(matches_ignore_case(&literal(&a), &a));
+            prop_assert!(matches_ignore_case(&parse(&a), &a));
+        }
+
+        #[test]
+        fn agrees_with_the_recursive_definition(p in "[ab:*?]{0,8}", t in "[ab:]{0,10}") {
+            let tc: Vec<char> = t.chars().collect();
+            prop_assert_eq!(matches(&parse(&p), &tc), reference(&parse(&p), &tc));
+        }
+
+        #[test]
+        fn agrees_with_regex_translation(p in "[ab/:*?]{0,10}", t in "[ab/:]{0,12}") {
+            prop_assert_eq!(matches_str(&parse(&p), &t), regex_of(&p, false).is_match(&t));
+            prop_assert_eq!(glob_matches(&p, &t, false), regex_of(&p, false).is_match(&t));
+        }
+
+        #[test]
+        fn ascii_case_insensitive_agrees_with_regex(p in "[aAbB*?]{0,8}", t in "[aAbB]{0,10}") {
+            prop_assert_eq!(glob_matches(&p, &t, true), regex_of(&p, true).is_match(&t));
+        }
+
+        #[test]
+        fn ignoring_case_is_matching_the_folds(p in "[aAbB/:ΣσςİiK\u{212A}*?]{0,6}", t in "[aAbB/:ΣσςİiK\u{212A}]{0,6}") {
+            let folded: Vec<char> = fold_case(&t).chars().collect();
+            prop_assert_eq!(matches_ignore_case(&parse(&p), &t), reference(&fold_tokens(&parse(&p)), &folded));
+            prop_assert_eq!(glob_matches(&p, &t, true), matches_ignore_case(&parse(&p), &t));
+            // Folding is per character: a homomorphism.
+            let split = t.chars().count() / 2;
+            let (l, r): (String, String) = (t.chars().take(split).collect(), t.chars().skip(split).collect());
+            prop_assert_eq!(fold_case(&t), fold_case(&l) + &fold_case(&r));
+        }
+
         /// If `general` covers `specific`, every text matching `specific` matches `general`.
         #[test]
         fn covering_is_sound(g in "[ab*?]{0,6}", s in "[ab*?]{0,6}", t in "[abc]{0,8}") {
