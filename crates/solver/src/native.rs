@@ -25,7 +25,7 @@ use crate::automata::{self, Glob as AGlob, GlobMode, GlobToken, Limits, StrOutco
 use crate::theories::{self, NumConstraint, NumKind, ValueOutcome};
 use batsat::{lbool, BasicCallbacks, BasicSolver, Lit, SolverInterface, SolverOpts, Var as SVar};
 use iamproof_eval::ContextValue;
-use iamproof_logic::pattern::TemplatePart;
+use iamproof_logic::pattern::{Template, TemplatePart};
 use iamproof_logic::{
     Assignment, Atom, CallerKind, ElemPred, Formula, GlobPart, MatchMode, Node, Test, Var,
 };
@@ -645,31 +645,40 @@ pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> Na
         if r != lbool::TRUE {
             return NativeOutcome::Unknown("SAT solver gave up".into());
         }
-        let mut avoid: BTreeMap<Var, Vec<String>> = BTreeMap::new();
-        let mut check = theory_check(&mut ctx, &limits, &avoid, true, None);
+        let mut steer = Steer::default();
+        let mut check = theory_check(&mut ctx, &limits, &steer, true, None);
         let mut retries = 0;
         let mut forced: Option<Var> = None;
-        while let Check::Retry(more) = &check {
+        while let Check::Retry { avoid, hints } = &check {
             retries += 1;
-            if retries > 16 || Instant::now() >= deadline {
+            if retries > MAX_RETRIES || Instant::now() >= deadline {
                 check = Check::Unknown(String::new());
                 break;
             }
-            for (v, w) in more {
-                avoid.entry(v.clone()).or_default().push(w.clone());
+            for (v, w) in avoid {
+                steer.avoid.entry(v.clone()).or_default().push(w.clone());
             }
-            check = theory_check(&mut ctx, &limits, &avoid, true, None);
+            for (v, w) in hints {
+                let p = steer.prefer.entry(v.clone()).or_default();
+                if !p.contains(w) {
+                    p.push(w.clone());
+                }
+            }
+            check = theory_check(&mut ctx, &limits, &steer, true, None);
             if let Check::RetryFailed(r) = &check {
                 // a variable forced to its first value by its own literals
-                if retries == 1 && avoid.len() == 1 && avoid.get(r).is_some_and(|w| w.len() == 1) {
+                if retries == 1
+                    && steer.avoid.len() == 1
+                    && steer.avoid.get(r).is_some_and(|w| w.len() == 1)
+                {
                     forced = Some(r.clone());
                 }
             }
         }
-        if matches!(check, Check::RetryFailed(_)) || retries > 16 {
+        if matches!(check, Check::RetryFailed(_)) || retries > MAX_RETRIES {
             // no other values found: learn the template conflict (exactly if a referenced
             // variable is forced, else tainting the answer)
-            check = theory_check(&mut ctx, &limits, &BTreeMap::new(), false, forced.as_ref());
+            check = theory_check(&mut ctx, &limits, &Steer::default(), false, forced.as_ref());
         }
         match check {
             Check::Model(a) => {
@@ -683,19 +692,191 @@ pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> Na
             }
             Check::Blocked => continue,
             Check::Unknown(why) => return NativeOutcome::Unknown(why),
-            Check::Retry(_) | Check::RetryFailed(_) => {
+            Check::Retry { .. } | Check::RetryFailed(_) => {
                 return NativeOutcome::Unknown("internal: template retry".into())
             }
         }
     }
 }
 
+/// How many times one SAT model's theory check is re-run with other values of template
+/// references before the conflict is learnt coarsely.
+const MAX_RETRIES: usize = 16;
+
+/// A template with exactly one reference, as (glob before, reference, glob after) in plain
+/// wildcard semantics, when that reading is exact (`Glob`, or `Exact` over literal text) or,
+/// with `widen`, includes the template's language (also `Arn`: each of six fields matching
+/// its pattern field implies the whole value matching the whole pattern). `None` for other
+/// shapes and modes.
+fn split_template(tpl: &Template, widen: bool) -> Option<(AGlob, Var, AGlob)> {
+    let at = tpl
+        .parts
+        .iter()
+        .position(|p| matches!(p, TemplatePart::Ref(_)))?;
+    let (before, rest) = tpl.parts.split_at(at);
+    let (Some(TemplatePart::Ref(r)), after) = (rest.first(), rest.get(1..).unwrap_or(&[])) else {
+        return None;
+    };
+    let side = |parts: &[TemplatePart]| -> Option<Vec<GlobPart>> {
+        let mut out = Vec::new();
+        for p in parts {
+            match p {
+                TemplatePart::Glob(g) => out.extend(g.parts.iter().cloned()),
+                TemplatePart::Ref(_) => return None,
+            }
+        }
+        Some(out)
+    };
+    let (b, a) = (side(before)?, side(after)?);
+    let literal = || {
+        b.iter()
+            .chain(a.iter())
+            .all(|p| matches!(p, GlobPart::Lit(_)))
+    };
+    let usable = match tpl.mode {
+        MatchMode::Glob => true,
+        MatchMode::Exact => literal(),
+        MatchMode::Arn => widen,
+        _ => false,
+    };
+    if !usable {
+        return None;
+    }
+    let glob = |parts: Vec<GlobPart>| {
+        to_automata(&iamproof_logic::Glob::from_parts(parts), MatchMode::Glob)
+    };
+    Some((glob(b)?, r.clone(), glob(a)?))
+}
+
+/// A true template `A·${r}·C` and a false one `B·${r}·D` on the same variable with
+/// `A ⊆ B` and `C ⊆ D`: every value `a·x·c` of the first matches the second (the substituted
+/// reference is literal text in both), so the two literals conflict whatever `r` is.
+fn cancelling_templates(
+    a: &VarAtoms,
+    val_of: &dyn Fn(SVar) -> Option<bool>,
+    limits: &Limits,
+) -> Option<(SVar, SVar)> {
+    let with = |want: bool, widen: bool| -> Vec<(SVar, (AGlob, Var, AGlob))> {
+        a.tests
+            .iter()
+            .filter(|(_, sv)| val_of(*sv) == Some(want))
+            .filter_map(|(t, sv)| match t {
+                Test::Template(tpl) => split_template(tpl, widen).map(|s| (*sv, s)),
+                _ => None,
+            })
+            .collect()
+    };
+    let included = |x: &AGlob, y: &AGlob| {
+        matches!(
+            automata::decide(&[vec![x.clone()]], &[vec![y.clone()]], limits),
+            StrOutcome::Unsat
+        )
+    };
+    let falses = with(false, false);
+    if falses.is_empty() {
+        return None;
+    }
+    for (t, (a1, r1, c1)) in with(true, true) {
+        for (f, (b2, r2, d2)) in &falses {
+            if r1 == *r2 && included(&a1, b2) && included(&c1, d2) {
+                return Some((t, *f));
+            }
+        }
+    }
+    None
+}
+
+/// At most this many values of a reference are read off one witness.
+const MAX_HINTS: usize = 8;
+
+/// The values of the references of a template under which `w` matches it with each glob part
+/// taken as a plain (case-sensitive, field-blind) wildcard pattern: hints, not facts (every
+/// value found is checked exactly afterwards). At most `max` bindings, shortest splits first.
+fn template_bindings(tpl: &Template, w: &str, max: usize) -> Vec<(Var, String)> {
+    fn walk(
+        parts: &[TemplatePart],
+        w: &[char],
+        bound: &mut Vec<(Var, String)>,
+        out: &mut Vec<(Var, String)>,
+        budget: &mut usize,
+        max: usize,
+    ) {
+        if out.len() >= max || *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        let Some((first, rest)) = parts.split_first() else {
+            if w.is_empty() {
+                for b in bound.iter() {
+                    if out.len() < max && !out.contains(b) {
+                        out.push(b.clone());
+                    }
+                }
+            }
+            return;
+        };
+        for end in 0..=w.len() {
+            let (head, tail) = w.split_at(end);
+            let text: String = head.iter().collect();
+            match first {
+                TemplatePart::Glob(g) => {
+                    if g.matches(MatchMode::Glob, &text) {
+                        walk(rest, tail, bound, out, budget, max);
+                    }
+                }
+                TemplatePart::Ref(r) => {
+                    let clash = bound.iter().any(|(v, x)| v == r && *x != text);
+                    if !clash {
+                        bound.push((r.clone(), text));
+                        walk(rest, tail, bound, out, budget, max);
+                        bound.pop();
+                    }
+                }
+            }
+        }
+    }
+    let chars: Vec<char> = w.chars().collect();
+    let mut out = Vec::new();
+    // a bound on the matching work: templates have a handful of parts and values are short
+    let mut budget = 4096;
+    walk(
+        &tpl.parts,
+        &chars,
+        &mut Vec::new(),
+        &mut out,
+        &mut budget,
+        max,
+    );
+    out
+}
+
+/// Values the template retry loop steers referenced variables away from (`avoid`: values
+/// that made a template conflict) or towards (`prefer`: values read off a witness of the
+/// template's own variable), tried before the variable's own shortest witness.
+#[derive(Default)]
+struct Steer {
+    avoid: BTreeMap<Var, Vec<String>>,
+    prefer: BTreeMap<Var, Vec<String>>,
+}
+
+/// One variable's share of a [`Steer`].
+#[derive(Default, Clone, Copy)]
+struct SteerHere<'a> {
+    avoid: &'a [String],
+    prefer: &'a [String],
+}
+
 enum Check {
     Model(Assignment),
     Blocked,
     Unknown(String),
-    /// A template conflict that other values of these referenced variables might avoid.
-    Retry(Vec<(Var, String)>),
+    /// A template conflict that other values of the referenced variables might avoid: their
+    /// current values to avoid, and values read off a witness of the relaxed template
+    /// variable to try first.
+    Retry {
+        avoid: Vec<(Var, String)>,
+        hints: Vec<(Var, String)>,
+    },
     /// A conflict of this variable under avoided values (not a theory fact).
     RetryFailed(Var),
 }
@@ -783,8 +964,9 @@ fn var_value(
     present_default: bool,
     refs: &dyn Fn(&Var) -> Option<String>,
     limits: &Limits,
-    avoid: &[String],
+    steer: SteerHere<'_>,
 ) -> Result<Val, Option<String>> {
+    let avoid = steer.avoid;
     // substitute templates
     let subst = |t: &Test| -> Test {
         if let Test::Template(tpl) = t {
@@ -840,12 +1022,9 @@ fn var_value(
     if !multi {
         // The single value "" counts as the empty set under the quantifiers.
         let quant_empty_ok = foralls.iter().all(|t| t.1) && foranys.iter().all(|t| !t.1);
-        if quant_empty_ok
+        let empty_ok = quant_empty_ok
             && !avoid.iter().any(String::is_empty)
-            && tests.iter().all(|(t, b)| test_holds(t, "") == *b)
-        {
-            return Ok(Val::Single(String::new()));
-        }
+            && tests.iter().all(|(t, b)| test_holds(t, "") == *b);
         let mut reqs: Vec<Req> = avoid
             .iter()
             .map(|w| {
@@ -870,6 +1049,16 @@ fn var_value(
         }
         for (p, b) in foralls.iter().chain(foranys.iter()) {
             reqs.extend(pred_req(p, *b));
+        }
+        if let Some(c) = steer
+            .prefer
+            .iter()
+            .find(|c| reqs.iter().all(|r| req_holds(r, c)))
+        {
+            return Ok(Val::Single(c.clone()));
+        }
+        if empty_ok {
+            return Ok(Val::Single(String::new()));
         }
         return match solve_value(&reqs, limits) {
             ValueOutcome::Sat(w) => Ok(Val::Single(w)),
@@ -912,7 +1101,7 @@ fn var_value(
 fn theory_check(
     ctx: &mut Ctx,
     limits: &Limits,
-    avoid: &BTreeMap<Var, Vec<String>>,
+    steer: &Steer,
     may_retry: bool,
     forced: Option<&Var>,
 ) -> Check {
@@ -977,16 +1166,12 @@ fn theory_check(
             Some(Val::Single(s)) => Some(s.clone()),
             _ => None,
         };
-        let avoid_here = avoid.get(&var).map(Vec::as_slice).unwrap_or(&[]);
-        let res = var_value(
-            a,
-            &val_of,
-            is_key,
-            present_default,
-            &refs,
-            limits,
-            avoid_here,
-        );
+        let avoid_here = steer.avoid.get(&var).map(Vec::as_slice).unwrap_or(&[]);
+        let here = SteerHere {
+            avoid: avoid_here,
+            prefer: steer.prefer.get(&var).map(Vec::as_slice).unwrap_or(&[]),
+        };
+        let res = var_value(a, &val_of, is_key, present_default, &refs, limits, here);
         match res {
             Ok(v) => {
                 values.insert(var, v);
@@ -1002,15 +1187,16 @@ fn theory_check(
                     // other variables: if it conflicts too, its literals are a sound
                     // explanation.
                     let relaxed = relax(a, &val_of);
-                    if let Err(None) = var_value(
+                    let relaxed_value = var_value(
                         &relaxed,
                         &val_of,
                         is_key,
                         present_default,
                         &refs,
                         limits,
-                        &[],
-                    ) {
+                        SteerHere::default(),
+                    );
+                    if let Err(None) = relaxed_value {
                         let lits =
                             minimise(&relaxed, &val_of, is_key, present_default, &refs, limits);
                         let mut clause: Vec<Lit> =
@@ -1025,6 +1211,13 @@ fn theory_check(
                         clause.sort_unstable_by_key(|l| l.idx());
                         clause.dedup();
                         ctx.clause(&clause);
+                        return Check::Blocked;
+                    }
+                    // A true template and a false one that wrap the same reference in
+                    // languages where the first is included in the second: a conflict for
+                    // every value of the reference.
+                    if let Some((t, f)) = cancelling_templates(a, &val_of, limits) {
+                        ctx.clause(&[Lit::new(t, false), Lit::new(f, true)]);
                         return Check::Blocked;
                     }
                     // The referenced variable's literals allow only its current value: the
@@ -1067,7 +1260,27 @@ fn theory_check(
                             .iter()
                             .any(|(r, _)| ctx.vars.get(r).is_some_and(VarAtoms::has_template))
                     {
-                        return Check::Retry(retry);
+                        // values of the references that a witness of the relaxed constraints
+                        // spells out (e.g. the account field of a principal ARN)
+                        let mut hints = Vec::new();
+                        if let Ok(Val::Single(w)) = &relaxed_value {
+                            for (t, sv) in &a.tests {
+                                if let (Test::Template(tpl), Some(true)) = (t, val_of(*sv)) {
+                                    for (r, h) in template_bindings(tpl, w, MAX_HINTS) {
+                                        let current = snapshot.get(&r);
+                                        let fresh =
+                                            !matches!(current, Some(Val::Single(c)) if *c == h);
+                                        if fresh && !hints.contains(&(r.clone(), h.clone())) {
+                                            hints.push((r, h));
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        return Check::Retry {
+                            avoid: retry,
+                            hints,
+                        };
                     }
                 }
                 // learn: not this combination of the variable's literals
@@ -1173,7 +1386,15 @@ fn minimise(
         let map: FxHashMap<u32, bool> = set.iter().map(|(v, b)| (v.idx(), *b)).collect();
         let val = |v: SVar| map.get(&v.idx()).copied();
         Some(matches!(
-            var_value(a, &val, is_key, present_default, refs, limits, &[]),
+            var_value(
+                a,
+                &val,
+                is_key,
+                present_default,
+                refs,
+                limits,
+                SteerHere::default()
+            ),
             Err(None)
         ))
     };
@@ -1465,6 +1686,61 @@ mod template_tests {
             panic!("expected a model")
         };
         assert!(a.resource.starts_with("arn:aws:s3:::b/"));
+    }
+
+    /// `v ArnLike arn:aws:ec2:*:*:instance/${id}` implies `v StringLike *${id}` for every
+    /// `id` (a MAMIP version pair of AWSEC2VssSnapshotPolicy narrows one to the other).
+    #[test]
+    fn a_wrapped_reference_cancels() {
+        let id = || TemplatePart::Ref(Var::key("ec2:instanceid"));
+        let arn = tpl(
+            Var::key("v"),
+            MatchMode::Arn,
+            vec![
+                TemplatePart::Glob(Glob::parse_wildcards("arn:aws:ec2:*:*:instance/")),
+                id(),
+            ],
+        );
+        let suffix = |prefix: &str| {
+            tpl(
+                Var::key("v"),
+                MatchMode::Glob,
+                vec![TemplatePart::Glob(Glob::parse_wildcards(prefix)), id()],
+            )
+        };
+        let narrowed = Formula::and2(arn.clone(), Formula::not(suffix("*")));
+        assert_eq!(run(&narrowed), Outcome::Unsat);
+        // not included: `arn:…` values need not start with `x`
+        let wider = Formula::and2(arn, Formula::not(suffix("x*")));
+        assert!(matches!(run(&wider), Outcome::Sat(_)));
+    }
+
+    /// A principal ARN tied to `aws:PrincipalAccount` and restricted to 12-digit accounts:
+    /// the account is read off a witness of the principal instead of enumerated.
+    #[test]
+    fn a_reference_value_is_read_off_a_witness() {
+        let account = || TemplatePart::Ref(Var::key("aws:principalaccount"));
+        let principal = tpl(
+            Var::Principal,
+            MatchMode::Arn,
+            vec![
+                TemplatePart::Glob(Glob::parse_wildcards("arn:*:*:*:")),
+                account(),
+                TemplatePart::Glob(Glob::parse_wildcards(":*")),
+            ],
+        );
+        let twelve = Formula::matches(
+            Var::Principal,
+            PatternSet::new(
+                MatchMode::Arn,
+                vec![Glob::parse_wildcards("arn:aws:iam::????????????:role/?*")],
+            ),
+        );
+        let f = Formula::and([single("aws:principalaccount"), principal, twelve]);
+        let Outcome::Sat(a) = run(&f) else {
+            panic!("expected a model")
+        };
+        assert!(a.principal.starts_with("arn:aws:iam::"), "{a:?}");
     }
 }
 
