@@ -2,10 +2,9 @@
 //! same queries) and the agreement reports against public corpora (Quacky's relative
 //! permissiveness results, iam-dataset's wildcard expansion).
 //!
-//! The corpora are read at run time from `<workspace>/../shared/corpora` (see [`corpora`]); they
-//! are never copied into the repository.
+//! The corpora are read at run time from `<workspace>/../shared/corpora` by `iamproof-corpora`;
+//! they are never copied into the repository.
 
-pub mod corpora;
 pub mod engine;
 pub mod quacky;
 pub mod run;

@@ -1,7 +1,6 @@
 //! `iamproof-bench`: runs the benchmark workloads and prints Markdown tables (see BENCHMARKS.md).
 
 use clap::{Parser, Subcommand};
-use iamproof_bench::corpora::{action_catalogue, corpora_dir};
 use iamproof_bench::engine::BenchEngine;
 use iamproof_bench::engine::{backend_name, timed_solve, Answer};
 use iamproof_bench::run::{run_check, run_workload, RunOptions, WorkloadReport};
@@ -10,6 +9,7 @@ use iamproof_bench::stats::{ms, peak_rss_kib};
 use iamproof_bench::svg::{loglog, Line};
 use iamproof_bench::workloads::{self, Workload};
 use iamproof_checks::Verdict;
+use iamproof_corpora::{Corpora, CorpusError};
 use iamproof_solver::Backend;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -179,12 +179,12 @@ fn goals(r: &WorkloadReport) {
 }
 
 fn scaling(
-    corpora: &std::path::Path,
+    corpora: &Corpora,
     max: usize,
     svg: &std::path::Path,
     opts: &RunOptions,
 ) -> Result<(), String> {
-    let cat = action_catalogue(corpora).map_err(|e| e.to_string())?;
+    let cat = corpora.action_catalogue().map_err(|e| e.to_string())?;
     let points = scale_points(&cat, max);
     println!("### Workload `scaling`\n");
     println!("Synthetic check-no-new-access pairs: `actions/S-stmt` = N action patterns (every 5th a prefix wildcard) split over S statements, new = old plus one literal (sat) or old minus one, reordered (unsat); `conditions` = one statement with StringLike on K keys, one key widened (sat) or narrowed (unsat). Native: whole check, median of 5 runs, and the decision query; z3/cvc5: the same decision query, one run, limit {} s.\n", opts.external_timeout.as_secs_f64());
@@ -304,7 +304,7 @@ fn scaling(
 }
 
 fn run(cli: Cli) -> Result<(), String> {
-    let corpora = corpora_dir(cli.corpora.as_deref());
+    let corpora = cli.corpora.clone().map(Corpora::at).unwrap_or_default();
     let opts = RunOptions {
         external: parse_solvers(&cli.solvers)?,
         sample_every: cli.sample_every,
@@ -313,8 +313,12 @@ fn run(cli: Cli) -> Result<(), String> {
         verbose: cli.verbose,
         native_timeout: Duration::from_secs_f64(cli.native_timeout.max(0.001)),
     };
-    println!("Machine: {}. Corpora: {}.\n", machine(), corpora.display());
-    let err = |e: iamproof_bench::corpora::CorpusError| e.to_string();
+    println!(
+        "Machine: {}. Corpora: {}.\n",
+        machine(),
+        corpora.root().display()
+    );
+    let err = |e: CorpusError| e.to_string();
     match cli.command {
         Cmd::Mamip => {
             let r = report(&workloads::mamip(&corpora).map_err(err)?, &opts, cli.every);

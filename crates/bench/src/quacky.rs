@@ -6,14 +6,12 @@
 //! Policy type: a file whose statements name a `Principal`/`NotPrincipal` is read as a resource
 //! policy, otherwise as an identity policy (no Quacky pair mixes the two).
 
-use crate::corpora::{guess_policy_type, parse_doc, read_json, read_jsonl, CorpusError};
 use crate::engine::BenchEngine;
 use iamproof_checks::{check_no_new_access_with, Verdict};
+use iamproof_corpora::{guess_policy_type, parse_document, Corpora, CorpusError};
 use iamproof_policy::Policy;
 use iamproof_solver::Backend;
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::time::Duration;
 
 /// One direction of one pair.
@@ -79,29 +77,27 @@ fn answer(existing: &Policy, new: &Policy, engine: &BenchEngine) -> String {
 
 /// Runs every pair of Quacky's table in both directions on the native engine (`timeout` per
 /// solver call).
-pub fn quacky_cases(corpora: &Path, timeout: Duration) -> Result<Vec<QuackyCase>, CorpusError> {
-    let root = corpora.join("quacky");
-    let rows = read_jsonl(&root.join("expected_relative_permissiveness.jsonl"))?;
-    let mut pairs: BTreeMap<(String, String), [BTreeSet<String>; 2]> = BTreeMap::new();
-    for r in &rows {
-        let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-        let e = pairs.entry((s("policy1"), s("policy2"))).or_default();
-        e[0].insert(s("p1_and_not_p2"));
-        e[1].insert(s("p2_and_not_p1"));
-    }
+pub fn quacky_cases(corpora: &Corpora, timeout: Duration) -> Result<Vec<QuackyCase>, CorpusError> {
+    let pairs = corpora.quacky_pairs()?;
     let mut cache: BTreeMap<String, Result<Policy, String>> = BTreeMap::new();
     let mut load = |p: &str| -> Result<Policy, String> {
         cache
             .entry(p.to_string())
             .or_insert_with(|| {
-                let doc = read_json(&root.join(p)).map_err(|e| e.to_string())?;
-                parse_doc(&doc, guess_policy_type(&doc))
+                let doc = corpora.quacky_document(p).map_err(|e| e.to_string())?;
+                parse_document(&doc, guess_policy_type(&doc)).map_err(|e| e.to_string())
             })
             .clone()
     };
     let engine = BenchEngine::new(Backend::Native, timeout);
     let mut out = Vec::new();
-    for ((p1, p2), [a12, a21]) in pairs {
+    for pair in pairs {
+        let (p1, p2, a12, a21) = (
+            pair.policy1,
+            pair.policy2,
+            pair.p1_and_not_p2,
+            pair.p2_and_not_p1,
+        );
         let (ours12, ours21) = match (load(&p1), load(&p2)) {
             (Ok(x1), Ok(x2)) => (answer(&x2, &x1, &engine), answer(&x1, &x2, &engine)),
             (Err(e), _) | (_, Err(e)) => {

@@ -1,8 +1,8 @@
 //! Workload 5: synthetic policies of growing size (action patterns per statement × statements;
 //! condition keys), each as a SAT and an UNSAT `check-no-new-access`.
 
-use crate::corpora::{doc_size, parse_doc};
 use crate::workloads::{CheckJob, Job};
+use iamproof_corpora::{doc_size, parse_document};
 use iamproof_policy::PolicyType;
 use serde_json::{json, Map, Value};
 
@@ -92,8 +92,8 @@ fn condition_doc(keys: usize, widen: Option<bool>) -> Value {
 }
 
 fn nna(label: String, existing: &Value, new: &Value) -> Option<Job> {
-    let e = parse_doc(existing, PolicyType::Identity).ok()?;
-    let n = parse_doc(new, PolicyType::Identity).ok()?;
+    let e = parse_document(existing, PolicyType::Identity).ok()?;
+    let n = parse_document(new, PolicyType::Identity).ok()?;
     Some(Job {
         label,
         size: doc_size(new),

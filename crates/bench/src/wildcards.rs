@@ -8,12 +8,10 @@
 //! model (`iamproof_policy`), one catalogue action at a time, with patterns indexed by service
 //! prefix.
 
-use crate::corpora::{action_catalogue, guess_policy_type, parse_doc, CorpusError};
-use crate::workloads::managed_policies;
+use iamproof_corpora::{guess_policy_type, parse_document, Corpora, CorpusError};
 use iamproof_eval::matching::action_matches;
 use iamproof_policy::{Effect, Policy};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// One policy's difference (action names lower-cased).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,23 +93,10 @@ pub fn granted_actions(
 }
 
 /// Runs the comparison over every managed policy of the dataset.
-pub fn expansion_report(corpora: &Path) -> Result<ExpansionReport, CorpusError> {
-    let catalogue = action_catalogue(corpora)?;
-    let mut by_service: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for a in &catalogue {
-        if let Some((svc, _)) = a.split_once(':') {
-            by_service
-                .entry(svc.to_lowercase())
-                .or_default()
-                .push(a.to_lowercase());
-        }
-    }
-    for v in by_service.values_mut() {
-        v.sort();
-        v.dedup();
-    }
+pub fn expansion_report(corpora: &Corpora) -> Result<ExpansionReport, CorpusError> {
+    let by_service = corpora.actions_by_service()?;
     let ours_universe: BTreeSet<String> = by_service.values().flatten().cloned().collect();
-    let policies = managed_policies(corpora)?;
+    let policies = corpora.managed_policies()?;
     let theirs_universe: BTreeSet<String> = policies
         .iter()
         .flat_map(|p| p.effective_actions.iter().map(|a| a.to_lowercase()))
@@ -123,7 +108,7 @@ pub fn expansion_report(corpora: &Path) -> Result<ExpansionReport, CorpusError> 
         ..ExpansionReport::default()
     };
     for p in &policies {
-        let policy = match parse_doc(&p.document, guess_policy_type(&p.document)) {
+        let policy = match parse_document(&p.document, guess_policy_type(&p.document)) {
             Ok(x) => x,
             Err(e) => {
                 rep.skipped

@@ -3,13 +3,13 @@
 //! (policy, `+` ours only / `-` theirs only, action, reason); the test fails if a difference
 //! appears or disappears.
 
-use iamproof_bench::corpora::corpora_dir;
 use iamproof_bench::wildcards::expansion_report;
+use iamproof_corpora::Corpora;
 use std::collections::BTreeSet;
 
 #[test]
 fn wildcard_expansion_matches_iam_dataset() {
-    let corpora = corpora_dir(None);
+    let corpora = Corpora::locate();
     let rep = expansion_report(&corpora).unwrap_or_else(|e| panic!("{e}"));
     println!(
         "wildcard expansion: {} / {} policies equal; {} actions compared; catalogues: ours {}, theirs (effective_actions union) {}, common {}; {} policies skipped",
