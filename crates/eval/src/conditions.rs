@@ -129,7 +129,11 @@ pub fn value_hits(base: BaseOperator, request_value: &str, policy_value: &[Patte
             pattern_text(policy_value).is_some_and(|p| p == request_value)
         }
         B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => pattern_text(policy_value)
-            .is_some_and(|p| p.to_lowercase() == request_value.to_lowercase()),
+            .is_some_and(|p| {
+                // Folded per character on both sides, like action names (`iamproof_policy::glob`).
+                iamproof_policy::glob::fold_case(&p)
+                    == iamproof_policy::glob::fold_case(request_value)
+            }),
         B::StringLike | B::StringNotLike => glob_match(policy_value, request_value),
         B::ArnEquals | B::ArnLike | B::ArnNotEquals | B::ArnNotLike => {
             arn_like(policy_value, request_value)

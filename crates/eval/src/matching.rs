@@ -1,80 +1,38 @@
 //! Concrete matching of the statement elements against one request (spec §2, §5): globs,
 //! actions, resources/ARNs, principals, and policy-variable templates.
 //!
-//! Every function here is total and bounded: glob matching is the classic two-pointer algorithm
-//! with single-star backtracking, `O(|pattern| · |text|)` in the worst case and linear in the
-//! common case; nothing recurses on input.
+//! Every function here is total and bounded. Glob matching and case folding are
+//! `iamproof_policy::glob` (the workspace's one matcher: two pointers with backtracking to the
+//! last star, `O(|pattern| · |text|)` at worst, linear in the common case); nothing recurses on
+//! input.
 
 use crate::request::{Context, ContextValue, Principal};
+use iamproof_policy::glob;
 use iamproof_policy::{PolicyType, PrincipalEntry, PrincipalKind, Template, TemplatePart};
 
-/// One element of a glob pattern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PatternChar {
-    /// A character that must match exactly (or ignoring case where the caller asks for it).
-    Char(char),
-    /// `*`: any run of characters, possibly empty.
-    AnyRun,
-    /// `?`: exactly one character.
-    AnyOne,
-}
+/// One element of a glob pattern: `Char(c)` (literal, or ignoring case where the caller asks for
+/// it), `AnyRun` (`*`), `AnyOne` (`?`). The shared [`iamproof_policy::glob::Token`].
+pub use iamproof_policy::glob::Token as PatternChar;
 
 /// Reads `*` and `?` in `s` as wildcards and every other character literally.
 pub fn glob_pattern(s: &str) -> Vec<PatternChar> {
-    s.chars()
-        .map(|c| match c {
-            '*' => PatternChar::AnyRun,
-            '?' => PatternChar::AnyOne,
-            c => PatternChar::Char(c),
-        })
-        .collect()
+    glob::parse(s)
 }
 
 /// Reads every character of `s` literally (no wildcards).
 pub fn literal_pattern(s: &str) -> Vec<PatternChar> {
-    s.chars().map(PatternChar::Char).collect()
+    glob::literal(s)
 }
 
 /// Glob match of a whole text against a pattern, case-sensitively (`*` spans everything,
-/// including `/` and `:`). Two-pointer algorithm, no exponential backtracking.
+/// including `/` and `:`). See [`iamproof_policy::glob::matches`].
 pub fn glob_match(pattern: &[PatternChar], text: &str) -> bool {
-    let text: Vec<char> = text.chars().collect();
-    glob_match_chars(pattern, &text)
+    glob::matches_str(pattern, text)
 }
 
 /// [`glob_match`] over a pre-split text.
 pub fn glob_match_chars(pattern: &[PatternChar], text: &[char]) -> bool {
-    let (mut p, mut t) = (0usize, 0usize);
-    // Position of the last `*` seen in the pattern and the text position it was tried at.
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some(PatternChar::AnyRun) => {
-                star = Some((p, t));
-                p += 1;
-            }
-            Some(PatternChar::AnyOne) => {
-                p += 1;
-                t += 1;
-            }
-            Some(PatternChar::Char(c)) if Some(c) == text.get(t) => {
-                p += 1;
-                t += 1;
-            }
-            _ => match star {
-                // Let the last star absorb one more character and retry after it.
-                Some((sp, st)) => {
-                    p = sp + 1;
-                    t = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern
-        .get(p..)
-        .is_some_and(|rest| rest.iter().all(|c| *c == PatternChar::AnyRun))
+    glob::matches(pattern, text)
 }
 
 /// `StringLike` on literal text: case-sensitive glob where `*`/`?` in `pattern` are wildcards.
@@ -82,21 +40,11 @@ pub fn string_like(pattern: &str, value: &str) -> bool {
     glob_match(&glob_pattern(pattern), value)
 }
 
-fn lowercase_pattern(pattern: &[PatternChar]) -> Vec<PatternChar> {
-    let mut out = Vec::with_capacity(pattern.len());
-    for c in pattern {
-        match c {
-            PatternChar::Char(ch) => out.extend(ch.to_lowercase().map(PatternChar::Char)),
-            other => out.push(*other),
-        }
-    }
-    out
-}
-
 /// Action matching (spec §2.1): `*` matches every action; `svc:pat` matches iff the service
-/// prefixes are equal ignoring case and `pat` glob-matches the action name ignoring case. A
-/// pattern or action without exactly one colon (other than `*`) matches nothing, and so does a
-/// wildcard in the service prefix (the parser rejects it). A comma or whitespace is an ordinary
+/// prefixes are equal ignoring ASCII case and `pat` glob-matches the action name ignoring case
+/// (both sides folded per character with [`iamproof_policy::glob::fold_case`], so a final `Σ`
+/// is `σ` on both sides). A pattern or action without exactly one colon (other than `*`)
+/// matches nothing, and so does a wildcard in the service prefix (the parser rejects it). A comma or whitespace is an ordinary
 /// character, so `s3:GetObject,PutObject` and `s3: GetObject` match nothing real
 /// (iam-simulate commas.json / whitespaceActions.json).
 pub fn action_matches(pattern: &str, action: &str) -> bool {
@@ -112,8 +60,7 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     if pa.is_empty() || ps.is_empty() || !ps.eq_ignore_ascii_case(rs) {
         return false;
     }
-    let pat = lowercase_pattern(&glob_pattern(pa));
-    glob_match(&pat, &ra.to_lowercase())
+    glob::matches_ignore_case(&glob::parse(pa), ra)
 }
 
 /// Splits a pattern into its 6 ARN fields on the first five `:` characters (a `:` from any
@@ -520,6 +467,17 @@ mod tests {
         assert!(!action_matches("s3: GetObject", "s3:GetObject"));
         assert!(!action_matches("s*:GetObject", "s3:GetObject"));
         assert!(!action_matches("ec2:*", "s3:GetObject"));
+    }
+
+    #[test]
+    fn action_case_folding_is_per_character_on_both_sides() {
+        // A final capital sigma folds to `σ` on both sides (not `ς` on the action side only), so
+        // an action matches itself.
+        assert!(action_matches("svc:GetΣ", "svc:GetΣ"));
+        assert!(action_matches("svc:getσ", "SVC:GETΣ"));
+        assert!(action_matches("svc:GETΣ", "svc:getσ"));
+        assert!(action_matches("svc:Get*Σ", "svc:GetΑΣ"));
+        assert!(!action_matches("svc:GetΣ", "svc:getς"));
     }
 
     #[test]
