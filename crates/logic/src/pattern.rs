@@ -1,10 +1,12 @@
 //! Patterns over one string value: IAM wildcards (`*`, `?`), exact strings, ARN field-wise globs,
 //! and templates whose parts refer to another variable's value (policy variables).
 //!
-//! All matching here is total and bounded: a glob match is a dynamic program of size
-//! `|pattern| × |value|`, no backtracking.
+//! All matching here is total and bounded: a glob match is `iamproof_policy::glob::matches`
+//! (the workspace's one matcher, `O(|pattern| · |value|)` at worst, no recursion), and every
+//! case-insensitive comparison folds with `iamproof_policy::glob::fold_case`.
 
 use crate::formula::Var;
+use iamproof_policy::glob;
 use std::fmt;
 use std::sync::Arc;
 
@@ -29,9 +31,8 @@ pub enum MatchMode {
     /// Whole-string equality, case-sensitive (`StringEquals`). Patterns are literal (no
     /// wildcard parts); a pattern with a wildcard part matches nothing.
     Exact,
-    /// Equality after `str::to_lowercase` of both sides (`StringEqualsIgnoreCase`, and `Bool`
-    /// against `true`/`false`, where it coincides with ASCII case-insensitivity). Patterns are
-    /// literal.
+    /// Equality after [`fold_case`] of both sides (`StringEqualsIgnoreCase`, and `Bool` against
+    /// `true`/`false`, where it coincides with ASCII case-insensitivity). Patterns are literal.
     ExactIgnoreCase,
     /// Whole-string glob, case-sensitive (`StringLike`): `*` any run (possibly empty, spans `:`
     /// and `/`), `?` exactly one character.
@@ -44,9 +45,9 @@ pub enum MatchMode {
     Arn,
     /// IAM action matching (`Action`/`NotAction`): the pattern is `svc:name-glob` (the encoder
     /// turns `"*"` into `true` and drops malformed patterns). A value matches iff it contains
-    /// exactly one `:`, its service part equals `svc` ignoring ASCII case, and its name part,
-    /// lowercased with `str::to_lowercase`, glob-matches the pattern's name part lowercased
-    /// character by character (`char::to_lowercase`). A pattern without a literal `:` in it, with
+    /// exactly one `:`, its service part equals `svc` ignoring ASCII case, and its name part
+    /// glob-matches the pattern's name part, both folded with [`fold_case`] (character by
+    /// character, `char::to_lowercase`). A pattern without a literal `:` in it, with
     /// a second `:`, an empty service or an empty name, matches nothing.
     Action,
     /// `Resource` matching with policy variables whose substitution decides the field structure
@@ -68,9 +69,11 @@ impl MatchMode {
     }
 }
 
-/// The case folding of [`MatchMode::ExactIgnoreCase`] and of action values: `str::to_lowercase`.
+/// The case folding of [`MatchMode::ExactIgnoreCase`] and of action names:
+/// [`iamproof_policy::glob::fold_case`], each character lowercased on its own
+/// (`char::to_lowercase`), the same on the pattern and the value side.
 pub fn fold_case(s: &str) -> String {
-    s.to_lowercase()
+    glob::fold_case(s)
 }
 
 /// One element of a glob.
@@ -163,15 +166,15 @@ impl Glob {
         self.parts == [GlobPart::AnyRun]
     }
 
-    /// The glob as a sequence of single-character tokens (`fold`: literal characters lowercased
-    /// with `char::to_lowercase`).
+    /// The glob as a sequence of single-character tokens (`fold`: literal characters folded with
+    /// [`fold_case`]).
     fn tokens(&self, fold: bool) -> Vec<Tok> {
         let mut t = Vec::new();
         for p in &self.parts {
             match p {
                 GlobPart::Lit(s) => {
                     if fold {
-                        t.extend(s.chars().flat_map(char::to_lowercase).map(Tok::Char));
+                        t.extend(fold_case(s).chars().map(Tok::Char));
                     } else {
                         t.extend(s.chars().map(Tok::Char));
                     }
@@ -251,7 +254,7 @@ impl Glob {
             MatchMode::ExactIgnoreCase => self
                 .as_literal()
                 .is_some_and(|t| fold_case(&t) == fold_case(value)),
-            MatchMode::Glob => glob_match(&self.tokens(false), &value.chars().collect::<Vec<_>>()),
+            MatchMode::Glob => glob::matches_str(&self.tokens(false), value),
             MatchMode::Arn => self.arn_match(value),
             MatchMode::Action => self.action_match(value),
             MatchMode::Resource(rule) => {
@@ -276,7 +279,7 @@ impl Glob {
         }
         pf.iter()
             .zip(vf.iter())
-            .all(|(p, v)| glob_match(&p.tokens(false), &v.chars().collect::<Vec<_>>()))
+            .all(|(p, v)| glob::matches_str(&p.tokens(false), v))
     }
 
     fn action_match(&self, value: &str) -> bool {
@@ -289,10 +292,7 @@ impl Glob {
         if ra.contains(':') || !svc.eq_ignore_ascii_case(rs) {
             return false;
         }
-        glob_match(
-            &name.tokens(true),
-            &fold_case(ra).chars().collect::<Vec<_>>(),
-        )
+        glob::matches_str(&name.tokens(true), &fold_case(ra))
     }
 
     /// For an action pattern `svc:name`: the literal service and the name glob. `None` if the
@@ -364,39 +364,19 @@ enum Tok {
     Class(Vec<char>),
 }
 
-/// Glob matching by dynamic programming over (pattern position, value position); O(|p|·|v|),
-/// no recursion, no backtracking.
-fn glob_match(p: &[Tok], v: &[char]) -> bool {
-    // cur[j]: the pattern prefix read so far matches the value prefix v[..j].
-    let mut cur = vec![false; v.len() + 1];
-    if let Some(first) = cur.first_mut() {
-        *first = true;
+impl glob::Element for Tok {
+    fn is_any_run(&self) -> bool {
+        *self == Tok::Run
     }
-    for tok in p {
-        let mut next = vec![false; v.len() + 1];
-        match tok {
-            Tok::Run => {
-                let mut seen = false;
-                for (n, c) in next.iter_mut().zip(cur.iter()) {
-                    seen |= *c;
-                    *n = seen;
-                }
-            }
-            _ => {
-                for ((n, c), ch) in next.iter_mut().skip(1).zip(cur.iter()).zip(v.iter()) {
-                    *n = *c
-                        && match tok {
-                            Tok::Char(x) => ch == x,
-                            Tok::One => true,
-                            Tok::Class(cs) => cs.contains(ch),
-                            Tok::Run => false,
-                        };
-                }
-            }
+
+    fn accepts(&self, c: char) -> bool {
+        match self {
+            Tok::Char(x) => *x == c,
+            Tok::One => true,
+            Tok::Class(cs) => cs.contains(&c),
+            Tok::Run => false,
         }
-        cur = next;
     }
-    cur.last().copied().unwrap_or(false)
 }
 
 /// A union of patterns of one mode: the set of values matching at least one of them. Patterns are
@@ -496,6 +476,19 @@ mod tests {
         assert!(q.matches(MatchMode::Glob, "abc"));
         assert!(!q.matches(MatchMode::Glob, "ac"));
         assert!(Glob::parse_wildcards("*").matches(MatchMode::Glob, ""));
+    }
+
+    #[test]
+    fn final_capital_sigma_folds_to_small_sigma_on_both_sides() {
+        let a = Glob::parse_wildcards("svc:GetΣ");
+        assert!(a.matches(MatchMode::Action, "svc:GetΣ"));
+        assert!(a.matches(MatchMode::Action, "SVC:getσ"));
+        assert!(!a.matches(MatchMode::Action, "svc:getς"));
+        let e = Glob::literal("ΟΔΟΣ");
+        assert!(e.matches(MatchMode::ExactIgnoreCase, "ΟΔΟΣ"));
+        assert!(e.matches(MatchMode::ExactIgnoreCase, "οδοσ"));
+        assert!(!e.matches(MatchMode::ExactIgnoreCase, "οδος"));
+        assert_eq!(fold_case("ΑΣ"), "ασ");
     }
 
     #[test]

@@ -192,8 +192,9 @@ fn char_lit(c: char) -> String {
     smt_string(&c.to_string())
 }
 
-/// Characters whose (single-character) lowercase is the key; `İ` (lowercase `i̇`) is added to
-/// `i` and `Σ` to both `σ` and `ς` (over-approximations of contextual folding).
+/// Characters whose (single-character) lowercase is the key; `İ` (lowercase `i̇`, two
+/// characters) is added to `i` (an over-approximation). Folding is per character
+/// (`iamproof_policy::glob::fold_case`), so `Σ` is under `σ` only, never under `ς`.
 fn inverse_lowercase() -> &'static HashMap<char, Vec<char>> {
     static MAP: OnceLock<HashMap<char, Vec<char>>> = OnceLock::new();
     MAP.get_or_init(|| {
@@ -210,7 +211,6 @@ fn inverse_lowercase() -> &'static HashMap<char, Vec<char>> {
             }
         }
         m.entry('i').or_default().push('\u{130}');
-        m.entry('ς').or_default().push('Σ');
         m
     })
 }
