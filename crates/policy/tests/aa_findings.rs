@@ -9,116 +9,10 @@
 //! Condition-key facts come from the iam-data corpus (`conditionKeys/*.json`) plus the built-in
 //! global keys.
 
-use iamproof_policy::keys::{
-    ActionCatalog, Chain, ConditionKeyCatalog, GlobalKeys, KeyInfo, KeyType,
-};
+use iamproof_corpora::Corpora;
+use iamproof_policy::keys::{Chain, GlobalKeys};
 use iamproof_policy::{validate_policy_with_catalogs, PolicyType};
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
-
-fn corpora_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora");
-    assert!(
-        dir.is_dir(),
-        "the shared corpora folder is missing: expected it at {} (tests read it at run time)",
-        dir.display()
-    );
-    dir
-}
-
-/// Condition keys of the iam-data catalogue; `${…}` in a key name matches any suffix.
-struct IamDataKeys {
-    exact: HashMap<String, KeyInfo>,
-    prefixes: Vec<(String, KeyInfo)>,
-}
-
-impl IamDataKeys {
-    fn load(dir: &Path) -> Self {
-        let mut exact = HashMap::new();
-        let mut prefixes = Vec::new();
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        for f in files {
-            let v: serde_json::Value =
-                serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
-            for (k, info) in v.as_object().unwrap() {
-                let Some((t, multi)) = info["type"].as_str().and_then(KeyType::from_reference_name)
-                else {
-                    continue;
-                };
-                let ki = KeyInfo {
-                    value_type: t,
-                    multivalued: multi,
-                    ambiguous_arity: false,
-                };
-                let k = k.to_ascii_lowercase();
-                match k.find("${") {
-                    Some(i) => prefixes.push((k[..i].to_string(), ki)),
-                    None => {
-                        exact.insert(k, ki);
-                    }
-                }
-            }
-        }
-        IamDataKeys { exact, prefixes }
-    }
-}
-
-impl ConditionKeyCatalog for IamDataKeys {
-    fn lookup(&self, key: &str) -> Option<KeyInfo> {
-        let k = key.to_ascii_lowercase();
-        if let Some(i) = self.exact.get(&k) {
-            return Some(*i);
-        }
-        self.prefixes
-            .iter()
-            .find(|(p, _)| k.starts_with(p.as_str()) && k.len() > p.len())
-            .map(|(_, i)| *i)
-    }
-}
-
-/// Services and actions of the iam-data catalogue (`actions/<service>.json`, keys lower-cased).
-struct IamDataActions {
-    actions: HashMap<String, std::collections::HashSet<String>>,
-}
-
-impl IamDataActions {
-    fn load(dir: &Path) -> Self {
-        let mut actions = HashMap::new();
-        for e in std::fs::read_dir(dir).unwrap() {
-            let f = e.unwrap().path();
-            let svc = f
-                .file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .to_ascii_lowercase();
-            let v: serde_json::Value =
-                serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
-            let names = v
-                .as_object()
-                .unwrap()
-                .keys()
-                .map(|k| k.to_ascii_lowercase())
-                .collect();
-            actions.insert(svc, names);
-        }
-        IamDataActions { actions }
-    }
-}
-
-impl ActionCatalog for IamDataActions {
-    fn has_service(&self, prefix: &str) -> bool {
-        self.actions.contains_key(&prefix.to_ascii_lowercase())
-    }
-    fn has_action(&self, prefix: &str, name: &str) -> bool {
-        self.actions
-            .get(&prefix.to_ascii_lowercase())
-            .is_some_and(|a| a.contains(&name.to_ascii_lowercase()))
-    }
-}
 
 /// Python's `json.dumps` default layout: `", "` and `": "`, one line.
 struct PySeparators;
@@ -168,32 +62,23 @@ struct Stat {
 
 #[test]
 fn reproduces_access_analyzer_findings() {
-    let root = corpora_dir();
-    let keys = IamDataKeys::load(&root.join("iam-data/data/conditionKeys"));
+    let corpora = Corpora::locate();
+    let keys = corpora.condition_key_catalog().unwrap();
     let catalog = Chain(GlobalKeys, &keys);
-    let actions = IamDataActions::load(&root.join("iam-data/data/actions"));
-    let mut docs = HashMap::new();
-    for line in std::fs::read_to_string(root.join("mamip/policies_current.jsonl"))
+    let actions = corpora.action_catalog().unwrap();
+    let docs: HashMap<String, serde_json::Value> = corpora
+        .mamip_policies()
         .unwrap()
-        .lines()
-    {
-        let d: serde_json::Value = serde_json::from_str(line).unwrap();
-        docs.insert(
-            d["name"].as_str().unwrap().to_string(),
-            d["document"].clone(),
-        );
-    }
+        .into_iter()
+        .map(|p| (p.name, p.document))
+        .collect();
+    let aa_findings = corpora.access_analyzer_findings().unwrap();
     let mut stats: BTreeMap<String, Stat> = BTreeMap::new();
     let mut wrong_type = Vec::new();
     let mut examples_missed: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut examples_extra: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for line in
-        std::fs::read_to_string(root.join("mamip/access_analyzer_validate_policy_findings.jsonl"))
-            .unwrap()
-            .lines()
-    {
-        let d: serde_json::Value = serde_json::from_str(line).unwrap();
-        let name = d["name"].as_str().unwrap();
+    for d in &aa_findings {
+        let name = d.name.as_str();
         let Some(doc) = docs.get(name) else { continue };
         let text = to_py_json(doc);
         let ours =
@@ -206,7 +91,7 @@ fn reproduces_access_analyzer_findings() {
             .iter()
             .map(|f| serde_json::to_value(f).unwrap())
             .collect();
-        let aws = d["findings"].as_array().unwrap();
+        let aws = &d.findings;
         let mut used = vec![false; ours_json.len()];
         for f in aws {
             let code = f["issueCode"].as_str().unwrap().to_string();
@@ -260,25 +145,14 @@ fn reproduces_access_analyzer_findings() {
     // Policies without AA findings, deprecated ones excluded (AA analysed 1444 policies; the
     // deprecated ones seem not to be among them): our findings there with Access Analyzer codes
     // are likely false positives, or policies AA did not analyse.
-    let with_findings: std::collections::HashSet<String> =
-        std::fs::read_to_string(root.join("mamip/access_analyzer_validate_policy_findings.jsonl"))
-            .unwrap()
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<serde_json::Value>(l).unwrap()["name"]
-                    .as_str()
-                    .unwrap()
-                    .to_string()
-            })
-            .collect();
-    let deprecated: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("mamip/DEPRECATED.json")).unwrap())
-            .unwrap();
+    let with_findings: std::collections::HashSet<&str> =
+        aa_findings.iter().map(|d| d.name.as_str()).collect();
+    let deprecated = corpora.deprecated_managed_policies().unwrap();
     let mut clean_extra: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut names: Vec<&String> = docs.keys().collect();
     names.sort();
     for name in names {
-        if with_findings.contains(name) || deprecated.get(name.as_str()).is_some() {
+        if with_findings.contains(name.as_str()) || deprecated.contains(name.as_str()) {
             continue;
         }
         let text = to_py_json(&docs[name]);
