@@ -36,26 +36,7 @@ use iamproof_policy::{parse_policy, Policy, PolicyType};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-
-fn corpus_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/iam-simulate-tests")
-}
-
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            json_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
-}
+use std::path::Path;
 
 /// How a policy is to be massaged before parsing (see the module doc).
 #[derive(Clone, Copy)]
@@ -384,34 +365,17 @@ fn known_differences() -> BTreeMap<String, String> {
 
 #[test]
 fn iam_simulate_corpus() {
-    let root = corpus_root();
-    assert!(
-        root.join("SOURCE.txt").exists(),
-        "iam-simulate corpus missing at {} (expected the shared corpora folder next to the \
-         workspace)",
-        root.display()
-    );
+    let files = iamproof_corpora::Corpora::locate()
+        .iam_simulate_files()
+        .unwrap();
     let known = known_differences();
-    let mut files = Vec::new();
-    json_files(&root.join("src"), &mut files);
     let (mut agreed, mut judged) = (0usize, 0usize);
     let mut skipped: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut failures: Vec<String> = Vec::new();
     let mut still_differ = std::collections::BTreeSet::new();
     for file in &files {
-        let rel = file
-            .strip_prefix(root.join("src"))
-            .unwrap_or(file)
-            .to_string_lossy()
-            .to_string();
-        let integration = rel.starts_with("simulation_engine");
-        let text = fs::read_to_string(file).unwrap();
-        let cases: Value = serde_json::from_str(&text).unwrap();
-        let cases = match cases {
-            Value::Array(a) => a,
-            other => vec![other],
-        };
-        for c in &cases {
+        let (rel, integration, cases) = (&file.rel, file.integration, &file.cases);
+        for c in cases {
             let name = format!(
                 "{}::{}",
                 rel,
@@ -420,7 +384,7 @@ fn iam_simulate_corpus() {
             let case = if integration {
                 integration_case(c)
             } else {
-                core_case(&rel, c)
+                core_case(rel, c)
             };
             match case {
                 Case::Skip(why) => *skipped.entry(why).or_default() += 1,
