@@ -7,22 +7,12 @@
 
 mod support;
 
+use iamproof_corpora::{Corpora, VersionPair};
 use iamproof_logic::smtlib::parse_get_value;
 use iamproof_logic::{encode_policy, request_axioms, smtlib_script, Formula};
 use iamproof_policy::{parse_policy, Policy, PolicyType};
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-fn corpora_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora");
-    assert!(
-        dir.is_dir(),
-        "the shared corpora folder is missing: expected it at {}",
-        dir.display()
-    );
-    dir
-}
 
 fn run(program: &str, args: &[&str], input: &str) -> String {
     let mut child = Command::new(program)
@@ -92,37 +82,49 @@ fn solve(program: &str, f: &Formula) -> Answer {
     }
 }
 
+/// Every 11th User Guide example, every 301st current MAMIP policy and every 547th iam-dataset
+/// managed policy.
 fn sample_policies() -> Vec<(String, Policy)> {
-    let root = corpora_dir();
+    let c = Corpora::locate();
     let mut out = Vec::new();
-    for (file, key, every) in [
+    for (corpus, docs, every) in [
         (
-            "aws-iam-user-guide-example-policies/example_policies.jsonl",
-            "policy",
+            "user-guide",
+            c.user_guide_examples()
+                .unwrap()
+                .into_iter()
+                .map(|e| e.policy)
+                .collect::<Vec<_>>(),
             11,
         ),
-        ("mamip/policies_current.jsonl", "document", 301),
         (
-            "iam-dataset-managed-policies/managed_policies.jsonl",
-            "document",
+            "mamip",
+            c.mamip_policies()
+                .unwrap()
+                .into_iter()
+                .map(|p| p.document)
+                .collect(),
+            301,
+        ),
+        (
+            "managed",
+            c.managed_policies()
+                .unwrap()
+                .into_iter()
+                .map(|p| p.document)
+                .collect(),
             547,
         ),
     ] {
-        let text = std::fs::read_to_string(root.join(file)).unwrap();
-        for (i, line) in text.lines().enumerate() {
-            if i % every != 0 {
-                continue;
-            }
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            let Some(doc) = v.get(key) else { continue };
+        for (i, doc) in docs.iter().enumerate().step_by(every) {
             let has_principal = doc.to_string().contains("\"Principal\"");
             let ty = if has_principal {
                 PolicyType::Resource
             } else {
                 PolicyType::Identity
             };
-            if let Ok(p) = parse_policy(&serde_json::to_string(doc).unwrap(), ty) {
-                out.push((format!("{file}:{i}"), p));
+            if let Ok(p) = parse_policy(&doc.to_string(), ty) {
+                out.push((format!("{corpus}:{i}"), p));
             }
         }
     }
@@ -165,8 +167,9 @@ fn solvers_accept_scripts_and_models_replay() {
 /// CheckNoNewAccess-style queries `P_new ∧ ¬P_old` on real version pairs.
 #[test]
 fn version_pair_differences() {
-    let root = corpora_dir();
-    let text = std::fs::read_to_string(root.join("mamip/version_pairs_recent.jsonl")).unwrap();
+    let text = Corpora::locate()
+        .read_text("mamip/version_pairs_recent.jsonl")
+        .unwrap();
     let mut stats = std::collections::BTreeMap::<String, usize>::new();
     // Small pairs (the solvers' regular-expression reasoning does not scale to the big managed
     // policies, spec/solvers.md; those are the native engine's job).
@@ -176,13 +179,11 @@ fn version_pair_differences() {
             continue;
         }
         taken += 1;
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let parse = |k: &str| {
-            v.get(k).and_then(|d| {
-                parse_policy(&serde_json::to_string(d).ok()?, PolicyType::Identity).ok()
-            })
+        let v: VersionPair = serde_json::from_str(line).unwrap();
+        let parse = |d: &serde_json::Value| {
+            parse_policy(&serde_json::to_string(d).ok()?, PolicyType::Identity).ok()
         };
-        let (Some(old), Some(new)) = (parse("old"), parse("new")) else {
+        let (Some(old), Some(new)) = (parse(&v.old), parse(&v.new)) else {
             continue;
         };
         let f = Formula::and2(
