@@ -7,9 +7,9 @@
 //!   and the new one no Deny), the check FAILs naming that statement.
 
 use iamproof_checks::{check_no_new_access, Backend, CheckOptions, Verdict};
+use iamproof_corpora::Corpora;
 use iamproof_eval::matching::action_matches;
 use iamproof_policy::{parse_policy, Effect, Policy, PolicyType};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn allow_statements(v: &serde_json::Value) -> Vec<serde_json::Value> {
@@ -45,14 +45,7 @@ fn literal_actions(p: &Policy, index: usize) -> Vec<String> {
 
 #[test]
 fn no_new_access_on_managed_policy_edits() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora");
-    assert!(
-        root.is_dir(),
-        "the shared corpora folder is missing: expected it at {}",
-        root.display()
-    );
-    let text = std::fs::read_to_string(root.join("mamip/version_pairs_recent.jsonl"))
-        .expect("mamip/version_pairs_recent.jsonl is readable");
+    let pairs = Corpora::locate().mamip_version_pairs().unwrap();
     let opts = CheckOptions {
         backend: Backend::Native,
         timeout: Duration::from_secs(5),
@@ -60,13 +53,11 @@ fn no_new_access_on_managed_policy_edits() {
     let (mut n, mut oracle_checked, mut unknown) = (0, 0, 0);
     let mut problems = Vec::new();
     let mut slowest = (Duration::ZERO, String::new());
-    for line in text.lines().step_by(25) {
-        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON row");
-        let name = v["policy"].as_str().unwrap_or("?").to_string();
-        let (Ok(old_text), Ok(new_text)) = (
-            serde_json::to_string(&v["old"]),
-            serde_json::to_string(&v["new"]),
-        ) else {
+    for v in pairs.iter().step_by(25) {
+        let name = v.policy.clone();
+        let (Ok(old_text), Ok(new_text)) =
+            (serde_json::to_string(&v.old), serde_json::to_string(&v.new))
+        else {
             continue;
         };
         let (Ok(old), Ok(new)) = (
@@ -90,8 +81,8 @@ fn no_new_access_on_managed_policy_edits() {
             continue;
         }
         let has_deny = |p: &Policy| p.statements.iter().any(|s| s.effect == Effect::Deny);
-        let old_allows = allow_statements(&v["old"]);
-        let new_allows = allow_statements(&v["new"]);
+        let old_allows = allow_statements(&v.old);
+        let new_allows = allow_statements(&v.new);
         if !has_deny(&old) && !has_deny(&new) && new_allows.iter().all(|s| old_allows.contains(s)) {
             oracle_checked += 1;
             if r.result != Verdict::Pass {

@@ -6,36 +6,16 @@
 //! every request).
 
 use iamproof_checks::{check_access_not_granted, AccessSpec, Backend, CheckOptions, Verdict};
+use iamproof_corpora::{Corpora, ManagedPolicy};
 use iamproof_policy::{parse_policy, Effect, PolicyType};
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::time::Duration;
 
 #[test]
 fn access_not_granted_agrees_with_effective_actions() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora");
-    assert!(
-        root.is_dir(),
-        "the shared corpora folder is missing: expected it at {}",
-        root.display()
-    );
-    let text =
-        std::fs::read_to_string(root.join("iam-dataset-managed-policies/managed_policies.jsonl"))
-            .expect("iam-dataset-managed-policies/managed_policies.jsonl is readable");
-    let rows: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON row"))
-        .collect();
-    let effective = |v: &serde_json::Value| -> BTreeSet<String> {
-        v["effective_actions"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let rows = Corpora::locate().managed_policies().unwrap();
+    let effective =
+        |v: &ManagedPolicy| -> BTreeSet<String> { v.effective_actions.iter().cloned().collect() };
     let catalogue: BTreeSet<String> = rows.iter().flat_map(effective).collect();
     let opts = CheckOptions {
         backend: Backend::Native,
@@ -44,8 +24,8 @@ fn access_not_granted_agrees_with_effective_actions() {
     let (mut checked, mut unknown, mut wrong) = (0, 0, Vec::new());
     // A deterministic sample: every 40th policy.
     for v in rows.iter().step_by(40) {
-        let name = v["name"].as_str().unwrap_or("?");
-        let Ok(doc) = serde_json::to_string(&v["document"]) else {
+        let name = &v.name;
+        let Ok(doc) = serde_json::to_string(&v.document) else {
             continue;
         };
         let Ok(p) = parse_policy(&doc, PolicyType::Identity) else {

@@ -8,9 +8,9 @@ use iamproof_checks::{
     check_no_external_access, check_no_public_access, Backend, CheckOptions, ResourceType,
     TrustZone, Verdict,
 };
+use iamproof_corpora::Corpora;
 use iamproof_eval::evaluate_policy;
 use iamproof_policy::{parse_policy, PolicyType};
-use std::path::Path;
 use std::time::Duration;
 
 fn resource_type_for(doc: &str) -> ResourceType {
@@ -39,25 +39,15 @@ fn tokens(doc: &str, f: impl Fn(&str) -> bool) -> Vec<String> {
 
 #[test]
 fn public_and_external_checks_on_doc_examples() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora");
-    assert!(
-        root.is_dir(),
-        "the shared corpora folder is missing: expected it at {}",
-        root.display()
-    );
-    let text = std::fs::read_to_string(
-        root.join("aws-iam-user-guide-example-policies/example_policies.jsonl"),
-    )
-    .expect("example_policies.jsonl is readable");
+    let examples = Corpora::locate().user_guide_examples().unwrap();
     let opts = CheckOptions {
         backend: Backend::Native,
         timeout: Duration::from_secs(10),
     };
     let (mut n, mut fails, mut unknown) = (0, 0, 0);
     let mut problems = Vec::new();
-    for line in text.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON row");
-        let doc = serde_json::to_string(&v["policy"]).unwrap_or_default();
+    for v in &examples {
+        let doc = serde_json::to_string(&v.policy).unwrap_or_default();
         if !doc.contains("Principal\"") {
             continue;
         }
