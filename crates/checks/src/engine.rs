@@ -31,6 +31,21 @@ pub trait Engine {
     fn pinpoint_budget(&self) -> Option<std::time::Duration> {
         None
     }
+
+    /// The wall-clock time one whole check may take (all its solver calls together); `None`: no
+    /// limit beyond what the engine's own calls do. A check that runs out answers FAIL with an
+    /// unknown reason saying the time limit was reached (never PASS). With a limit, the check
+    /// calls [`Engine::solve_within`] with the time left.
+    fn time_limit(&self) -> Option<std::time::Duration> {
+        None
+    }
+
+    /// Decides `formula` in at most `limit` of wall-clock time (answering `Unknown` when it runs
+    /// out). The default ignores `limit` and calls [`Engine::solve`].
+    fn solve_within(&self, formula: &Formula, limit: std::time::Duration) -> SolveAnswer {
+        let _ = limit;
+        self.solve(formula)
+    }
 }
 
 /// An engine for tests and experiments: answers `Sat` with the first request of a fixed pool that
@@ -81,18 +96,17 @@ impl Backend {
     }
 }
 
-/// Pinpointing (one query per statement after the first answer) may take the time of this many
-/// solver calls in total.
-pub const PINPOINT_CALLS: u32 = 4;
-
 /// Options of every check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CheckOptions {
     /// The decision procedure.
     pub backend: Backend,
-    /// The time limit of one solver call; a call that runs out answers "unknown", which makes the
-    /// check FAIL (PASS must be a proof). After the first answer, pinpointing the responsible
-    /// statements may take [`PINPOINT_CALLS`] times this in total.
+    /// The time limit of the whole check (default 30 s): the decision query and the queries that
+    /// pinpoint the responsible statements together. Each solver call gets the time that is
+    /// left. A check that runs out answers FAIL (PASS must be a proof) with `unknown_reason`
+    /// saying the time limit was reached: before the first answer, with the "could not be
+    /// completed" reason; while pinpointing, with the statements found so far (the statements not
+    /// yet decided are listed in `unknown_reason`).
     pub timeout: std::time::Duration,
 }
 
@@ -127,11 +141,15 @@ impl Engine for SolverEngine {
         self.options.backend.name().to_string()
     }
 
-    fn pinpoint_budget(&self) -> Option<std::time::Duration> {
-        Some(self.options.timeout.saturating_mul(PINPOINT_CALLS))
+    fn time_limit(&self) -> Option<std::time::Duration> {
+        Some(self.options.timeout)
     }
 
     fn solve(&self, formula: &Formula) -> SolveAnswer {
+        self.solve_within(formula, self.options.timeout)
+    }
+
+    fn solve_within(&self, formula: &Formula, limit: std::time::Duration) -> SolveAnswer {
         use iamproof_solver::{solve, Backend as B, Outcome, SolveOptions};
         let backend = match self.options.backend {
             Backend::Native => B::Native,
@@ -141,7 +159,7 @@ impl Engine for SolverEngine {
         };
         let opts = SolveOptions {
             backend,
-            timeout: self.options.timeout,
+            timeout: limit,
             ..SolveOptions::default()
         };
         // A panic inside a backend is a bug there; it must not take the check down, and it

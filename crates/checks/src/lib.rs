@@ -44,8 +44,12 @@
 //!   shown. A witness that does not replay is a bug: the result is then FAIL with an "internal
 //!   disagreement" reason and `internal_error` set — never PASS.
 //! * Pinpointing: each `Allow` statement of the policy under test is asked separately
-//!   (`applies_i ∧ ¬deny ∧ property`); statements that already apply to a witness are not asked
-//!   again. The reasons name every statement that grants such a request.
+//!   (`applies_i ∧ ¬deny ∧ property`); statements that already apply to a replayed witness are
+//!   not asked again. The reasons name every statement that grants such a request.
+//! * Time: [`CheckOptions::timeout`] bounds the whole check (all its solver calls); a check that
+//!   runs out FAILs with `unknown_reason` saying the time limit was reached, never PASSes.
+//! * Examples keep only the context keys their verdicts need; for identity policies the caller
+//!   is `arn:aws:iam::111122223333:user/example` unless the verdicts depend on the principal.
 //! * Requests are *realistic* ([`checks::realistic_request`]): IAM/STS callers have well-formed
 //!   principal ARNs with 12-digit accounts, resources are `*` or ARNs, actions are
 //!   `service:Name`, and caller and resource share a partition the policies name (`aws` if they
@@ -74,9 +78,9 @@ pub mod zone;
 pub use access::{AccessSpec, AccessSpecError};
 pub use checks::{
     access_formula, access_matches, check_access_not_granted_with, check_no_external_access_with,
-    check_no_new_access_with, check_no_public_access_with,
+    check_no_new_access_with, check_no_public_access_with, EXAMPLE_ACCOUNT,
 };
-pub use engine::{Backend, CheckOptions, SolverEngine, PINPOINT_CALLS};
+pub use engine::{Backend, CheckOptions, SolverEngine};
 pub use engine::{Engine, PoolEngine, SolveAnswer};
 pub use keys::{classify_key, classify_key_external, KeyInfo, KeyRole, OutsiderDomain};
 pub use resource_type::{ResourceType, UnknownResourceType};

@@ -302,7 +302,8 @@ pub struct CheckCommon {
     /// Which solver decides the check.
     #[arg(long, value_enum, default_value_t = SolverArg::Portfolio)]
     pub solver: SolverArg,
-    /// Time limit of one solver call, in seconds; running out gives FAIL (PASS must be a proof).
+    /// Time limit of the whole check (all its solver calls), in seconds; running out gives FAIL
+    /// (PASS must be a proof).
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,
 }
