@@ -6,6 +6,7 @@
 //! they are never copied into the repository.
 
 pub mod engine;
+pub mod expected;
 pub mod quacky;
 pub mod run;
 pub mod scaling;

@@ -7,6 +7,7 @@
 //! This is the one Quacky differential test (it replaced the checks crate's
 //! `corpus_quacky.rs`, which ran a subset of these pairs on the same engine).
 
+use iamproof_bench::expected::compare_with_list;
 use iamproof_bench::quacky::quacky_cases;
 use iamproof_corpora::Corpora;
 use std::collections::BTreeSet;
@@ -41,25 +42,11 @@ fn agreement_with_quacky() {
         undecided.join("\n")
     );
     let got: BTreeSet<String> = disagree.iter().map(|c| c.key()).collect();
-    let file = include_str!("quacky_disagreements.txt");
-    let expected: BTreeSet<String> = file
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.split('\t').take(5).collect::<Vec<_>>().join("\t"))
-        .collect();
-    let new: Vec<_> = got.difference(&expected).collect();
-    let gone: Vec<_> = expected.difference(&got).collect();
-    for l in &new {
-        println!("NEW disagreement: {l}");
-    }
-    for l in &gone {
-        println!("listed disagreement no longer seen: {l}");
-    }
+    let cmp = compare_with_list(&got, include_str!("quacky_disagreements.txt"), 5);
     assert!(
-        new.is_empty() && gone.is_empty(),
-        "{} new disagreements, {} listed ones gone (update tests/quacky_disagreements.txt)",
-        new.len(),
-        gone.len()
+        cmp.is_exact(),
+        "{}",
+        cmp.describe("disagreement", "tests/quacky_disagreements.txt")
     );
     assert_eq!(total, 2 * 546, "expected 546 pairs in both directions");
 }

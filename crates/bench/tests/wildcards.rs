@@ -3,6 +3,7 @@
 //! (policy, `+` ours only / `-` theirs only, action, reason); the test fails if a difference
 //! appears or disappears.
 
+use iamproof_bench::expected::compare_with_list;
 use iamproof_bench::wildcards::expansion_report;
 use iamproof_corpora::Corpora;
 use std::collections::BTreeSet;
@@ -39,25 +40,11 @@ fn wildcard_expansion_matches_iam_dataset() {
             got.insert(format!("{}\t-\t{a}", d.policy));
         }
     }
-    let file = include_str!("wildcard_differences.txt");
-    let expected: BTreeSet<String> = file
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.split('\t').take(3).collect::<Vec<_>>().join("\t"))
-        .collect();
-    let new: Vec<_> = got.difference(&expected).collect();
-    let gone: Vec<_> = expected.difference(&got).collect();
-    for l in &new {
-        println!("NEW difference: {l}");
-    }
-    for l in &gone {
-        println!("listed difference no longer seen: {l}");
-    }
+    let cmp = compare_with_list(&got, include_str!("wildcard_differences.txt"), 3);
     assert!(
-        new.is_empty() && gone.is_empty(),
-        "{} new differences, {} listed differences gone (update tests/wildcard_differences.txt)",
-        new.len(),
-        gone.len()
+        cmp.is_exact(),
+        "{}",
+        cmp.describe("difference", "tests/wildcard_differences.txt")
     );
     assert!(rep.total > 1500, "only {} policies compared", rep.total);
 }

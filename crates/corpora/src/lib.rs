@@ -12,6 +12,8 @@
 //! service-reference action and condition-key catalogues). A missing or unreadable file is a
 //! [`CorpusError`] naming the file and where the corpora are expected.
 
+#![warn(missing_docs)]
+
 mod document;
 mod iam_data;
 mod iam_simulate;
