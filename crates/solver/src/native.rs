@@ -378,7 +378,17 @@ struct Ctx {
     vars: BTreeMap<Var, VarAtoms>,
     callers: Vec<(CallerKind, SVar)>,
     tainted: Option<String>,
+    /// Theory answers of template-free variables by the values of their literals: most SAT
+    /// rounds change the literals of one variable and leave the others' answers standing.
+    memo: FxHashMap<Var, FxHashMap<Vec<u8>, VarAnswer>>,
 }
+
+/// A variable's theory answer: its value, or a conflict (`Err(None)`) or an unknown
+/// (`Err(Some(why))`).
+type VarAnswer = Result<Val, Option<String>>;
+
+/// Remembered theory answers per variable, at most.
+const MEMO_PER_VAR: usize = 256;
 
 impl Ctx {
     fn new_var(&mut self) -> SVar {
@@ -519,6 +529,56 @@ impl Ctx {
         })
     }
 
+    /// Binary clauses between tests of one variable: `a → ¬b` when their patterns cannot
+    /// share a value (by literal beginnings and endings, per ARN field), and, where `a` allows
+    /// finitely many values (the action names of most statements, exact condition values),
+    /// `a → ¬b` when none of them matches `b` and `a → b` when all do. Learnt lazily, each
+    /// costs a SAT round and a theory check; a policy pair with dozens of statements needs
+    /// hundreds.
+    fn pairwise(&mut self) {
+        let mut clauses: Vec<[Lit; 2]> = Vec::new();
+        for a in self.vars.values() {
+            let shapes: Vec<Shape<'_>> = a
+                .tests
+                .iter()
+                .filter_map(|(t, sv)| Shape::of(t, *sv))
+                .collect();
+            for (i, x) in shapes.iter().enumerate() {
+                let x_lit = Lit::new(x.sv, true);
+                for y in shapes.iter().skip(i + 1) {
+                    if x.apart(y) {
+                        clauses.push([!x_lit, !Lit::new(y.sv, true)]);
+                    }
+                }
+                let Some(members) = x.set.and_then(finite_members) else {
+                    continue;
+                };
+                if members.is_empty() {
+                    clauses.push([!x_lit, !x_lit]);
+                    continue;
+                }
+                for y in &shapes {
+                    let Some(other) = y.set else { continue };
+                    // action names stand for all their case variants: compare them with
+                    // tests that fold case the same way only
+                    if y.sv == x.sv || x.action != (other.mode == MatchMode::Action) {
+                        continue;
+                    }
+                    let hits = members.iter().filter(|m| other.matches(m)).count();
+                    let y_lit = Lit::new(y.sv, true);
+                    if hits == 0 {
+                        clauses.push([!x_lit, !y_lit]);
+                    } else if hits == members.len() {
+                        clauses.push([!x_lit, y_lit]);
+                    }
+                }
+            }
+        }
+        for c in clauses {
+            self.clause(&c);
+        }
+    }
+
     /// Clauses every request satisfies, per variable.
     fn structural(&mut self) {
         // A true template test needs every referenced variable to have a single value.
@@ -607,6 +667,11 @@ impl Ctx {
     }
 }
 
+/// The SAT round from which [`Ctx::pairwise`] clauses are added: queries that a couple of
+/// rounds settle do not pay for them. The crate's own (brute-force checked) tests add them
+/// from the first round, so that every query they solve exercises them.
+const PAIRWISE_AFTER: u64 = if cfg!(test) { 1 } else { 3 };
+
 /// Decides `f` natively.
 pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> NativeOutcome {
     let mut ctx = Ctx {
@@ -615,6 +680,7 @@ pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> Na
         vars: BTreeMap::new(),
         callers: Vec::new(),
         tainted: None,
+        memo: FxHashMap::default(),
     };
     let root = ctx.encode(f);
     ctx.clause(&[root]);
@@ -635,6 +701,9 @@ pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> Na
             return NativeOutcome::Unknown("time limit".into());
         }
         rounds += 1;
+        if rounds == PAIRWISE_AFTER {
+            ctx.pairwise();
+        }
         let r = ctx.solver.solve_limited(&[]);
         if r == lbool::FALSE {
             return match ctx.tainted.take() {
@@ -786,6 +855,191 @@ fn cancelling_templates(
     None
 }
 
+/// The values a pattern set allows, when they are finitely many strings that every other test
+/// of the same mode family decides alike: literal patterns under `Exact`, `Glob` and `Arn`
+/// (each pattern that matches itself), and literal action names under `Action` (each standing
+/// for its case variants). `None` otherwise, or past a size bound.
+fn finite_members(set: &iamproof_logic::PatternSet) -> Option<Vec<String>> {
+    if !matches!(
+        set.mode,
+        MatchMode::Exact | MatchMode::Glob | MatchMode::Arn | MatchMode::Action
+    ) || set.patterns.len() > PAIRWISE_MAX_PATTERNS
+    {
+        return None;
+    }
+    let mut out = Vec::new();
+    for g in &set.patterns {
+        let lit = g.as_literal()?;
+        if set.matches(&lit) {
+            out.push(lit);
+        }
+    }
+    Some(out)
+}
+
+/// What [`Ctx::pairwise`] compares of one test: its pattern set (or a template's relaxation
+/// to one glob) as literal beginnings and endings.
+struct Shape<'a> {
+    sv: SVar,
+    /// Action-mode (compared after ASCII case folding).
+    action: bool,
+    /// Per pattern: the literal beginning and ending of the whole text, and of each ARN field.
+    ends: Vec<PatternEnds>,
+    /// The pattern set itself (`None` for a relaxed template).
+    set: Option<&'a iamproof_logic::PatternSet>,
+}
+
+/// The literal text before the first wildcard and after the last one, which every matching
+/// value starts and ends with: of the whole pattern, and in `Arn` mode of each of the six
+/// fields (a value's field matches the pattern's field).
+struct PatternEnds {
+    whole: (String, String),
+    fields: Option<Vec<(String, String)>>,
+}
+
+/// Sets larger than this are not compared pairwise (their statements are few).
+const PAIRWISE_MAX_PATTERNS: usize = 256;
+
+impl<'a> Shape<'a> {
+    fn of(t: &'a Test, sv: SVar) -> Option<Self> {
+        match t {
+            Test::Match(set) => {
+                let action = match set.mode {
+                    MatchMode::Glob | MatchMode::Exact | MatchMode::Arn => false,
+                    MatchMode::Action => true,
+                    _ => return None,
+                };
+                if set.patterns.len() > PAIRWISE_MAX_PATTERNS {
+                    return None;
+                }
+                let ends = set
+                    .patterns
+                    .iter()
+                    .map(|g| PatternEnds::of(g, set.mode))
+                    .collect::<Option<Vec<_>>>()?;
+                Some(Shape {
+                    sv,
+                    action,
+                    ends,
+                    set: Some(&**set),
+                })
+            }
+            Test::Template(tpl) => {
+                let (mode, g) = relaxed_glob(tpl)?;
+                Some(Shape {
+                    sv,
+                    action: false,
+                    ends: vec![PatternEnds::of(&g, mode)?],
+                    set: None,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// No value matches both.
+    fn apart(&self, other: &Shape<'_>) -> bool {
+        self.action == other.action
+            && self
+                .ends
+                .iter()
+                .all(|p| other.ends.iter().all(|q| p.apart(q)))
+    }
+}
+
+impl PatternEnds {
+    /// `None` for action patterns that are not ASCII (service names compare ASCII-folded).
+    fn of(g: &iamproof_logic::Glob, mode: MatchMode) -> Option<Self> {
+        let fold = mode == MatchMode::Action;
+        let whole = glob_ends(&g.parts, fold)?;
+        let fields = (mode == MatchMode::Arn)
+            .then(|| {
+                let fs = g.arn_fields();
+                (fs.len() == 6).then(|| {
+                    fs.iter()
+                        .map(|f| glob_ends(&f.parts, false))
+                        .collect::<Option<Vec<_>>>()
+                })
+            })
+            .flatten()
+            .flatten();
+        Some(PatternEnds { whole, fields })
+    }
+
+    fn apart(&self, other: &PatternEnds) -> bool {
+        let ends_apart = |(ph, pt): &(String, String), (qh, qt): &(String, String)| {
+            !(ph.starts_with(qh.as_str()) || qh.starts_with(ph.as_str()))
+                || !(pt.ends_with(qt.as_str()) || qt.ends_with(pt.as_str()))
+        };
+        ends_apart(&self.whole, &other.whole)
+            || match (&self.fields, &other.fields) {
+                (Some(x), Some(y)) => x.iter().zip(y).any(|(p, q)| ends_apart(p, q)),
+                _ => false,
+            }
+    }
+}
+
+/// The literal beginning and ending of a glob (ASCII-lowercased with `fold`; `None` if then
+/// not ASCII).
+fn glob_ends(parts: &[GlobPart], fold: bool) -> Option<(String, String)> {
+    fn lit(p: &GlobPart) -> Option<&str> {
+        match p {
+            GlobPart::Lit(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+    let mut head: String = parts.iter().map_while(lit).collect();
+    let mut tail_parts: Vec<&str> = parts.iter().rev().map_while(lit).collect();
+    tail_parts.reverse();
+    let mut tail = tail_parts.concat();
+    if fold {
+        if !head.is_ascii() || !tail.is_ascii() {
+            return None;
+        }
+        head.make_ascii_lowercase();
+        tail.make_ascii_lowercase();
+    }
+    Some((head, tail))
+}
+
+/// A glob whose language includes a template's under every value of its references (each
+/// reference read as `*`, as substituted text is literal): `Glob` templates, `Exact` ones with
+/// literal text, and `Arn` ones whose five field colons come before the first reference (so
+/// substituted text stays in the sixth field). `None` otherwise.
+fn relaxed_glob(tpl: &Template) -> Option<(MatchMode, iamproof_logic::Glob)> {
+    let mut parts = Vec::new();
+    let mut colons_before_ref = 0;
+    let mut seen_ref = false;
+    let mut literal = true;
+    for p in &tpl.parts {
+        match p {
+            TemplatePart::Glob(g) => {
+                for q in &g.parts {
+                    match q {
+                        GlobPart::Lit(s) if !seen_ref => {
+                            colons_before_ref += s.matches(':').count()
+                        }
+                        GlobPart::Lit(_) => {}
+                        _ => literal = false,
+                    }
+                }
+                parts.extend(g.parts.iter().cloned());
+            }
+            TemplatePart::Ref(_) => {
+                seen_ref = true;
+                parts.push(GlobPart::AnyRun);
+            }
+        }
+    }
+    let mode = match tpl.mode {
+        MatchMode::Glob => MatchMode::Glob,
+        MatchMode::Exact if literal => MatchMode::Glob,
+        MatchMode::Arn if colons_before_ref >= 5 => MatchMode::Arn,
+        _ => return None,
+    };
+    Some((mode, iamproof_logic::Glob::from_parts(parts)))
+}
+
 /// At most this many values of a reference are read off one witness.
 const MAX_HINTS: usize = 8;
 
@@ -882,8 +1136,9 @@ enum Check {
 }
 
 /// A relaxation of a template variable's constraints that mentions no other variable: a true
-/// `Glob`/`Exact` template test becomes the pattern with each reference replaced by `*` (a
-/// substituted value is literal text, which `*` covers); other template literals are dropped.
+/// template test becomes its [`relaxed_glob`] (each reference as `*`: substituted text is
+/// literal, which `*` covers), or for other `Arn` templates the literal text before the first
+/// reference or wildcard followed by `*`; other template literals are dropped.
 fn relax(a: &VarAtoms, val: &dyn Fn(SVar) -> Option<bool>) -> VarAtoms {
     let mut tests = Vec::new();
     for (t, sv) in &a.tests {
@@ -892,49 +1147,32 @@ fn relax(a: &VarAtoms, val: &dyn Fn(SVar) -> Option<bool>) -> VarAtoms {
                 if val(*sv) != Some(true) {
                     continue;
                 }
-                let lit_only = tpl.parts.iter().all(|p| match p {
-                    TemplatePart::Glob(g) => g.parts.iter().all(|q| matches!(q, GlobPart::Lit(_))),
-                    TemplatePart::Ref(_) => true,
-                });
-                let mut parts = Vec::new();
-                if tpl.mode == MatchMode::Arn {
-                    // The fields inside the literal text before the first reference or wildcard
-                    // are matched literally (case-sensitively), so the value starts with it.
-                    for p in &tpl.parts {
-                        let TemplatePart::Glob(g) = p else { break };
-                        let lits: Vec<&GlobPart> = g
-                            .parts
-                            .iter()
-                            .take_while(|q| matches!(q, GlobPart::Lit(_)))
-                            .collect();
-                        let whole = lits.len() == g.parts.len();
-                        parts.extend(lits.into_iter().cloned());
-                        if !whole {
-                            break;
+                let (mode, glob) = match relaxed_glob(tpl) {
+                    Some(r) => r,
+                    None if tpl.mode == MatchMode::Arn => {
+                        // The fields inside the literal text before the first reference or
+                        // wildcard are matched literally (case-sensitively), so the value
+                        // starts with it.
+                        let mut parts = Vec::new();
+                        for p in &tpl.parts {
+                            let TemplatePart::Glob(g) = p else { break };
+                            let lits: Vec<&GlobPart> = g
+                                .parts
+                                .iter()
+                                .take_while(|q| matches!(q, GlobPart::Lit(_)))
+                                .collect();
+                            let whole = lits.len() == g.parts.len();
+                            parts.extend(lits.into_iter().cloned());
+                            if !whole {
+                                break;
+                            }
                         }
+                        parts.push(GlobPart::AnyRun);
+                        (MatchMode::Glob, iamproof_logic::Glob::from_parts(parts))
                     }
-                    parts.push(GlobPart::AnyRun);
-                    let set = iamproof_logic::PatternSet::new(
-                        MatchMode::Glob,
-                        vec![iamproof_logic::Glob::from_parts(parts)],
-                    );
-                    tests.push((Test::Match(std::sync::Arc::new(set)), *sv));
-                    continue;
-                }
-                let ok = tpl.mode == MatchMode::Glob || (tpl.mode == MatchMode::Exact && lit_only);
-                if !ok {
-                    continue;
-                }
-                for p in &tpl.parts {
-                    match p {
-                        TemplatePart::Glob(g) => parts.extend(g.parts.iter().cloned()),
-                        TemplatePart::Ref(_) => parts.push(GlobPart::AnyRun),
-                    }
-                }
-                let set = iamproof_logic::PatternSet::new(
-                    MatchMode::Glob,
-                    vec![iamproof_logic::Glob::from_parts(parts)],
-                );
+                    None => continue,
+                };
+                let set = iamproof_logic::PatternSet::new(mode, vec![glob]);
                 tests.push((Test::Match(std::sync::Arc::new(set)), *sv));
             }
             _ => tests.push((t.clone(), *sv)),
@@ -965,7 +1203,7 @@ fn var_value(
     refs: &dyn Fn(&Var) -> Option<String>,
     limits: &Limits,
     steer: SteerHere<'_>,
-) -> Result<Val, Option<String>> {
+) -> VarAnswer {
     let avoid = steer.avoid;
     // substitute templates
     let subst = |t: &Test| -> Test {
@@ -1171,7 +1409,36 @@ fn theory_check(
             avoid: avoid_here,
             prefer: steer.prefer.get(&var).map(Vec::as_slice).unwrap_or(&[]),
         };
-        let res = var_value(a, &val_of, is_key, present_default, &refs, limits, here);
+        let memo_key = (!templ && here.avoid.is_empty() && here.prefer.is_empty()).then(|| {
+            let mut k: Vec<u8> = a
+                .all_vars()
+                .into_iter()
+                .map(|v| match val_of(v) {
+                    None => 0,
+                    Some(false) => 1,
+                    Some(true) => 2,
+                })
+                .collect();
+            k.push(u8::from(present_default));
+            k
+        });
+        let known = memo_key
+            .as_ref()
+            .and_then(|k| ctx.memo.get(&var).and_then(|m| m.get(k)))
+            .cloned();
+        let res = match known {
+            Some(r) => r,
+            None => {
+                let r = var_value(a, &val_of, is_key, present_default, &refs, limits, here);
+                if let Some(k) = memo_key {
+                    let m = ctx.memo.entry(var.clone()).or_default();
+                    if m.len() < MEMO_PER_VAR {
+                        m.insert(k, r.clone());
+                    }
+                }
+                r
+            }
+        };
         match res {
             Ok(v) => {
                 values.insert(var, v);
@@ -1984,6 +2251,120 @@ mod prop {
             if let Outcome::Unknown(r) = &out {
                 // an honest limit of the mixed-theory check (numbers and patterns on one value)
                 prop_assert!(r.contains("several theories"), "unknown: {}", r);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod pairwise_prop {
+    use super::{finite_members, relaxed_glob, Shape};
+    use iamproof_logic::pattern::{Template, TemplatePart};
+    use iamproof_logic::{Glob, GlobPart, MatchMode, PatternSet, Test, Var};
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    fn pattern_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec!["a", "B", ":", "/", "*", "?", "a:b:c:d:e:"]),
+            0..6,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    fn mode() -> impl Strategy<Value = MatchMode> {
+        proptest::sample::select(vec![
+            MatchMode::Glob,
+            MatchMode::Exact,
+            MatchMode::Arn,
+            MatchMode::Action,
+        ])
+    }
+
+    /// Strings that match `g` (its wildcards filled in a few ways), case variants included.
+    fn instances(g: &Glob) -> Vec<String> {
+        let mut out = Vec::new();
+        for fill in ["", "a", ":", "a:b", "/b/"] {
+            let mut s = String::new();
+            for p in &g.parts {
+                match p {
+                    GlobPart::Lit(t) => s.push_str(t),
+                    GlobPart::AnyRun => s.push_str(fill),
+                    GlobPart::AnyChar | GlobPart::OneOf(_) => {
+                        s.push(fill.chars().next().unwrap_or('x'))
+                    }
+                }
+            }
+            out.push(s.to_ascii_uppercase());
+            out.push(s.to_ascii_lowercase());
+            out.push(s);
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Tests found apart share no value; a finite set's members decide inclusion and
+        /// disjointness for every value it allows.
+        #[test]
+        fn pairwise_clauses_are_sound(
+            (m1, p1) in (mode(), proptest::collection::vec(pattern_text(), 1..3)),
+            (m2, p2) in (mode(), proptest::collection::vec(pattern_text(), 1..3)),
+        ) {
+            let set = |m: MatchMode, ps: &[String]| {
+                PatternSet::new(m, ps.iter().map(|p| Glob::parse_wildcards(p)).collect())
+            };
+            let (a, b) = (set(m1, &p1), set(m2, &p2));
+            let (ta, tb) = (Test::Match(Arc::new(a.clone())), Test::Match(Arc::new(b.clone())));
+            let sv = batsat::Var::unsafe_from_idx;
+            let (Some(x), Some(y)) = (Shape::of(&ta, sv(0)), Shape::of(&tb, sv(1))) else {
+                return Ok(());
+            };
+            let values: Vec<String> = a.patterns.iter().chain(b.patterns.iter()).flat_map(instances).collect();
+            if x.apart(&y) {
+                for v in &values {
+                    prop_assert!(!(a.matches(v) && b.matches(v)), "apart but {v:?} matches both");
+                }
+            }
+            if let Some(members) = finite_members(&a) {
+                if x.action == (b.mode == MatchMode::Action) {
+                    let hits = members.iter().filter(|m| b.matches(m)).count();
+                    for v in values.iter().filter(|v| a.matches(v)) {
+                        prop_assert!(hits != 0 || !b.matches(v), "{v:?} in both, no member in b");
+                        prop_assert!(hits != members.len() || b.matches(v), "{v:?} in a only, all members in b");
+                    }
+                }
+            }
+        }
+
+        /// A template's relaxed glob matches every value the template matches, whatever the
+        /// reference's value.
+        #[test]
+        fn relaxed_templates_include(
+            before in pattern_text(),
+            after in pattern_text(),
+            mode in proptest::sample::select(vec![MatchMode::Glob, MatchMode::Exact, MatchMode::Arn]),
+            r in proptest::sample::select(vec!["", "x", "x:y", "*", "a:b:c:d:e:f"]),
+        ) {
+            let tpl = Template {
+                mode,
+                parts: vec![
+                    TemplatePart::Glob(Glob::parse_wildcards(&before)),
+                    TemplatePart::Ref(Var::key("r")),
+                    TemplatePart::Glob(Glob::parse_wildcards(&after)),
+                ],
+            };
+            let Some((rmode, relaxed)) = relaxed_glob(&tpl) else {
+                return Ok(());
+            };
+            let Some(exact) = tpl.substitute(&|_| Some(r.to_string())) else {
+                return Ok(());
+            };
+            for v in instances(&exact) {
+                if exact.matches(mode, &v) {
+                    prop_assert!(relaxed.matches(rmode, &v), "{v:?}");
+                }
             }
         }
     }
