@@ -103,7 +103,9 @@ pub struct CheckOptions {
     pub backend: Backend,
     /// The time limit of the whole check (default 30 s): the decision query and the queries that
     /// pinpoint the responsible statements together. Each solver call gets the time that is
-    /// left. A check that runs out answers FAIL (PASS must be a proof) with `unknown_reason`
+    /// left (a pinpointing query its fair share: the time left over the statements left; a
+    /// statement that runs out of its share is asked again, once, with the time left after the
+    /// others). A check that runs out answers FAIL (PASS must be a proof) with `unknown_reason`
     /// saying the time limit was reached: before the first answer, with the "could not be
     /// completed" reason; while pinpointing, with the statements found so far (the statements not
     /// yet decided are listed in `unknown_reason`).
