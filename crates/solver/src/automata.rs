@@ -29,6 +29,7 @@
 //! shortest witnesses at this speed (see the measurements in solvers.md: regex-automata cannot
 //! complement, aws-smt-strings is 100–1000× slower on these queries).
 
+use iamproof_policy::glob::{self as policy_glob, fold_case};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::time::Instant;
 
@@ -37,8 +38,8 @@ use std::time::Instant;
 pub enum GlobMode {
     /// Action / NotAction entries (as `iamproof_eval::matching::action_matches`): the pattern
     /// is `*` (everything) or `svc:name-glob`; a value matches iff it has exactly one `:`, its
-    /// service part equals `svc` ignoring ASCII case, and its name part lowercased
-    /// (`str::to_lowercase`) glob-matches the lowercased name glob. A pattern without a `:`, with
+    /// service part equals `svc` ignoring ASCII case, and its name part glob-matches the name
+    /// glob, both folded per character (`iamproof_policy::glob::fold_case`). A pattern without a `:`, with
     /// a second `:`, a wildcard in the service or an empty part matches nothing.
     Action,
     /// Resource entries and `ArnLike`/`ArnEquals`: six fields split on the first five colons,
@@ -50,8 +51,8 @@ pub enum GlobMode {
     Like,
     /// `StringEquals`: exact, case-sensitive, `*`/`?` are literal.
     Exact,
-    /// `StringEqualsIgnoreCase`: equality after `str::to_lowercase` of both sides, `*`/`?` are
-    /// literal.
+    /// `StringEqualsIgnoreCase`: equality after `iamproof_policy::glob::fold_case` (per
+    /// character) of both sides, `*`/`?` are literal.
     ExactIgnoreCase,
 }
 
@@ -125,22 +126,22 @@ impl Glob {
         self.tokens.iter().map(tok_char).collect()
     }
 
-    /// Concrete matching, written independently of the automata and mirroring
-    /// `iamproof_eval::matching` / `iamproof_logic::pattern` (used to check witnesses).
+    /// Concrete matching, independent of the automata (used to check witnesses): the
+    /// workspace's one matcher and case folding (`iamproof_policy::glob`), as
+    /// `iamproof_eval::matching` / `iamproof_logic::pattern` use them.
     pub fn matches(&self, s: &str) -> bool {
-        let chars = |x: &str| x.chars().collect::<Vec<_>>();
         match self.mode {
             GlobMode::Arn => match (split_arn_tokens(&self.tokens), split_arn_str(s)) {
                 (Some(pf), Some(sf)) => pf
                     .iter()
                     .zip(sf.iter())
-                    .all(|(p, f)| glob_match_chars(p, &chars(f))),
+                    .all(|(p, f)| policy_glob::matches_str(p, f)),
                 _ => false,
             },
-            GlobMode::Like => glob_match_chars(&self.tokens, &chars(s)),
+            GlobMode::Like => policy_glob::matches_str(&self.tokens, s),
             GlobMode::Exact => {
                 let lits: Vec<GlobToken> = self.tokens.iter().map(literal_of).collect();
-                glob_match_chars(&lits, &chars(s))
+                policy_glob::matches_str(&lits, s)
             }
             GlobMode::ExactIgnoreCase => {
                 let text: String = self.tokens.iter().map(tok_char).collect();
@@ -153,9 +154,9 @@ impl Glob {
                             other => lits.push(fold_token(&other)),
                         }
                     }
-                    glob_match_chars(&lits, &chars(&s.to_lowercase()))
+                    policy_glob::matches_str(&lits, &fold_case(s))
                 } else {
-                    text.to_lowercase() == s.to_lowercase()
+                    fold_case(&text) == fold_case(s)
                 }
             }
             GlobMode::Action => {
@@ -188,7 +189,7 @@ impl Glob {
                         other => pat.push(fold_token(other)),
                     }
                 }
-                glob_match_chars(&pat, &chars(&vn.to_lowercase()))
+                policy_glob::matches_str(&pat, &fold_case(vn))
             }
         }
     }
@@ -241,38 +242,20 @@ fn split_arn_str(s: &str) -> Option<Vec<&str>> {
     }
 }
 
-/// Plain case-sensitive glob matching by dynamic programming over (token, char) positions.
-fn glob_match_chars(p: &[GlobToken], s: &[char]) -> bool {
-    // reach[j] = the prefix p[..i] can match s[..j]
-    let mut reach = vec![false; s.len() + 1];
-    reach[0] = true;
-    for t in p {
-        let mut next = vec![false; s.len() + 1];
-        match t {
-            GlobToken::Star => {
-                let mut any = false;
-                for j in 0..=s.len() {
-                    any |= reach[j];
-                    next[j] = any;
-                }
-            }
-            GlobToken::Any => {
-                next[1..].copy_from_slice(&reach[..s.len()]);
-            }
-            GlobToken::Lit(c) => {
-                for j in 0..s.len() {
-                    next[j + 1] = reach[j] && *c == s[j];
-                }
-            }
-            GlobToken::OneOf(cs) => {
-                for j in 0..s.len() {
-                    next[j + 1] = reach[j] && cs.contains(&s[j]);
-                }
-            }
-        }
-        reach = next;
+/// The workspace's one concrete matcher (`iamproof_policy::glob::matches`) reads these tokens.
+impl policy_glob::Element for GlobToken {
+    fn is_any_run(&self) -> bool {
+        *self == GlobToken::Star
     }
-    reach[s.len()]
+
+    fn accepts(&self, c: char) -> bool {
+        match self {
+            GlobToken::Lit(x) => *x == c,
+            GlobToken::Any => true,
+            GlobToken::OneOf(cs) => cs.contains(&c),
+            GlobToken::Star => false,
+        }
+    }
 }
 
 /// The result of deciding a conjunction on one string variable.
@@ -334,8 +317,8 @@ enum Tok {
     Set(u32),
 }
 
-/// A compiled token: the token and whether it reads lowercased input (`str::to_lowercase`
-/// regions: action names, `StringEqualsIgnoreCase`).
+/// A compiled token: the token and whether it reads folded input (`fold_case` regions, one
+/// input character at a time: action names, `StringEqualsIgnoreCase`).
 type CTok = (Tok, bool);
 
 /// Interned character classes.
@@ -418,7 +401,7 @@ fn compile(g: &Glob, classes: &mut Classes) -> Option<Vec<CTok>> {
             }
             let text: String = g.tokens.iter().map(tok_char).collect();
             Some(
-                text.to_lowercase()
+                fold_case(&text)
                     .chars()
                     .map(|c| (Tok::Lit(c), true))
                     .collect(),
@@ -815,29 +798,7 @@ fn decide_inner(
 ) -> (StrOutcome, Stats) {
     let mut stats = Stats::default();
     let mut classes = Classes::default();
-    // `str::to_lowercase` maps U+03A3 to final sigma U+03C2 by context, which the automata model
-    // as U+03C3; only a folded literal U+03C2 can tell the difference, so then Unsat is not
-    // trusted.
-    let final_sigma = positive.iter().chain(negative.iter()).flatten().any(|g| {
-        matches!(g.mode, GlobMode::Action | GlobMode::ExactIgnoreCase)
-            && g.tokens.iter().any(|t| match t {
-                GlobToken::Lit(c) => c.to_lowercase().any(|l| l == '\u{3c2}') || *c == '\u{3a3}',
-                GlobToken::OneOf(cs) => cs.iter().any(|c| matches!(c, '\u{3c2}' | '\u{3a3}')),
-                _ => false,
-            })
-    });
-    let unsat = |stats: Stats| {
-        if final_sigma {
-            (
-                StrOutcome::Unknown(
-                    "Unsat with a final-sigma (U+03C2) case-insensitive literal".into(),
-                ),
-                stats,
-            )
-        } else {
-            (StrOutcome::Unsat, stats)
-        }
-    };
+    let unsat = |stats: Stats| (StrOutcome::Unsat, stats);
     // Negative patterns merged (x ∉ ∪N1 ∧ x ∉ ∪N2 ≡ x ∉ ∪(N1 ∪ N2)), deduplicated.
     let mut seen = FxHashSet::default();
     let mut neg: Vec<Vec<CTok>> = Vec::new();
@@ -1296,6 +1257,27 @@ mod tests {
         assert_eq!(check(&pos, &neg), StrOutcome::Unsat);
         let neg = vec![vec![g("s3:get?*", a), g("s3:get", a)]];
         assert_eq!(check(&pos, &neg), StrOutcome::Unsat);
+    }
+
+    #[test]
+    fn final_capital_sigma_folds_per_character() {
+        // One folding rule everywhere (`iamproof_policy::glob::fold_case`): `Σ` → `σ` even at
+        // the end, on the pattern and on the value side; `ς` stays `ς`.
+        let a = GlobMode::Action;
+        assert!(g("svc:GetΣ", a).matches("svc:GetΣ"));
+        assert!(g("svc:getσ", a).matches("SVC:GETΣ"));
+        assert!(!g("svc:GetΣ", a).matches("svc:getς"));
+        let pos = vec![vec![g("svc:getσ", a)]];
+        assert_eq!(check(&pos, &[vec![g("svc:GETΣ", a)]]), StrOutcome::Unsat);
+        assert!(matches!(
+            check(&pos, &[vec![g("svc:getς", a)]]),
+            StrOutcome::Sat(_)
+        ));
+        let e = GlobMode::ExactIgnoreCase;
+        assert!(g("ΟΔΟΣ", e).matches("οδοσ"));
+        assert!(!g("ΟΔΟΣ", e).matches("οδος"));
+        let pos = vec![vec![g("ΟΔΟΣ", e)]];
+        assert_eq!(check(&pos, &[vec![g("οδοσ", e)]]), StrOutcome::Unsat);
     }
 
     #[test]
