@@ -40,6 +40,37 @@ use std::time::{Duration, Instant};
 /// (`arn:aws:iam::111122223333:user/example`) when the check has no account of its own.
 pub const EXAMPLE_ACCOUNT: &str = "111122223333";
 
+/// At most this many actions and resources of a statement make cheap witness candidates.
+const MAX_CHEAP_PATTERNS: usize = 4;
+
+/// A resource pattern made a concrete resource: a wildcard region `us-east-1`, a wildcard account
+/// [`EXAMPLE_ACCOUNT`], other `*` `example` and `?` `x` (the result is replayed, never trusted).
+fn fill_resource(pattern: &str) -> String {
+    let fill = |f: &str| f.replace('*', "example").replace('?', "x");
+    let fields: Vec<&str> = pattern.splitn(6, ':').collect();
+    match fields[..] {
+        ["arn", p, svc, region, account, rest] => {
+            let region = if region.contains(['*', '?']) {
+                "us-east-1".to_string()
+            } else {
+                region.to_string()
+            };
+            let account = if account.contains(['*', '?']) {
+                EXAMPLE_ACCOUNT.to_string()
+            } else {
+                account.to_string()
+            };
+            format!(
+                "arn:{}:{}:{region}:{account}:{}",
+                fill(p),
+                fill(svc),
+                fill(rest)
+            )
+        }
+        _ => fill(pattern),
+    }
+}
+
 /// At most this many values of a multi-valued key are tried alone when simplifying an example.
 const MAX_VALUES_TRIED: usize = 16;
 
@@ -585,6 +616,9 @@ impl Query<'_> {
             Ok(applies) => cover(&mut witness, &first, &applies),
             Err(e) => return self.internal_error(Vec::new(), e, engine),
         }
+        let axioms = iamproof_logic::axioms::request_axioms(&goal.vars());
+        // The witnesses cheap candidates are built from: the first and the latest.
+        let mut bases: Vec<Request> = vec![first];
         // Pinpointing: statement `i` is responsible iff `applies_i ∧ ¬deny ∧ X` is SAT. Every
         // replayed witness shows all the statements that apply to it responsible (the
         // evaluator's applicable Allows, the same as `applies_i` on the witness), so only the
@@ -635,6 +669,24 @@ impl Query<'_> {
             let Some(st) = left.pop_front() else {
                 continue;
             };
+            // A witness for this statement built from one already found, without a solver call.
+            let cheap = self
+                .cheap_candidates(st.index, &bases)
+                .into_iter()
+                .find(|c| {
+                    realistic.eval(c)
+                        && axioms.eval(c)
+                        && (!prefer || preferred.is_none_or(|p| p.eval(c)))
+                        && self.verify(c, Some(st.index)).is_ok()
+                });
+            if let Some(w) = cheap {
+                if let Ok(applies) = self.verify(&w, Some(st.index)) {
+                    left.retain(|s| !applies.contains(&s.index));
+                    retry.retain(|s| !applies.contains(&s.index));
+                    cover(&mut witness, &w, &applies);
+                    continue;
+                }
+            }
             let q = Formula::and([
                 st.applies.clone(),
                 not_denied.clone(),
@@ -651,6 +703,10 @@ impl Query<'_> {
                     let w = self.prettify(w, Some(st.index));
                     match self.verify(&w, Some(st.index)) {
                         Ok(applies) => {
+                            if bases.len() > 1 {
+                                bases.pop();
+                            }
+                            bases.push(w.clone());
                             left.retain(|s| !applies.contains(&s.index));
                             retry.retain(|s| !applies.contains(&s.index));
                             cover(&mut witness, &w, &applies);
@@ -664,7 +720,7 @@ impl Query<'_> {
             }
         }
         undecided.sort_by_key(|(i, _)| *i);
-        let witness = self.simplify_all(witness, &goal, &realistic);
+        let witness = self.simplify_all(witness, &axioms, &realistic);
         let reasons = self.reasons(&witness);
         if reasons.is_empty() {
             return self.internal_error(
@@ -684,15 +740,62 @@ impl Query<'_> {
         r
     }
 
+    /// Candidate witnesses for statement `index` built from witnesses already found: each with
+    /// one of the statement's literal actions and a resource its `Resource` element names (`*`
+    /// and `?` filled in, region and account fields with readable values), or the witness's own
+    /// resource for `"*"` and `NotResource`. The caller replays each through the evaluator like
+    /// a solver's witness, so a candidate only ever adds a genuine witness. Bounded: at most
+    /// [`MAX_CHEAP_PATTERNS`] actions and resources per witness; `NotAction` statements and
+    /// resources with policy variables give none.
+    fn cheap_candidates(&self, index: usize, bases: &[Request]) -> Vec<Request> {
+        let Some(st) = self.policy.statements.get(index) else {
+            return Vec::new();
+        };
+        if st.action.negated {
+            return Vec::new();
+        }
+        let actions: Vec<&str> = st
+            .action
+            .patterns
+            .iter()
+            .map(|p| p.text.as_str())
+            .filter(|a| !a.contains(['*', '?']))
+            .take(MAX_CHEAP_PATTERNS)
+            .collect();
+        let resources: Vec<Option<String>> = match &st.resource {
+            Some(c) if !c.negated => c
+                .patterns
+                .iter()
+                .filter(|p| !p.text.contains('$'))
+                .take(MAX_CHEAP_PATTERNS)
+                .map(|p| (p.text != "*").then(|| fill_resource(&p.text)))
+                .collect(),
+            _ => vec![None],
+        };
+        let mut out = Vec::new();
+        for base in bases {
+            for a in &actions {
+                for r in &resources {
+                    let mut c = base.clone();
+                    c.action = (*a).to_string();
+                    if let Some(r) = r {
+                        c.resource = r.clone();
+                    }
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+
     /// Every example made more readable ([`Query::simplify`]); equal witnesses are simplified
     /// once.
     fn simplify_all(
         &self,
         witness: Vec<Option<Request>>,
-        goal: &Formula,
+        axioms: &Formula,
         realistic: &Formula,
     ) -> Vec<Option<Request>> {
-        let axioms = iamproof_logic::axioms::request_axioms(&goal.vars());
         let mut done: Vec<(Request, Request)> = Vec::new();
         witness
             .into_iter()
@@ -701,7 +804,7 @@ impl Query<'_> {
                 if let Some((_, nice)) = done.iter().find(|(raw, _)| *raw == w) {
                     return Some(nice.clone());
                 }
-                let nice = self.simplify(w.clone(), &axioms, realistic);
+                let nice = self.simplify(w.clone(), axioms, realistic);
                 done.push((w, nice.clone()));
                 Some(nice)
             })

@@ -246,7 +246,8 @@ fn statements_a_witness_already_shows_are_not_asked_again() {
     let r = check_access_not_granted_with(&p, &a, &engine);
     assert_sane(&r, &p);
     assert_eq!(indices(&r), vec![0, 1, 2]);
-    assert!(engine.calls.get() <= 6, "{} calls", engine.calls.get());
+    // Statements 1 and 2 are shown by the first witness with their own action: no call.
+    assert!(engine.calls.get() <= 2, "{} calls", engine.calls.get());
 }
 
 #[test]
@@ -329,7 +330,12 @@ fn ten_services() -> (Policy, PoolEngine) {
     let services = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9"];
     let sts: Vec<serde_json::Value> = services
         .iter()
-        .map(|s| serde_json::json!({"Effect": "Allow", "Action": format!("{s}:Act"), "Resource": "*"}))
+        .map(|s| {
+            // The condition keeps one statement's witness from being rebuilt for another
+            // without the engine.
+            serde_json::json!({"Effect": "Allow", "Action": format!("{s}:Act"), "Resource": "*",
+                "Condition": {"StringEquals": {"aws:RequestTag/k": *s}}})
+        })
         .collect();
     let p = policy(&doc(&sts), PolicyType::Identity);
     // The first query is answered with s1's request.
@@ -342,7 +348,11 @@ fn ten_services() -> (Policy, PoolEngine) {
             action: format!("{s}:Act"),
             resource: "*".into(),
             resource_account: None,
-            context: Context::new(),
+            context: {
+                let mut c = Context::new();
+                c.insert("aws:RequestTag/k", one(s));
+                c
+            },
         })
         .collect();
     (p, PoolEngine { pool })
