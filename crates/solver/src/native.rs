@@ -558,13 +558,12 @@ impl Ctx {
                     continue;
                 }
                 for y in &shapes {
-                    let Some(other) = y.set else { continue };
-                    // action names stand for all their case variants: compare them with
-                    // tests that fold case the same way only
-                    if y.sv == x.sv || x.action != (other.mode == MatchMode::Action) {
+                    if y.sv == x.sv {
                         continue;
                     }
-                    let hits = members.iter().filter(|m| other.matches(m)).count();
+                    let Some(hits) = x.hits(&members, y) else {
+                        continue;
+                    };
                     let y_lit = Lit::new(y.sv, true);
                     if hits == 0 {
                         clauses.push([!x_lit, !y_lit]);
@@ -858,8 +857,9 @@ fn cancelling_templates(
 /// The values a pattern set allows, when they are finitely many strings that every other test
 /// of the same mode family decides alike: literal patterns under `Exact`, `Glob` and `Arn`
 /// (each pattern that matches itself), and literal action names under `Action` (each standing
-/// for its case variants). `None` otherwise, or past a size bound.
-fn finite_members(set: &iamproof_logic::PatternSet) -> Option<Vec<String>> {
+/// for its case variants), with the index of the pattern each comes from. `None` otherwise, or
+/// past a size bound.
+fn finite_members(set: &iamproof_logic::PatternSet) -> Option<Vec<(usize, String)>> {
     if !matches!(
         set.mode,
         MatchMode::Exact | MatchMode::Glob | MatchMode::Arn | MatchMode::Action
@@ -868,10 +868,10 @@ fn finite_members(set: &iamproof_logic::PatternSet) -> Option<Vec<String>> {
         return None;
     }
     let mut out = Vec::new();
-    for g in &set.patterns {
+    for (i, g) in set.patterns.iter().enumerate() {
         let lit = g.as_literal()?;
-        if set.matches(&lit) {
-            out.push(lit);
+        if g.matches(set.mode, &lit) {
+            out.push((i, lit));
         }
     }
     Some(out)
@@ -935,6 +935,26 @@ impl<'a> Shape<'a> {
             }
             _ => None,
         }
+    }
+
+    /// How many of `members` (this shape's [`finite_members`]) match `other`'s pattern set;
+    /// `None` when `other` has none, or folds case differently (action names stand for all
+    /// their case variants).
+    fn hits(&self, members: &[(usize, String)], other: &Shape<'_>) -> Option<usize> {
+        let set = other.set?;
+        if self.action != (set.mode == MatchMode::Action) {
+            return None;
+        }
+        // a member matches a pattern only if their literal ends agree (cheap to compare)
+        let matches = |(k, m): &&(usize, String)| match self.ends.get(*k) {
+            Some(me) => set
+                .patterns
+                .iter()
+                .zip(&other.ends)
+                .any(|(g, e)| !me.apart(e) && g.matches(set.mode, m)),
+            None => set.matches(m),
+        };
+        Some(members.iter().filter(matches).count())
     }
 
     /// No value matches both.
@@ -2328,8 +2348,8 @@ mod pairwise_prop {
                 }
             }
             if let Some(members) = finite_members(&a) {
-                if x.action == (b.mode == MatchMode::Action) {
-                    let hits = members.iter().filter(|m| b.matches(m)).count();
+                if let Some(hits) = x.hits(&members, &y) {
+                    prop_assert_eq!(hits, members.iter().filter(|(_, m)| b.matches(m)).count());
                     for v in values.iter().filter(|v| a.matches(v)) {
                         prop_assert!(hits != 0 || !b.matches(v), "{v:?} in both, no member in b");
                         prop_assert!(hits != members.len() || b.matches(v), "{v:?} in a only, all members in b");
