@@ -1160,10 +1160,24 @@ enum Check {
 /// literal, which `*` covers), or for other `Arn` templates the literal text before the first
 /// reference or wildcard followed by `*`; other template literals are dropped.
 fn relax(a: &VarAtoms, val: &dyn Fn(SVar) -> Option<bool>) -> VarAtoms {
+    relax_unvalued(a, val, &|_| false)
+}
+
+/// [`relax`] of the templates that refer to a variable without a value yet (`valued` says
+/// which have one); the others are kept exact.
+fn relax_unvalued(
+    a: &VarAtoms,
+    val: &dyn Fn(SVar) -> Option<bool>,
+    valued: &dyn Fn(&Var) -> bool,
+) -> VarAtoms {
+    let resolved = |t: &Test| match t {
+        Test::Template(tpl) => tpl.refs().all(valued),
+        _ => true,
+    };
     let mut tests = Vec::new();
     for (t, sv) in &a.tests {
         match t {
-            Test::Template(tpl) => {
+            Test::Template(tpl) if !resolved(t) => {
                 if val(*sv) != Some(true) {
                     continue;
                 }
@@ -1200,7 +1214,7 @@ fn relax(a: &VarAtoms, val: &dyn Fn(SVar) -> Option<bool>) -> VarAtoms {
     }
     let plain = |ps: &[(ElemPred, SVar)]| -> Vec<(ElemPred, SVar)> {
         ps.iter()
-            .filter(|(p, _)| !p.any_of.iter().any(|t| matches!(t, Test::Template(_))))
+            .filter(|(p, _)| p.any_of.iter().all(resolved))
             .cloned()
             .collect()
     };
@@ -1373,6 +1387,7 @@ fn theory_check(
         .map(|c| c.0)
         .unwrap_or(CallerKind::Arn);
     let mut values: BTreeMap<Var, Val> = BTreeMap::new();
+    let mut deferred_vars: Vec<Var> = Vec::new();
     let order: Vec<Var> = {
         let mut plain: Vec<Var> = Vec::new();
         let mut tpl: Vec<Var> = Vec::new();
@@ -1416,9 +1431,31 @@ fn theory_check(
             _ => true,
         };
         let templ = a.has_template();
-        if templ && a.template_refs().iter().any(|r| !values.contains_key(r)) {
-            return Check::Unknown("policy variables that refer to each other in a cycle".into());
+        // Variables referring to each other (across statements, `k1 = ${k2}` and
+        // `k2 = ${k1}`): the first one of the cycle is solved with its templates over
+        // unvalued references relaxed, and those templates are checked once all values are in.
+        let unvalued = |r: &Var| !values.contains_key(r) && ctx.vars.contains_key(r);
+        let deferred = templ && a.template_refs().iter().any(unvalued);
+        let quantified_refs = a
+            .forall
+            .iter()
+            .chain(a.forany.iter())
+            .flat_map(|(p, _)| p.any_of.iter())
+            .any(|t| matches!(t, Test::Template(tpl) if tpl.refs().any(unvalued)));
+        if deferred && quantified_refs {
+            return Check::Unknown(
+                "policy variables that refer to each other in a cycle through a set operator"
+                    .into(),
+            );
         }
+        let relaxed_here;
+        let a_solved = if deferred {
+            relaxed_here = relax_unvalued(a, &val_of, &|r: &Var| values.contains_key(r));
+            deferred_vars.push(var.clone());
+            &relaxed_here
+        } else {
+            a
+        };
         let snapshot = values.clone();
         let refs = |v: &Var| match snapshot.get(v) {
             Some(Val::Single(s)) => Some(s.clone()),
@@ -1449,7 +1486,15 @@ fn theory_check(
         let res = match known {
             Some(r) => r,
             None => {
-                let r = var_value(a, &val_of, is_key, present_default, &refs, limits, here);
+                let r = var_value(
+                    a_solved,
+                    &val_of,
+                    is_key,
+                    present_default,
+                    &refs,
+                    limits,
+                    here,
+                );
                 if let Some(k) = memo_key {
                     let m = ctx.memo.entry(var.clone()).or_default();
                     if m.len() < MEMO_PER_VAR {
@@ -1467,6 +1512,22 @@ fn theory_check(
             Err(None) if !avoid_here.is_empty() => {
                 // the conflict may come from the avoided values: not a theory fact
                 return Check::RetryFailed(var);
+            }
+            Err(None) if deferred => {
+                // the relaxation conflicts: its literals are a sound explanation
+                let lits = minimise(a_solved, &val_of, is_key, present_default, &refs, limits);
+                let mut clause: Vec<Lit> = lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
+                if var == Var::Principal {
+                    for (_, cv) in &ctx.callers {
+                        if let Some(b) = val_of(*cv) {
+                            clause.push(Lit::new(*cv, !b));
+                        }
+                    }
+                }
+                clause.sort_unstable_by_key(|l| l.idx());
+                clause.dedup();
+                ctx.clause(&clause);
+                return Check::Blocked;
             }
             Err(None) => {
                 if templ {
@@ -1543,9 +1604,11 @@ fn theory_check(
                     }
                     if may_retry
                         && !retry.is_empty()
-                        && !retry
-                            .iter()
-                            .any(|(r, _)| ctx.vars.get(r).is_some_and(VarAtoms::has_template))
+                        && !retry.iter().any(|(r, _)| {
+                            // (a variable a cycle deferred was solved without its references)
+                            ctx.vars.get(r).is_some_and(VarAtoms::has_template)
+                                && !deferred_vars.contains(r)
+                        })
                     {
                         // values of the references that a witness of the relaxed constraints
                         // spells out (e.g. the account field of a principal ARN)
@@ -1605,6 +1668,53 @@ fn theory_check(
                 return Check::Blocked;
             }
         }
+    }
+    // the templates a cycle deferred, under the final values
+    for var in &deferred_vars {
+        let Some(a) = ctx.vars.get(var) else { continue };
+        let value = values.get(var);
+        let refs = |v: &Var| match values.get(v) {
+            Some(Val::Single(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let broken = a.tests.iter().any(|(t, sv)| {
+            let (Test::Template(tpl), Some(want)) = (t, val_of(*sv)) else {
+                return false;
+            };
+            let holds = match (value, tpl.substitute(&refs)) {
+                (Some(Val::Single(s)), Some(g)) => g.matches(tpl.mode, s),
+                _ => false,
+            };
+            holds != want
+        });
+        if !broken {
+            continue;
+        }
+        if let (true, Some(Val::Single(w))) = (may_retry, value) {
+            return Check::Retry {
+                avoid: vec![(var.clone(), w.clone())],
+                hints: Vec::new(),
+            };
+        }
+        // no value found that closes the cycle: block this whole assignment (inexactly)
+        ctx.tainted = Some("policy variables that refer to each other in a cycle".into());
+        let mut clause: Vec<Lit> = Vec::new();
+        for oa in ctx.vars.values() {
+            for sv in oa.all_vars() {
+                if let Some(b) = val_of(sv) {
+                    clause.push(Lit::new(sv, !b));
+                }
+            }
+        }
+        for (_, cv) in &ctx.callers {
+            if let Some(b) = val_of(*cv) {
+                clause.push(Lit::new(*cv, !b));
+            }
+        }
+        clause.sort_unstable_by_key(|l| l.idx());
+        clause.dedup();
+        ctx.clause(&clause);
+        return Check::Blocked;
     }
     let mut a = Assignment {
         caller,
@@ -1973,6 +2083,38 @@ mod template_tests {
             panic!("expected a model")
         };
         assert!(a.resource.starts_with("arn:aws:s3:::b/"));
+    }
+
+    /// Keys that refer to each other (`k1 = ${k2}` in one statement, `k2 = ${k1}` in
+    /// another, as AWSControlTowerAccountServiceRolePolicy does with the principal and
+    /// resource accounts) are solved, not given up on as a cycle.
+    #[test]
+    fn references_in_a_cycle() {
+        let both = Formula::and([
+            single("k1"),
+            single("k2"),
+            eq_ref("k1", "k2"),
+            eq_ref("k2", "k1"),
+        ]);
+        let Outcome::Sat(a) = run(&both) else {
+            panic!("expected a model")
+        };
+        assert_eq!(a.keys.get(&Key::new("k1")), a.keys.get(&Key::new("k2")));
+        let either = Formula::or([
+            Formula::and2(eq_ref("k1", "k2"), one_of("x", &["1"])),
+            Formula::and2(eq_ref("k2", "k1"), one_of("x", &["2"])),
+        ]);
+        assert!(matches!(run(&either), Outcome::Sat(_)));
+        let apart = Formula::and([both.clone(), one_of("k1", &["a"]), one_of("k2", &["b"])]);
+        assert!(!matches!(run(&apart), Outcome::Sat(_)));
+        let together = Formula::and([both, one_of("k1", &["a", "b"]), one_of("k2", &["b"])]);
+        let Outcome::Sat(a) = run(&together) else {
+            panic!("expected a model")
+        };
+        assert_eq!(
+            a.keys.get(&Key::new("k1")),
+            Some(&iamproof_eval::ContextValue::Single("b".into()))
+        );
     }
 
     /// `v ArnLike arn:aws:ec2:*:*:instance/${id}` implies `v StringLike *${id}` for every

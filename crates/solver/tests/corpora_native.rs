@@ -10,8 +10,7 @@
 //!   is `Unsat` (a policy is equivalent to itself) — never `Sat`.
 //!
 //! Prints the numbers of policies, queries and `Unknown` answers (with each `Unknown`'s policy
-//! name and reason); the target is no `Unknown`, and the count may not grow past
-//! [`MAX_UNKNOWN`] (a regression gate).
+//! name and reason); there must be none.
 
 use iamproof_corpora::{all_policies, CorpusPolicy};
 use iamproof_eval::evaluate_policy;
@@ -23,13 +22,6 @@ use std::time::{Duration, Instant};
 
 /// Per-query limit of the native engine.
 const LIMIT: Duration = Duration::from_secs(2);
-
-/// The most `Unknown` answers tolerated: a regression gate at the count measured on 2026-11-26
-/// (target 0). The 3 are `allows(P)` of three versions of `AWSControlTowerAccountServiceRolePolicy`:
-/// one statement has `aws:PrincipalAccount = ${aws:ResourceAccount}`, others
-/// `aws:ResourceAccount = ${aws:PrincipalAccount}`, which the engine reads as a reference cycle
-/// although the two are in different statements (disjuncts).
-const MAX_UNKNOWN: usize = 3;
 
 fn with_axioms(f: Formula) -> Formula {
     let ax = request_axioms(&f.vars());
@@ -187,11 +179,12 @@ fn native_decides_every_corpus_policy() {
         "{} failures (first shown above)",
         t.failures.len()
     );
-    // (`saturating_sub`: the gate may be 0.)
-    assert_eq!(
-        t.unknown.len().saturating_sub(MAX_UNKNOWN),
-        0,
-        "{} Unknown answers (gate {MAX_UNKNOWN}), listed above",
+    // (The last three, AWSControlTowerAccountServiceRolePolicy's `aws:PrincipalAccount =
+    // ${aws:ResourceAccount}` beside `aws:ResourceAccount = ${aws:PrincipalAccount}`, were read
+    // as a reference cycle until cycles were solved.)
+    assert!(
+        t.unknown.is_empty(),
+        "{} Unknown answers, listed above",
         t.unknown.len()
     );
 }
