@@ -1594,7 +1594,10 @@ fn theory_check(
                         ctx.clause(&clause);
                         return Check::Blocked;
                     }
-                    // otherwise try other values for the referenced variables first
+                    // otherwise try other values for the referenced variables first: avoid
+                    // their current values, and prefer the values a witness of the relaxed
+                    // constraints spells out (e.g. the account field of a principal ARN),
+                    // followed through referenced variables that have templates of their own
                     let mut retry = Vec::new();
                     for (r, rv) in &snapshot {
                         let referenced = a.template_refs().contains(r);
@@ -1602,31 +1605,44 @@ fn theory_check(
                             retry.push((r.clone(), w.clone()));
                         }
                     }
-                    if may_retry
-                        && !retry.is_empty()
-                        && !retry.iter().any(|(r, _)| {
-                            // (a variable a cycle deferred was solved without its references)
-                            ctx.vars.get(r).is_some_and(VarAtoms::has_template)
-                                && !deferred_vars.contains(r)
-                        })
-                    {
-                        // values of the references that a witness of the relaxed constraints
-                        // spells out (e.g. the account field of a principal ARN)
-                        let mut hints = Vec::new();
-                        if let Ok(Val::Single(w)) = &relaxed_value {
-                            for (t, sv) in &a.tests {
-                                if let (Test::Template(tpl), Some(true)) = (t, val_of(*sv)) {
-                                    for (r, h) in template_bindings(tpl, w, MAX_HINTS) {
-                                        let current = snapshot.get(&r);
-                                        let fresh =
-                                            !matches!(current, Some(Val::Single(c)) if *c == h);
-                                        if fresh && !hints.contains(&(r.clone(), h.clone())) {
-                                            hints.push((r, h));
-                                        }
+                    let mut hints: Vec<(Var, String)> = Vec::new();
+                    let add_hints = |tests: &[(Test, SVar)], w: &str, hints: &mut Vec<_>| {
+                        for (t, sv) in tests {
+                            if let (Test::Template(tpl), Some(true)) = (t, val_of(*sv)) {
+                                for (r, h) in template_bindings(tpl, w, MAX_HINTS) {
+                                    let current = snapshot.get(&r);
+                                    let fresh = !matches!(current, Some(Val::Single(c)) if *c == h);
+                                    if fresh && !hints.contains(&(r.clone(), h.clone())) {
+                                        hints.push((r, h));
                                     }
                                 }
                             }
                         }
+                    };
+                    if let Ok(Val::Single(w)) = &relaxed_value {
+                        add_hints(&a.tests, w, &mut hints);
+                    }
+                    let mut k = 0;
+                    while let Some((r, h)) = hints.get(k).cloned() {
+                        k += 1;
+                        if hints.len() >= 4 * MAX_HINTS {
+                            break;
+                        }
+                        if let Some(ra) = ctx.vars.get(&r) {
+                            add_hints(&ra.tests, &h, &mut hints);
+                        }
+                    }
+                    // a variable with templates is steered by hints only (a cycle's deferred
+                    // one was solved without its references, so avoiding works too)
+                    let steerable = |r: &Var| {
+                        !ctx.vars.get(r).is_some_and(VarAtoms::has_template)
+                            || deferred_vars.contains(r)
+                    };
+                    let unsteered = retry
+                        .iter()
+                        .any(|(r, _)| !steerable(r) && !hints.iter().any(|(h, _)| h == r));
+                    if may_retry && !retry.is_empty() && !unsteered {
+                        retry.retain(|(r, _)| steerable(r));
                         return Check::Retry {
                             avoid: retry,
                             hints,
@@ -2170,6 +2186,20 @@ mod template_tests {
             panic!("expected a model")
         };
         assert!(a.principal.starts_with("arn:aws:iam::"), "{a:?}");
+        // followed through a referenced variable with a template of its own
+        // (`aws:PrincipalAccount = ${aws:ResourceAccount}`, AWSBackupServiceLinkedRolePolicy…)
+        let chained = Formula::and([
+            f,
+            single("aws:resourceaccount"),
+            eq_ref("aws:principalaccount", "aws:resourceaccount"),
+        ]);
+        let Outcome::Sat(a) = run(&chained) else {
+            panic!("expected a model")
+        };
+        assert_eq!(
+            a.keys.get(&Key::new("aws:principalaccount")),
+            a.keys.get(&Key::new("aws:resourceaccount"))
+        );
     }
 }
 
