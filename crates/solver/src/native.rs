@@ -1398,7 +1398,7 @@ fn theory_check(
                 plain.push(v.clone());
             }
         }
-        // template variables after the variables they refer to (cycles last; see below)
+        // template variables after the variables they refer to
         let mut rest = tpl;
         while !rest.is_empty() {
             let ready: Vec<Var> = rest
@@ -1413,8 +1413,17 @@ fn theory_check(
                 .cloned()
                 .collect();
             if ready.is_empty() {
-                plain.append(&mut rest);
-                break;
+                // a cycle: break it at one variable (solved with those references relaxed,
+                // see below), a condition key rather than the principal or resource, whose
+                // values are better computed from the others'
+                let pick = rest
+                    .iter()
+                    .position(|v| matches!(v, Var::Key(_)))
+                    .unwrap_or(0);
+                if pick < rest.len() {
+                    plain.push(rest.remove(pick));
+                }
+                continue;
             }
             rest.retain(|v| !ready.contains(v));
             plain.extend(ready);
