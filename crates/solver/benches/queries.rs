@@ -9,42 +9,36 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use iamproof_logic::{Formula, Glob, MatchMode, PatternSet, Var};
 use iamproof_solver::automata::{self, Glob as AGlob, GlobMode, Limits, StrOutcome};
 use iamproof_solver::{solve, Backend, Outcome, SolveOptions};
-use std::path::Path;
 use std::time::Duration;
-
-fn corpora() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora")
-}
 
 /// The Action entries of ReadOnlyAccess, lowercased.
 fn read_only_access() -> Vec<String> {
-    let path = corpora().join("iam-dataset-managed-policies/managed_policies.jsonl");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("corpus missing: {} ({e})", path.display()));
-    for line in text.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).expect("json line");
-        if v["arn"] != "arn:aws:iam::aws:policy/ReadOnlyAccess" {
-            continue;
-        }
-        let mut out = Vec::new();
-        let stmts = match &v["document"]["Statement"] {
-            serde_json::Value::Array(a) => a.clone(),
-            s => vec![s.clone()],
-        };
-        for s in stmts {
-            match &s["Action"] {
-                serde_json::Value::String(a) => out.push(a.to_lowercase()),
-                serde_json::Value::Array(a) => {
-                    out.extend(a.iter().filter_map(|x| x.as_str()).map(str::to_lowercase))
-                }
-                _ => {}
+    let policies = iamproof_corpora::Corpora::locate()
+        .managed_policies()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let Some(p) = policies
+        .iter()
+        .find(|p| p.arn.as_deref() == Some("arn:aws:iam::aws:policy/ReadOnlyAccess"))
+    else {
+        panic!("ReadOnlyAccess not in the corpus");
+    };
+    let stmts = match &p.document["Statement"] {
+        serde_json::Value::Array(a) => a.clone(),
+        s => vec![s.clone()],
+    };
+    let mut out = Vec::new();
+    for s in stmts {
+        match &s["Action"] {
+            serde_json::Value::String(a) => out.push(a.to_lowercase()),
+            serde_json::Value::Array(a) => {
+                out.extend(a.iter().filter_map(|x| x.as_str()).map(str::to_lowercase))
             }
+            _ => {}
         }
-        out.sort();
-        out.dedup();
-        return out;
     }
-    panic!("ReadOnlyAccess not in the corpus");
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A small deterministic generator (xorshift64*), so the queries are the same every run.
