@@ -666,10 +666,10 @@ impl Ctx {
     }
 }
 
-/// The SAT round from which [`Ctx::pairwise`] clauses are added: queries that a couple of
-/// rounds settle do not pay for them. The crate's own (brute-force checked) tests add them
+/// The SAT round from which [`Ctx::pairwise`] clauses are added: after the first theory
+/// conflict, so queries without one do not pay for them. The crate's own (brute-force checked) tests add them
 /// from the first round, so that every query they solve exercises them.
-const PAIRWISE_AFTER: u64 = if cfg!(test) { 1 } else { 3 };
+const PAIRWISE_AFTER: u64 = if cfg!(test) { 1 } else { 2 };
 
 /// Decides `f` natively.
 pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> NativeOutcome {
