@@ -1527,11 +1527,7 @@ fn theory_check(
                 let lits = minimise(a_solved, &val_of, is_key, present_default, &refs, limits);
                 let mut clause: Vec<Lit> = lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
                 if var == Var::Principal {
-                    for (_, cv) in &ctx.callers {
-                        if let Some(b) = val_of(*cv) {
-                            clause.push(Lit::new(*cv, !b));
-                        }
-                    }
+                    clause.extend(negations(ctx.callers.iter().map(|c| c.1), &val_of));
                 }
                 clause.sort_unstable_by_key(|l| l.idx());
                 clause.dedup();
@@ -1559,11 +1555,7 @@ fn theory_check(
                         let mut clause: Vec<Lit> =
                             lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
                         if var == Var::Principal {
-                            for (_, cv) in &ctx.callers {
-                                if let Some(b) = val_of(*cv) {
-                                    clause.push(Lit::new(*cv, !b));
-                                }
-                            }
+                            clause.extend(negations(ctx.callers.iter().map(|c| c.1), &val_of));
                         }
                         clause.sort_unstable_by_key(|l| l.idx());
                         clause.dedup();
@@ -1585,18 +1577,10 @@ fn theory_check(
                         let mut clause: Vec<Lit> =
                             lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
                         if let Some(ra) = ctx.vars.get(r) {
-                            for sv in ra.all_vars() {
-                                if let Some(b) = val_of(sv) {
-                                    clause.push(Lit::new(sv, !b));
-                                }
-                            }
+                            clause.extend(negations(ra.all_vars(), &val_of));
                         }
                         if var == Var::Principal || *r == Var::Principal {
-                            for (_, cv) in &ctx.callers {
-                                if let Some(b) = val_of(*cv) {
-                                    clause.push(Lit::new(*cv, !b));
-                                }
-                            }
+                            clause.extend(negations(ctx.callers.iter().map(|c| c.1), &val_of));
                         }
                         clause.sort_unstable_by_key(|l| l.idx());
                         clause.dedup();
@@ -1667,25 +1651,13 @@ fn theory_check(
                     // whole assignment of the referenced variables too
                     for (other, oa) in &ctx.vars {
                         if *other != var {
-                            for sv in oa.all_vars() {
-                                if let Some(b) = val_of(sv) {
-                                    clause.push(Lit::new(sv, !b));
-                                }
-                            }
+                            clause.extend(negations(oa.all_vars(), &val_of));
                         }
                     }
-                    for (_, cv) in &ctx.callers {
-                        if let Some(b) = val_of(*cv) {
-                            clause.push(Lit::new(*cv, !b));
-                        }
-                    }
+                    clause.extend(negations(ctx.callers.iter().map(|c| c.1), &val_of));
                 }
                 if var == Var::Principal {
-                    for (_, cv) in &ctx.callers {
-                        if let Some(b) = val_of(*cv) {
-                            clause.push(Lit::new(*cv, !b));
-                        }
-                    }
+                    clause.extend(negations(ctx.callers.iter().map(|c| c.1), &val_of));
                 }
                 clause.sort_unstable_by_key(|l| l.idx());
                 clause.dedup();
@@ -1725,17 +1697,9 @@ fn theory_check(
         ctx.tainted = Some("policy variables that refer to each other in a cycle".into());
         let mut clause: Vec<Lit> = Vec::new();
         for oa in ctx.vars.values() {
-            for sv in oa.all_vars() {
-                if let Some(b) = val_of(sv) {
-                    clause.push(Lit::new(sv, !b));
-                }
-            }
+            clause.extend(negations(oa.all_vars(), &val_of));
         }
-        for (_, cv) in &ctx.callers {
-            if let Some(b) = val_of(*cv) {
-                clause.push(Lit::new(*cv, !b));
-            }
-        }
+        clause.extend(negations(ctx.callers.iter().map(|c| c.1), &val_of));
         clause.sort_unstable_by_key(|l| l.idx());
         clause.dedup();
         ctx.clause(&clause);
@@ -1764,6 +1728,18 @@ fn theory_check(
         a.principal = "arn:aws:iam::111122223333:user/example".into();
     }
     Check::Model(a)
+}
+
+/// The literals that block the current values of `svars` (the unassigned ones left out), for
+/// a learnt clause.
+fn negations(
+    svars: impl IntoIterator<Item = SVar>,
+    val_of: &dyn Fn(SVar) -> Option<bool>,
+) -> Vec<Lit> {
+    svars
+        .into_iter()
+        .filter_map(|sv| val_of(sv).map(|b| Lit::new(sv, !b)))
+        .collect()
 }
 
 /// At most this many theory re-checks go into shrinking one conflict; past it the
