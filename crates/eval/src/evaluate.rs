@@ -3,8 +3,9 @@
 use crate::conditions::conditions_match;
 use crate::context::effective_context;
 use crate::matching::{
-    action_matches, glob_pattern, parse_principal_arn, principal_account, principal_entries_match,
-    resolve_template, resource_matches, split_arn, PrincipalArnKind, PrincipalMatch,
+    action_matches, glob_pattern, not_principal_layers, parse_principal_arn, principal_account,
+    principal_entries_match, resolve_template, resource_matches, split_arn, PrincipalArnKind,
+    PrincipalMatch,
 };
 use crate::request::{Context, Decision, Principal, Request};
 use iamproof_policy::{Effect, Policy, Statement};
@@ -60,9 +61,13 @@ pub fn statement_resource_matches(
 ///   principal), [`PrincipalMatch::None`] in resource policies and RCPs (iam-simulate
 ///   noPrincipalElement.json);
 /// - `Principal`: the best match over its entries;
-/// - `NotPrincipal`: [`PrincipalMatch::Direct`] iff no entry matches at any level (account and
-///   session-via-role matches count as matches), else [`PrincipalMatch::None`]. With `Allow`
-///   this grants everyone else, anonymous included (spec §0.9);
+/// - `NotPrincipal`: the most specific layer of the principal (account, user or role, role
+///   session) that the entries do not name ([`not_principal_layers`]): [`PrincipalMatch::None`]
+///   when every layer is named, [`PrincipalMatch::Account`] when only the account is not, else
+///   [`PrincipalMatch::Direct`]. So a listed account exempts only its root from a `Deny`; its
+///   users and roles need their own entries. With `Allow` this grants everyone else, anonymous
+///   included (spec §0.9), and a caller named everywhere but at its account gets an
+///   account-level grant (delegation to the account's identity policies);
 /// - an element with no entries (`{}`, `[]`, `{"AWS": []}`) matches nobody, negated or not
 ///   (spec §1.4: a statement with an empty array has no effect).
 pub fn statement_principal_match(
@@ -79,18 +84,10 @@ pub fn statement_principal_match(
             }
         }
         Some(clause) if clause.entries.is_empty() => PrincipalMatch::None,
-        Some(clause) => {
-            let m = principal_entries_match(&clause.entries, principal);
-            if clause.negated {
-                if m == PrincipalMatch::None {
-                    PrincipalMatch::Direct
-                } else {
-                    PrincipalMatch::None
-                }
-            } else {
-                m
-            }
+        Some(clause) if clause.negated => {
+            not_principal_layers(&clause.entries, principal).principal_match()
         }
+        Some(clause) => principal_entries_match(&clause.entries, principal),
     }
 }
 

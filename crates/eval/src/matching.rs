@@ -422,6 +422,94 @@ fn aws_entry_matches(value: &str, arn: &str) -> PrincipalMatch {
     }
 }
 
+/// Which layers of the request principal a `NotPrincipal` list names (docs/semantics.md,
+/// "NotPrincipal, layer by layer").
+///
+/// The IAM User Guide's `NotPrincipal` page says AWS checks a principal in layers, the account,
+/// then the user or role, then the role session, and that a `Deny` with `NotPrincipal` applies
+/// at every layer whose identity is not listed: with
+/// `["arn:aws:iam::444455556666:user/Bob", "arn:aws:iam::444455556666:root"]` "all principals
+/// except the user named Bob in AWS account 444455556666 are explicitly denied". The layers of
+/// a caller are:
+/// - the account root `arn:P:iam::A:root`: its account (an account id `A` or the root ARN);
+/// - an IAM user, a role used as a caller, a federated-user session, any other IAM/STS ARN: its
+///   account, then its own exact ARN;
+/// - a role session `arn:P:sts::A:assumed-role/R/S`: its account, its role (a role ARN whose
+///   name is `R`, matched as [`principal_entry_matches`] matches sessions to roles), then its
+///   exact session ARN;
+/// - a service, federated identity provider or canonical user: itself, exactly;
+/// - anonymous: only `*` names it.
+///
+/// `*` (or `{"AWS": "*"}`) names every layer of every caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotPrincipalLayers {
+    /// The account layer is named (always `true` for callers without an account layer).
+    pub account: bool,
+    /// Every layer below the account is named (for an account root: its account).
+    pub identity: bool,
+}
+
+impl NotPrincipalLayers {
+    /// How a `NotPrincipal` statement matches the caller: at the most specific layer that is
+    /// not named. [`PrincipalMatch::None`] when every layer is named;
+    /// [`PrincipalMatch::Account`] when only the account is not named (an `Allow` then grants
+    /// the account, which delegates to its identity policies, and a `Deny` denies);
+    /// [`PrincipalMatch::Direct`] when the caller's own identity is not named.
+    pub fn principal_match(self) -> PrincipalMatch {
+        match (self.account, self.identity) {
+            (true, true) => PrincipalMatch::None,
+            (false, true) => PrincipalMatch::Account,
+            (_, false) => PrincipalMatch::Direct,
+        }
+    }
+}
+
+/// The layers of `principal` that the `NotPrincipal` `entries` name; see [`NotPrincipalLayers`].
+pub fn not_principal_layers(
+    entries: &[PrincipalEntry],
+    principal: &Principal,
+) -> NotPrincipalLayers {
+    let all = |b: bool| NotPrincipalLayers {
+        account: b,
+        identity: b,
+    };
+    let everyone = entries.iter().any(|e| {
+        e.kind == PrincipalKind::Everyone || (e.kind == PrincipalKind::Aws && e.value == "*")
+    });
+    if everyone {
+        return all(true);
+    }
+    let arn = match principal {
+        Principal::Anonymous => return all(false),
+        Principal::Arn(arn) => arn,
+        _ => {
+            return all(entries
+                .iter()
+                .any(|e| principal_entry_matches(e, principal) == PrincipalMatch::Direct))
+        }
+    };
+    let Some(req) = parse_principal_arn(arn) else {
+        return all(false);
+    };
+    let matches: Vec<PrincipalMatch> = entries
+        .iter()
+        .map(|e| principal_entry_matches(e, principal))
+        .collect();
+    let own = entries
+        .iter()
+        .any(|e| e.kind == PrincipalKind::Aws && e.value == *arn);
+    let account =
+        matches.contains(&PrincipalMatch::Account) || (req.kind == PrincipalArnKind::Root && own);
+    let identity = match req.kind {
+        PrincipalArnKind::Root => account,
+        PrincipalArnKind::AssumedRole { .. } => {
+            own && matches.contains(&PrincipalMatch::SessionViaRole)
+        }
+        _ => own,
+    };
+    NotPrincipalLayers { account, identity }
+}
+
 /// The best match of the principal against a list of entries (the entries are ORed).
 pub fn principal_entries_match(
     entries: &[PrincipalEntry],

@@ -376,32 +376,47 @@ fn corner_09_not_principal() {
     let allow = rp_stmt(&format!(
         r#"{{"Effect":"Allow","NotPrincipal":{{"AWS":"arn:aws:iam::{A}:root"}},"Action":"s3:GetObject","Resource":"*"}}"#
     ));
+    // Listing the account exempts only the account layer: the root is not matched, the
+    // account's users are (their user layer is not listed; docs/semantics.md, "NotPrincipal,
+    // layer by layer").
+    let root = arn(&format!("arn:aws:iam::{A}:root"));
+    assert!(!evaluate_policy(&allow, &s3_get(root)).allows());
+    assert!(evaluate_policy(&allow, &s3_get(user(A, "u"))).allows());
     let set = PolicySet {
         resource: Some(allow),
         ..Default::default()
     };
     let anon = in_account(s3_get(Principal::Anonymous), A);
     assert_eq!(decide(&set, &anon), Decision::Allowed);
-    // The exempted account's principals are not matched (account-level match counts).
-    assert_eq!(
-        decide(&set, &s3_get(user(A, "u"))),
-        Decision::ImplicitlyDenied
-    );
-    // A Deny+NotPrincipal naming only a role denies that role's sessions unless the session or
-    // the account is also listed: a session matches the role ARN, so it is exempt; another user
-    // is denied.
+    assert_eq!(decide(&set, &s3_get(user(A, "u"))), Decision::Allowed);
+    // A Deny+NotPrincipal naming only a role denies that role's sessions too: the session's
+    // account and session layers are not listed.
     let deny = rp_stmt(&format!(
         r#"{{"Effect":"Deny","NotPrincipal":{{"AWS":"arn:aws:iam::{A}:role/admin"}},"Action":"s3:*","Resource":"*"}}"#
     ));
     let ev = evaluate_policy(&deny, &s3_get(user(A, "u")));
     assert!(ev.denies());
     let session = arn(&format!("arn:aws:sts::{A}:assumed-role/admin/s"));
-    assert!(!evaluate_policy(&deny, &s3_get(session.clone())).denies());
-    // With a permissions boundary, a Deny+NotPrincipal always applies.
+    assert!(evaluate_policy(&deny, &s3_get(session.clone())).denies());
+    // The IAM User Guide's NotPrincipal page lists the account, the role and the session to
+    // exempt a role session: all three layers listed.
+    let exempt_session = rp_stmt(&format!(
+        r#"{{"Effect":"Deny","NotPrincipal":{{"AWS":["arn:aws:sts::{A}:assumed-role/admin/s","arn:aws:iam::{A}:role/admin","arn:aws:iam::{A}:root"]}},"Action":"s3:*","Resource":"*"}}"#
+    ));
+    assert!(!evaluate_policy(&exempt_session, &s3_get(session.clone())).denies());
+    let other_session = arn(&format!("arn:aws:sts::{A}:assumed-role/admin/other"));
+    assert!(evaluate_policy(&exempt_session, &s3_get(other_session)).denies());
+    assert!(!evaluate_policy(
+        &exempt_session,
+        &s3_get(arn(&format!("arn:aws:iam::{A}:root")))
+    )
+    .denies());
+    // With a permissions boundary, a Deny+NotPrincipal always applies, even to a caller it
+    // lists at every layer.
     let allow_all = id_stmt(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
     let set = PolicySet {
         identity: vec![allow_all.clone()],
-        resource: Some(deny.clone()),
+        resource: Some(exempt_session.clone()),
         ..Default::default()
     };
     assert_eq!(decide(&set, &s3_get(session.clone())), Decision::Allowed);
@@ -412,6 +427,50 @@ fn corner_09_not_principal() {
     let e = evaluate(&set_pb, &s3_get(session));
     assert_eq!(e.decision, Decision::ExplicitlyDenied);
     assert_eq!(e.deciding[0].policy.kind, PolicyKind::Resource);
+}
+
+/// The IAM User Guide's `NotPrincipal` page: with
+/// `"NotPrincipal": {"AWS": ["arn:aws:iam::444455556666:user/Bob", "arn:aws:iam::444455556666:root"]}`
+/// in a Deny, "all principals except the user named Bob in AWS account 444455556666 are
+/// explicitly denied" (AWS checks the account, then the user or role, then the session).
+#[test]
+fn not_principal_layers_from_the_iam_user_guide() {
+    let deny = rp_stmt(
+        r#"{"Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::444455556666:user/Bob","arn:aws:iam::444455556666:root"]},"Action":"s3:*","Resource":"*"}"#,
+    );
+    let denies = |p: Principal| evaluate_policy(&deny, &s3_get(p)).denies();
+    assert!(!denies(arn("arn:aws:iam::444455556666:user/Bob")));
+    assert!(denies(arn("arn:aws:iam::444455556666:user/Carol")));
+    assert!(denies(arn("arn:aws:sts::444455556666:assumed-role/r/s")));
+    assert!(denies(arn("arn:aws:iam::111122223333:user/Bob")));
+    assert!(denies(Principal::Anonymous));
+    assert!(denies(Principal::Service("s3.amazonaws.com".into())));
+    // The account alone (the seed's bucket policy): only the root is exempt.
+    let seed = rp_stmt(
+        r#"{"Effect":"Deny","NotPrincipal":{"AWS":"444455556666"},"Action":"*","Resource":"*"}"#,
+    );
+    let seed_denies = |p: Principal| evaluate_policy(&seed, &s3_get(p)).denies();
+    assert!(!seed_denies(arn("arn:aws:iam::444455556666:root")));
+    assert!(seed_denies(arn("arn:aws:iam::444455556666:user/Bob")));
+    assert!(seed_denies(arn("arn:aws:iam::111122223333:root")));
+    // Bob without his account: the account layer denies him.
+    let no_account = rp_stmt(
+        r#"{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::444455556666:user/Bob"},"Action":"*","Resource":"*"}"#,
+    );
+    assert!(evaluate_policy(
+        &no_account,
+        &s3_get(arn("arn:aws:iam::444455556666:user/Bob"))
+    )
+    .denies());
+    // Service principals are one layer: listing them exempts them.
+    let svc = rp_stmt(
+        r#"{"Effect":"Deny","NotPrincipal":{"Service":"cloudtrail.amazonaws.com"},"Action":"*","Resource":"*"}"#,
+    );
+    assert!(!evaluate_policy(
+        &svc,
+        &s3_get(Principal::Service("cloudtrail.amazonaws.com".into()))
+    )
+    .denies());
 }
 
 #[test]

@@ -11,6 +11,7 @@ use crate::formula::{Atom, CallerKind, ElemPred, Formula, Key, Test, Var};
 use crate::pattern::{Glob, GlobPart, MatchMode, PatternSet, ShortArn, Template, TemplatePart};
 use crate::semantics::{decode_base64, parse_bool, parse_cidr, parse_date, parse_number};
 use crate::value::Cmp;
+use iamproof_eval::Principal;
 use iamproof_policy::{
     ActionClause, BaseOperator, Condition, Effect, OperatorFamily, Policy, PolicyType,
     PrincipalClause, PrincipalEntry, PrincipalKind, ResourceClause, SetQualifier, Statement,
@@ -284,13 +285,79 @@ fn encode_principal(policy: &Policy, clause: Option<&PrincipalClause>) -> (Formu
         any.push(a);
         direct.push(d);
     }
-    let any = Formula::or(any);
     if clause.negated {
-        let f = Formula::not(any);
-        (f.clone(), f)
+        let (all_layers, identity_layers) = not_principal_named(&clause.entries);
+        (Formula::not(all_layers), Formula::not(identity_layers))
     } else {
-        (any, Formula::or(direct))
+        (Formula::or(any), Formula::or(direct))
     }
+}
+
+/// The callers a `NotPrincipal` list names (`iamproof_eval::matching::not_principal_layers`,
+/// docs/semantics.md, "NotPrincipal, layer by layer"): (named at every layer, named at every
+/// layer below the account). The statement matches at any level iff the first is false, above
+/// account level iff the second is false. Every caller but an account root has its own identity
+/// among its layers, so apart from roots the callers named below the account are among the
+/// entries' own values: for each, the evaluator's rule is applied to that value at encoding
+/// time. A root is named when its account is (an account id, or a root ARN of its partition).
+fn not_principal_named(entries: &[PrincipalEntry]) -> (Formula, Formula) {
+    let mut all_layers = Vec::new();
+    let mut identity_layers = Vec::new();
+    for e in entries {
+        let value = e.value.as_str();
+        let (principal, kind) = match e.kind {
+            PrincipalKind::Everyone => return (Formula::tt(), Formula::tt()),
+            PrincipalKind::Aws if value == "*" => return (Formula::tt(), Formula::tt()),
+            PrincipalKind::Aws => (Principal::Arn(value.to_string()), CallerKind::Arn),
+            PrincipalKind::Service => (Principal::Service(value.to_string()), CallerKind::Service),
+            PrincipalKind::Federated => (
+                Principal::Federated(value.to_string()),
+                CallerKind::Federated,
+            ),
+            PrincipalKind::CanonicalUser => (
+                Principal::CanonicalUser(value.to_string()),
+                CallerKind::CanonicalUser,
+            ),
+        };
+        let layers = iamproof_eval::matching::not_principal_layers(entries, &principal);
+        let this = || {
+            Formula::and2(
+                caller(kind),
+                Formula::matches(
+                    Var::Principal,
+                    PatternSet::new(MatchMode::Exact, vec![Glob::literal(value)]),
+                ),
+            )
+        };
+        if layers.identity {
+            identity_layers.push(this());
+            if layers.account {
+                all_layers.push(this());
+            }
+        }
+    }
+    // Roots (`arn:*:iam:*:*:root`) of an account some entry names at account level.
+    let star = || vec![GlobPart::AnyRun];
+    let root = principal_matches(vec![arn_glob([
+        vec![lit("arn")],
+        star(),
+        vec![lit("iam")],
+        star(),
+        star(),
+        vec![lit("root")],
+    ])]);
+    let account_level: Vec<Formula> = entries
+        .iter()
+        .filter(|e| e.kind == PrincipalKind::Aws)
+        .map(|e| {
+            let (any_level, direct) = encode_principal_entry(e);
+            Formula::and2(any_level, Formula::not(direct))
+        })
+        .collect();
+    let named_root = Formula::and2(root, Formula::or(account_level));
+    all_layers.push(named_root.clone());
+    identity_layers.push(named_root);
+    (Formula::or(all_layers), Formula::or(identity_layers))
 }
 
 // ---------------------------------------------------------------------------------------------
