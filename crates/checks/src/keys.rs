@@ -41,8 +41,9 @@ pub enum OutsiderDomain {
     /// Present for signed requests: an IAM/STS ARN in the outsider's (fresh) account.
     /// `aws:PrincipalArn`.
     PrincipalArn,
-    /// Always present: `<fresh unique id>:<anything>`, or the account id for root, or
-    /// `anonymous`. `aws:userid` (a role id pins one account's role, spec §7).
+    /// Always present: a value other than every literal of the policy (a role's sessions
+    /// `ROLEID:name` included: `ROLEID:*` does not restrict), or the account id for root, or
+    /// `anonymous`. `aws:userid`.
     UserId,
     /// Absent, or one fresh value. Organization ids, VPCs, endpoints, source ARNs and accounts,
     /// federated audiences.
@@ -53,6 +54,13 @@ pub enum OutsiderDomain {
     AbsentOrOneOf(&'static [&'static str]),
     /// Never present for an outsider (service-principal keys).
     Absent,
+    /// Absent, or one account id outside the zone (`s3:DataAccessPointAccount` in a bucket
+    /// policy).
+    AbsentOrAccount,
+    /// Absent, or one ARN whose account field is an account id outside the zone, whatever its
+    /// other fields (`s3:DataAccessPointArn` in a bucket policy: S3 counts an access point
+    /// ARN with a fixed account as non-public even when its name is a wildcard).
+    AbsentOrArnOfAccount,
     /// Absent, or a public IP address outside every fixed range of the zone (`aws:SourceIp`,
     /// `aws:VpcSourceIp`).
     SourceIp,

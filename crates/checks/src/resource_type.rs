@@ -79,9 +79,28 @@ pub struct ServiceKey {
     pub outsider: OutsiderDomain,
 }
 
-const S3_KEYS: &[ServiceKey] = &[
-    // S3 "The meaning of public": fixed access point ARN/account, fixed KMS key id (anchors §2.3,
-    // spec §7).
+/// S3 "The meaning of public" (S3 User Guide, Blocking public access): a bucket policy is
+/// non-public when it grants only to fixed values of, among others, `s3:DataAccessPointArn` and
+/// `s3:DataAccessPointAccount`; "When used in a bucket policy, this value can contain a wildcard
+/// for the access point name without rendering the policy public, as long as the account ID is
+/// fixed" ("This behavior is different for access point policies").
+const S3_BUCKET_KEYS: &[ServiceKey] = &[
+    ServiceKey {
+        key: "s3:dataaccesspointarn",
+        role: KeyRole::Source,
+        outsider: OutsiderDomain::AbsentOrArnOfAccount,
+    },
+    ServiceKey {
+        key: "s3:dataaccesspointaccount",
+        role: KeyRole::Source,
+        outsider: OutsiderDomain::AbsentOrAccount,
+    },
+    S3_KMS_KEY_ID,
+    S3_NETWORK_ORIGIN,
+];
+
+/// The same keys in an access point policy, where the access point ARN must be fixed whole.
+const S3_ACCESS_POINT_KEYS: &[ServiceKey] = &[
     ServiceKey {
         key: "s3:dataaccesspointarn",
         role: KeyRole::Source,
@@ -90,20 +109,25 @@ const S3_KEYS: &[ServiceKey] = &[
     ServiceKey {
         key: "s3:dataaccesspointaccount",
         role: KeyRole::Source,
-        outsider: OutsiderDomain::AbsentOrFresh,
+        outsider: OutsiderDomain::AbsentOrAccount,
     },
-    ServiceKey {
-        key: "s3:x-amz-server-side-encryption-aws-kms-key-id",
-        role: KeyRole::Source,
-        outsider: OutsiderDomain::AbsentOrFresh,
-    },
-    // A VPC-only access point is reachable only from that VPC.
-    ServiceKey {
-        key: "s3:accesspointnetworkorigin",
-        role: KeyRole::Network,
-        outsider: OutsiderDomain::AbsentOrOneOf(&["Internet"]),
-    },
+    S3_KMS_KEY_ID,
+    S3_NETWORK_ORIGIN,
 ];
+
+/// "A fixed value of s3:x-amz-server-side-encryption-aws-kms-key-id" (S3, the meaning of public).
+const S3_KMS_KEY_ID: ServiceKey = ServiceKey {
+    key: "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    role: KeyRole::Source,
+    outsider: OutsiderDomain::AbsentOrFresh,
+};
+
+/// A VPC-only access point is reachable only from that VPC.
+const S3_NETWORK_ORIGIN: ServiceKey = ServiceKey {
+    key: "s3:accesspointnetworkorigin",
+    role: KeyRole::Network,
+    outsider: OutsiderDomain::AbsentOrOneOf(&["Internet"]),
+};
 
 const KMS_KEYS: &[ServiceKey] = &[ServiceKey {
     key: "kms:calleraccount",
@@ -134,7 +158,8 @@ impl ResourceType {
     pub fn service_keys(self) -> &'static [ServiceKey] {
         use ResourceType::*;
         match self {
-            S3Bucket | S3AccessPoint => S3_KEYS,
+            S3Bucket => S3_BUCKET_KEYS,
+            S3AccessPoint => S3_ACCESS_POINT_KEYS,
             KmsKey => KMS_KEYS,
             EfsFileSystem => EFS_KEYS,
             _ => &[],

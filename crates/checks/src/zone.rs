@@ -97,8 +97,6 @@ pub struct Zone {
     pub organizations: BTreeSet<String>,
     /// Values (compared ignoring case) an outsider's fresh keys do not hold (public only).
     pub values: BTreeSet<String>,
-    /// Unique-id prefixes (`AROA…`, `AIDA…`) an outsider's `aws:userid` does not start with.
-    pub user_ids: BTreeSet<String>,
     /// IP ranges an outsider's source address is not in (public only): the policy's ranges of
     /// at least /8 (IPv4) or /32 (IPv6), and the private ranges (`aws:SourceIp` is public).
     pub fixed_ranges: Vec<Cidr>,
@@ -265,7 +263,6 @@ impl Zone {
             accounts: BTreeSet::new(),
             organizations: BTreeSet::new(),
             values: BTreeSet::new(),
-            user_ids: BTreeSet::new(),
             fixed_ranges: private_ranges(),
         };
         for st in &policy.statements {
@@ -308,7 +305,6 @@ impl Zone {
                 .chain(trusted.accounts.iter())
                 .cloned()
                 .collect(),
-            user_ids: BTreeSet::new(),
             fixed_ranges: Vec::new(),
         }
     }
@@ -317,13 +313,6 @@ impl Zone {
         self.values.insert(text.to_string());
         account_ids_in(text, &mut self.accounts);
         org_ids_in(text, &mut self.organizations);
-        if let Some((id, _)) = text.split_once(':') {
-            if !id.is_empty() && !id.contains(['*', '?']) {
-                self.user_ids.insert(id.to_string());
-            }
-        } else if !text.contains(['*', '?']) && !text.is_empty() {
-            self.user_ids.insert(text.to_string());
-        }
     }
 
     /// How a key is classified for this zone.
@@ -349,17 +338,25 @@ impl Zone {
         if self.resource_type.allows_anonymous() {
             kinds.push(caller(CallerKind::Anonymous));
         }
-        if self.resource_type == ResourceType::IamAssumeRolePolicyDocument {
-            // Web-identity and OIDC callers; a SAML provider's users are its owner's.
-            let saml = PatternSet::new(
-                MatchMode::Arn,
-                vec![Glob::parse_wildcards("arn:*:iam::*:saml-provider/*")],
-            );
-            kinds.push(Formula::and([
-                caller(CallerKind::Federated),
-                Formula::not(Formula::matches(Var::Principal, saml)),
-            ]));
-        }
+        // Federated callers, for every resource type (docs/semantics.md, "Who counts as
+        // public"): web-identity providers (`accounts.google.com`, `graph.facebook.com`,
+        // `www.amazon.com`, `cognito-identity.amazonaws.com`) and OIDC providers authenticate
+        // people of any account; a SAML provider's users are its owner's, so only a SAML
+        // provider of an account outside the zone is an outsider.
+        let saml_inside = Formula::and2(
+            Formula::matches(
+                Var::Principal,
+                PatternSet::new(
+                    MatchMode::Arn,
+                    vec![Glob::parse_wildcards("arn:*:iam::*:saml-provider/*")],
+                ),
+            ),
+            self.inside_account_arns_of(Var::Principal),
+        );
+        kinds.push(Formula::and([
+            caller(CallerKind::Federated),
+            Formula::not(saml_inside),
+        ]));
         Formula::or(kinds)
     }
 
@@ -374,6 +371,9 @@ impl Zone {
     }
 
     /// The action concerns the resource type (`s3:*` for buckets, `sts:*` for trust policies…).
+    /// Only a preference for examples: every action the policy allows counts as access (no AWS
+    /// document narrows public access to the resource type's own service; docs/semantics.md,
+    /// "Who counts as public").
     pub fn relevant_action(&self) -> Formula {
         let pats = self
             .resource_type
@@ -429,24 +429,21 @@ impl Zone {
                 if self.kind == ZoneKind::External {
                     return Formula::tt();
                 }
-                let mut ids = self.user_ids.clone();
-                ids.extend(self.accounts.iter().cloned());
-                let prefixed: Vec<Glob> = ids
-                    .iter()
-                    .map(|i| Glob::from_parts(vec![lit(&format!("{i}:")), GlobPart::AnyRun]))
-                    .collect();
+                // S3 "The meaning of public": "A fixed value of aws:userid outside the pattern
+                // AROLEID:*" makes a grant non-public; a role id followed by a wildcard does
+                // not. So an outsider's user id differs from every literal of the policy (and
+                // from the zone's account ids, the user ids of their roots), nothing more.
                 let fresh = Formula::and([
                     single(var.clone()),
-                    Formula::not(exact_in(var.clone(), &ids, false)),
+                    Formula::not(exact_in(var.clone(), &self.accounts, false)),
                     Formula::not(exact_in(var.clone(), &self.values, false)),
-                    Formula::not(Formula::matches(
-                        var.clone(),
-                        PatternSet::new(MatchMode::Glob, prefixed),
-                    )),
                 ]);
                 let anon: BTreeSet<String> = ["anonymous".to_string()].into_iter().collect();
                 Formula::and([
-                    Formula::implies(caller(CallerKind::Arn), Formula::or([absent, fresh])),
+                    Formula::implies(
+                        Formula::not(caller(CallerKind::Anonymous)),
+                        Formula::or([absent, fresh]),
+                    ),
                     Formula::implies(caller(CallerKind::Anonymous), exact_in(var, &anon, false)),
                 ])
             }
@@ -492,6 +489,38 @@ impl Zone {
                     key: key.clone(),
                     pred,
                 })
+            }
+            OutsiderDomain::AbsentOrAccount => Formula::or([
+                absent,
+                Formula::and([
+                    Formula::matches(
+                        var.clone(),
+                        PatternSet::new(MatchMode::Glob, vec![account_glob()]),
+                    ),
+                    accounts_excluded,
+                ]),
+            ]),
+            OutsiderDomain::AbsentOrArnOfAccount => {
+                let acct_arn = Glob::from_parts(
+                    [
+                        lit("arn:"),
+                        GlobPart::AnyRun,
+                        lit(":"),
+                        GlobPart::AnyRun,
+                        lit(":"),
+                        GlobPart::AnyRun,
+                        lit(":"),
+                    ]
+                    .into_iter()
+                    .chain(account_glob().parts)
+                    .chain([lit(":"), GlobPart::AnyRun])
+                    .collect(),
+                );
+                let fresh = Formula::and([
+                    Formula::matches(var.clone(), PatternSet::new(MatchMode::Arn, vec![acct_arn])),
+                    Formula::not(self.inside_account_arns_of(var)),
+                ]);
+                Formula::or([absent, fresh])
             }
             OutsiderDomain::SourceIp => {
                 if self.fixed_ranges.is_empty() {
@@ -627,7 +656,10 @@ mod tests {
         assert!(c("aws:SourceIp").eval(&req(who.clone(), &[("aws:SourceIp", "198.51.100.7")])));
         assert!(!c("aws:SourceIp").eval(&req(who.clone(), &[("aws:SourceIp", "203.0.113.9")])));
         assert!(!c("aws:SourceIp").eval(&req(who.clone(), &[("aws:SourceIp", "10.1.2.3")])));
-        assert!(!c("aws:userid").eval(&req(who.clone(), &[("aws:userid", "AROAEXAMPLE:s")])));
+        // `AROLEID:*` does not restrict (S3, the meaning of public): a session of that role can
+        // be an outsider; the literal itself cannot.
+        assert!(c("aws:userid").eval(&req(who.clone(), &[("aws:userid", "AROAEXAMPLE:s")])));
+        assert!(!c("aws:userid").eval(&req(who.clone(), &[("aws:userid", "AROAEXAMPLE:*")])));
         assert!(c("aws:userid").eval(&req(who.clone(), &[("aws:userid", "AROAOTHER:s")])));
         assert!(c("aws:PrincipalAccount").eval(&req(
             who.clone(),

@@ -234,10 +234,10 @@ fn public_s3_bucket() {
                 &[0],
             ),
             row(
-                "actions of another service do not concern a bucket",
+                "every action counts, another service's too (fail closed; docs/semantics.md)",
                 r#"{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"}"#,
-                Pass,
-                &[],
+                Fail,
+                &[0],
             ),
             row(
                 "each public statement is named",
