@@ -205,3 +205,43 @@ fn not_principal_layers_in_no_new_access() {
         Verdict::Pass
     );
 }
+
+/// `{"Federated": "*"}` is accepted by Access Analyzer's CheckNoNewAccess (any federated
+/// provider); iamproof checks it the same way (docs/semantics.md, "Principal wildcards of one
+/// kind").
+#[test]
+fn kind_wildcard_principals_are_checked() {
+    let google = policy(
+        r#"{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"}"#,
+    );
+    let any = policy(
+        r#"{"Effect":"Allow","Principal":{"Federated":"*"},"Action":"sts:AssumeRoleWithWebIdentity"}"#,
+    );
+    let opts = CheckOptions::default();
+    let r = check_no_new_access(&google, &any, &opts);
+    assert_eq!(r.result, Verdict::Fail);
+    let example = r.reasons[0]
+        .example_request
+        .as_ref()
+        .map(|e| e.principal.clone());
+    assert!(
+        matches!(example, Some(iamproof_eval::Principal::Federated(ref f)) if f != "accounts.google.com"),
+        "{example:?}"
+    );
+    assert_eq!(
+        check_no_new_access(&any, &google, &opts).result,
+        Verdict::Pass
+    );
+    let trust = ResourceType::IamAssumeRolePolicyDocument;
+    assert_eq!(
+        check_no_public_access(&any, trust, &opts).result,
+        Verdict::Fail
+    );
+    let services =
+        policy(r#"{"Effect":"Allow","Principal":{"Service":"*"},"Action":"sts:AssumeRole"}"#);
+    // AWS services are never outsiders.
+    assert_eq!(
+        check_no_public_access(&services, trust, &opts).result,
+        Verdict::Pass
+    );
+}

@@ -336,7 +336,8 @@ fn is_account_id(s: &str) -> bool {
 
 /// Matches one `Principal`/`NotPrincipal` entry against the request principal (spec §2.3):
 /// - `Everyone` and `{"AWS":"*"}` match every caller, anonymous included; anonymous matches
-///   nothing else;
+///   nothing else; `{"Service":"*"}`, `{"Federated":"*"}` and `{"CanonicalUser":"*"}` match
+///   every caller of that kind;
 /// - `{"AWS": account-id}` and `{"AWS": "arn:P:iam::A:root"}`: [`PrincipalMatch::Account`] for
 ///   any IAM/STS principal of account A (same partition for the ARN form);
 /// - a role ARN: [`PrincipalMatch::SessionViaRole`] for the role itself used as a caller and `arn:P:sts::A:assumed-role/<name>/…`
@@ -357,6 +358,18 @@ pub fn principal_entry_matches(entry: &PrincipalEntry, principal: &Principal) ->
         _ => false,
     };
     if everyone {
+        return PrincipalMatch::Direct;
+    }
+    // `{"Service": "*"}`, `{"Federated": "*"}`, `{"CanonicalUser": "*"}`: every principal of the
+    // kind (docs/semantics.md, "Principal wildcards of one kind").
+    let any_of_kind = value == "*"
+        && matches!(
+            (entry.kind, principal),
+            (PrincipalKind::Service, Principal::Service(_))
+                | (PrincipalKind::Federated, Principal::Federated(_))
+                | (PrincipalKind::CanonicalUser, Principal::CanonicalUser(_))
+        );
+    if any_of_kind {
         return PrincipalMatch::Direct;
     }
     let direct_if = |b: bool| {

@@ -195,6 +195,11 @@ fn encode_principal_entry(e: &PrincipalEntry) -> (Formula, Formula) {
                 PrincipalKind::Federated => CallerKind::Federated,
                 _ => CallerKind::CanonicalUser,
             };
+            if value == "*" {
+                // Every principal of the kind (docs/semantics.md, "Principal wildcards of one
+                // kind").
+                return direct(caller(k));
+            }
             return direct(Formula::and2(
                 caller(k),
                 Formula::matches(
@@ -319,6 +324,12 @@ fn not_principal_named(entries: &[PrincipalEntry]) -> (Formula, Formula) {
                 CallerKind::CanonicalUser,
             ),
         };
+        if e.kind != PrincipalKind::Aws && value == "*" {
+            // Every principal of the kind: one layer each, named by this entry.
+            all_layers.push(caller(kind));
+            identity_layers.push(caller(kind));
+            continue;
+        }
         let layers = iamproof_eval::matching::not_principal_layers(entries, &principal);
         let this = || {
             Formula::and2(

@@ -16,6 +16,8 @@ const PRINCIPALS: &[&str] = &[
     r#"{"AWS":"arn:aws:iam::111122223333:role/path/Admin"}"#,
     r#"{"AWS":"arn:aws:sts::111122223333:assumed-role/Admin/s1"}"#,
     r#"{"AWS":"arn:aws:iam::111122223333:user/x/bob"}"#,
+    r#"{"Federated":"*","CanonicalUser":"*"}"#,
+    r#"{"Service":"*"}"#,
     // Every layer of a role session (NotPrincipal is checked layer by layer).
     r#"{"AWS":["arn:aws:sts::111122223333:assumed-role/Admin/sess","arn:aws:iam::111122223333:role/Admin","111122223333"]}"#,
     r#"{"AWS":["arn:aws:iam::444455556666:user/bob","arn:aws:iam::444455556666:root","arn:aws:iam:x:444455556666:thing"]}"#,

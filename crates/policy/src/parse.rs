@@ -515,7 +515,11 @@ fn parse_principal(
                 };
                 for (text, span, p) in string_list(&k.value, &kp, "principal")? {
                     no_variable(ctx, text, span, &p, &m.key)?;
-                    let bare_star = text == "*" && kind == PrincipalKind::Aws;
+                    // `{"AWS": "*"}` is everyone; `{"Federated": "*"}` (and likewise `Service`,
+                    // `CanonicalUser`) is read as every principal of that kind, as Access
+                    // Analyzer's CheckNoNewAccess reads it (docs/semantics.md, "Principal
+                    // wildcards of one kind"); validate_policy reports it as an ERROR.
+                    let bare_star = text == "*";
                     if !bare_star && (text.contains('*') || text.contains('?')) {
                         return Err(err(
                             span,

@@ -528,6 +528,22 @@ impl Validator<'_> {
                     vec![loc(&e.path, e.span)],
                 );
             }
+            if e.kind != PrincipalKind::Aws && e.kind != PrincipalKind::Everyone && e.value == "*" {
+                // docs/semantics.md, "Principal wildcards of one kind": checked as every
+                // principal of the kind, reported as AWS reports a wildcard in a principal.
+                let key = match e.kind {
+                    PrincipalKind::Service => "Service",
+                    PrincipalKind::Federated => "Federated",
+                    _ => "CanonicalUser",
+                };
+                self.push(
+                    FindingType::Error,
+                    "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+                    format!("Wildcards (*, ?) are not supported with the principal key {key}. Replace the wildcard with a valid principal value."),
+                    vec![loc(&e.path, e.span)],
+                );
+                continue;
+            }
             if e.kind == PrincipalKind::Service && !is_service_principal_format(&e.value) {
                 self.push(
                     FindingType::Error,

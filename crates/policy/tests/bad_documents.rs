@@ -262,10 +262,10 @@ const CASES: &[Case] = &[
         code: "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
     },
     Case {
-        name: "wildcard service principal",
+        name: "partial wildcard service principal",
         ty: R,
-        text: "{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"*\"}, \"Action\": \"s3:*\", \"Resource\": \"*\"}}",
-        want: "1:85: Statement.Principal.Service: Unsupported wildcard in principal \"*\": a wildcard may only stand alone, as \"*\" or {\"AWS\": \"*\"}",
+        text: "{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"s3.*.com\"}, \"Action\": \"s3:*\", \"Resource\": \"*\"}}",
+        want: "1:85: Statement.Principal.Service: Unsupported wildcard in principal \"s3.*.com\": a wildcard may only stand alone, as \"*\" or {\"AWS\": \"*\"}",
         code: "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
     },
     Case {
