@@ -113,9 +113,12 @@ fn empty_report() {
 
 #[test]
 fn every_finding_starts_with_the_six_keys_of_cfn_policy_validator() {
-    let classified = BlockingRules::from_flags(Some("ERROR"), Some("BuildRole.PASS_ROLE_WITH_STAR_IN_RESOURCE"))
-        .unwrap()
-        .classify(common::report());
+    let classified = BlockingRules::from_flags(
+        Some("ERROR"),
+        Some("BuildRole.PASS_ROLE_WITH_STAR_IN_RESOURCE"),
+    )
+    .unwrap()
+    .classify(common::report());
     let json = to_json(&classified);
     let top: Vec<&String> = json.as_object().unwrap().keys().collect();
     assert_eq!(top, ["BlockingFindings", "NonBlockingFindings"]);
@@ -135,11 +138,24 @@ fn every_finding_starts_with_the_six_keys_of_cfn_policy_validator() {
             .collect();
         assert_eq!(
             keys[..6],
-            ["findingType", "code", "message", "resourceName", "policyName", "details"]
+            [
+                "findingType",
+                "code",
+                "message",
+                "resourceName",
+                "policyName",
+                "details"
+            ]
         );
         for extra in &keys[6..] {
             assert!(
-                ["location", "exampleRequest", "statementIndex", "statementId"].contains(extra),
+                [
+                    "location",
+                    "exampleRequest",
+                    "statementIndex",
+                    "statementId"
+                ]
+                .contains(extra),
                 "{extra}"
             );
         }

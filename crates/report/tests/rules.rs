@@ -257,7 +257,10 @@ fn resource_names_with_dots() {
     let cases: &[(&str, &[usize])] = &[
         ("module.ci.aws_iam_role.deploy.MISSING_VERSION", &[0]),
         ("module.ci.aws_iam_role.deploy", &[0, 1]),
-        ("MODULE.CI.AWS_IAM_ROLE.DEPLOY.pass_role_with_star_in_resource", &[1]),
+        (
+            "MODULE.CI.AWS_IAM_ROLE.DEPLOY.pass_role_with_star_in_resource",
+            &[1],
+        ),
         ("aws_iam_role.build", &[2]),
         ("aws_iam_role.build.MISSING_VERSION", &[2]),
         // CloudFormation's form is unchanged.
@@ -376,7 +379,9 @@ fn structured_ignore_entries() {
         "MISSING_VERSION",
     ));
     // A resource-only entry does not match a finding whose *code* equals it.
-    report.findings.push(finding(FindingType::Error, "other", "resource1"));
+    report
+        .findings
+        .push(finding(FindingType::Error, "other", "resource1"));
     let classified = rules.classify(report);
     let ignored: Vec<(&str, Option<&str>)> = classified
         .ignored

@@ -6,9 +6,10 @@ use iamproof_report::{render_text, BlockingRules, Report};
 
 #[test]
 fn text_report() {
-    let classified = BlockingRules::from_flags(None, Some("LogsQueuePolicy.iamproof-UnknownValuesAssumed"))
-        .unwrap()
-        .classify(common::report());
+    let classified =
+        BlockingRules::from_flags(None, Some("LogsQueuePolicy.iamproof-UnknownValuesAssumed"))
+            .unwrap()
+            .classify(common::report());
     let text = render_text(&classified);
     // The block of the first finding, in the format the crate documents.
     assert!(text.starts_with(
@@ -21,7 +22,10 @@ fn text_report() {
 #[test]
 fn text_report_without_findings() {
     let classified = BlockingRules::default().classify(Report::new("0.1.0"));
-    assert_eq!(render_text(&classified), "0 blocking findings, 0 non-blocking findings.\n");
+    assert_eq!(
+        render_text(&classified),
+        "0 blocking findings, 0 non-blocking findings.\n"
+    );
 }
 
 #[test]

@@ -303,7 +303,7 @@ fn rule(first: &Finding, entries: &[(&Finding, Standing<'_>)]) -> Rule {
             ),
             FindingCode::UnknownValuesAssumed => (
                 "Unknown values assumed".into(),
-                "The policy holds values known only at deployment; the analysis assumed they could be anything. Its findings hold for every value, but a PASS may be more cautious than the deployed policy needs.".into(),
+                "The policy holds values known only at deployment, and the analysis assumed they could be anything: a PASS holds whatever they turn out to be, but a failed check may come from a value the deployment will never use.".into(),
                 "3.0",
                 vec!["security", "aws-iam", "analysis"],
             ),
