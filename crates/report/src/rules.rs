@@ -5,9 +5,9 @@
 //!   a comma-separated list of finding types, case-insensitive, spaces around items ignored.
 //!   Default `ERROR,SECURITY_WARNING`. `NONE` makes nothing blocking, even next to other types.
 //!   Findings of the other types are reported as non-blocking.
-//! - `--treat-findings-as-non-blocking` (the custom checks' flag): nothing blocks
-//!   ([`BlockingRules::nothing_blocking`]); without it the checks block on `ERROR` and
-//!   `SECURITY_WARNING`, the default above.
+//! - `--treat-findings-as-non-blocking` (the custom checks' flag, [`BlockingRules::from_check_flags`]):
+//!   nothing blocks; without it the checks block on `ERROR` and `SECURITY_WARNING`, the default
+//!   above.
 //! - `--ignore-finding` ([`BlockingRules::parse_ignore_findings`]): a comma-separated list, each
 //!   item `CODE`, `RESOURCE_NAME` or `RESOURCE_NAME.CODE`, compared case-insensitively. An item
 //!   without a dot ignores every finding whose resource name *or* code equals it; an item with a
@@ -31,6 +31,7 @@
 //! `Resource.`) are errors here; the AWS validators accept them and they then ignore nothing
 //! (or, for `--treat-finding-type-as-blocking`, fail with "Invalid finding type").
 
+use crate::exit::ExitStatus;
 use crate::finding::{Finding, FindingType, Report};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -228,6 +229,20 @@ impl BlockingRules {
         Ok(rules)
     }
 
+    /// The rules of the custom checks' flags: `treat_findings_as_non_blocking` is
+    /// `--treat-findings-as-non-blocking` (nothing blocks; otherwise `ERROR` and
+    /// `SECURITY_WARNING` do) and `ignore` the value of `--ignore-finding`.
+    pub fn from_check_flags(
+        treat_findings_as_non_blocking: bool,
+        ignore: Option<&str>,
+    ) -> Result<Self, RulesError> {
+        let mut rules = BlockingRules::from_flags(None, ignore)?;
+        if treat_findings_as_non_blocking {
+            rules.blocking_types.clear();
+        }
+        Ok(rules)
+    }
+
     /// Reads a `--treat-finding-type-as-blocking` list. `NONE` anywhere gives the empty set.
     pub fn parse_blocking_types(list: &str) -> Result<BTreeSet<FindingType>, RulesError> {
         let mut types = BTreeSet::new();
@@ -377,5 +392,10 @@ impl ClassifiedReport {
     /// Whether some finding blocks.
     pub fn has_blocking_findings(&self) -> bool {
         !self.blocking.is_empty()
+    }
+
+    /// The exit status the report asks for: 0 without blocking findings, 1 with.
+    pub fn exit_status(&self) -> ExitStatus {
+        ExitStatus::of(self)
     }
 }

@@ -131,13 +131,9 @@ fn parse_blocking_types_gives_the_set() {
 #[test]
 fn treat_findings_as_non_blocking() {
     // The custom checks' flag: without it, ERROR and SECURITY_WARNING block; with it, nothing.
-    let checks = |non_blocking: bool| {
-        if non_blocking {
-            BlockingRules::nothing_blocking()
-        } else {
-            BlockingRules::default()
-        }
-    };
+    let checks = |non_blocking: bool| BlockingRules::from_check_flags(non_blocking, None).unwrap();
+    assert_eq!(checks(true), BlockingRules::nothing_blocking());
+    assert_eq!(checks(false), BlockingRules::default());
     let mut report = Report::new("test");
     report.findings = vec![
         finding(
@@ -160,6 +156,17 @@ fn treat_findings_as_non_blocking() {
     assert_eq!(ExitStatus::of(&non_blocking).code(), 0);
     assert_eq!(ExitStatus::of(&non_blocking).aws_validator_code(), 0);
     assert_eq!(ExitStatus::of(&blocking).aws_validator_code(), 2);
+    assert_eq!(blocking.exit_status(), ExitStatus::Blocking);
+
+    // With an ignore list too.
+    let rules = BlockingRules::from_check_flags(false, Some("MyQueue")).unwrap();
+    let mut report = Report::new("test");
+    report.findings = vec![finding(
+        FindingType::Error,
+        "MyQueue",
+        "policy-analysis-CheckNoPublicAccess",
+    )];
+    assert_eq!(rules.classify(report).exit_status(), ExitStatus::Clean);
 }
 
 /// The findings of cfn-policy-validator's reporter tests: (type, resource, code).
