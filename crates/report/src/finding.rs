@@ -372,3 +372,74 @@ impl Report {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Excerpt, FindingCode, FindingType, Position};
+
+    const SOURCE: &str = "one\ntwo\nthree\nfour\n";
+
+    #[test]
+    fn excerpts_take_the_lines_of_the_range() {
+        let lines = |start: (u32, u32), end: (u32, u32)| {
+            Excerpt::from_source(
+                SOURCE,
+                Position::new(start.0, start.1),
+                Position::new(end.0, end.1),
+            )
+            .map(|e| (e.first_line, e.lines))
+        };
+        assert_eq!(
+            lines((2, 1), (3, 4)),
+            Some((2, vec!["two".into(), "three".into()]))
+        );
+        // A range ending at column 1 ends on the line before.
+        assert_eq!(
+            lines((2, 1), (4, 1)),
+            Some((2, vec!["two".into(), "three".into()]))
+        );
+        assert_eq!(lines((2, 2), (2, 3)), Some((2, vec!["two".into()])));
+        assert_eq!(lines((4, 1), (5, 1)), Some((4, vec!["four".into()])));
+        // Outside the source, or inverted: none.
+        assert_eq!(lines((4, 1), (5, 2)), None);
+        assert_eq!(lines((0, 1), (1, 2)), None);
+        assert_eq!(lines((3, 1), (2, 1)), None);
+    }
+
+    #[test]
+    fn codes_and_types_read_back() {
+        for code in [
+            "policy-analysis-CheckNoNewAccess",
+            "policy-analysis-CheckAccessNotGranted",
+            "policy-analysis-CheckNoPublicAccess",
+            "policy-analysis-CheckNoExternalAccess",
+            "iamproof-PolicyNotAnalysable",
+            "iamproof-UnknownValuesAssumed",
+            "MISSING_VERSION",
+        ] {
+            assert_eq!(FindingCode::parse(code).as_str(), code);
+        }
+        assert_eq!(
+            FindingCode::parse("MISSING_VERSION"),
+            FindingCode::Validation("MISSING_VERSION".into())
+        );
+        assert!(FindingCode::CheckNoNewAccess.is_custom_check());
+        assert!(!FindingCode::PolicyNotAnalysable.is_custom_check());
+        assert_eq!(
+            " security_warning ".parse(),
+            Ok(FindingType::SecurityWarning)
+        );
+        assert!("NONE".parse::<FindingType>().is_err());
+        assert_eq!(
+            serde_json::to_value(FindingType::SecurityWarning).unwrap(),
+            "SECURITY_WARNING"
+        );
+        assert_eq!(
+            serde_json::from_value::<FindingCode>(serde_json::json!(
+                "policy-analysis-CheckNoPublicAccess"
+            ))
+            .unwrap(),
+            FindingCode::CheckNoPublicAccess
+        );
+    }
+}

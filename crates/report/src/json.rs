@@ -23,7 +23,8 @@
 //! The first six keys, in this order, are cfn-policy-validator's (its findings are serialised
 //! from their attributes in that order); `details` is `null` when the finding has none. iamproof's
 //! keys follow, each left out when it has no value. Ignored findings are left out, as there.
-//! The text is indented by four spaces, as that tool prints it.
+//! The text is indented by four spaces, as that tool prints it. The run's metadata (tool version,
+//! files) is not part of this shape; the SARIF report carries it.
 
 use crate::finding::{Finding, SourceLocation};
 use crate::rules::ClassifiedReport;
@@ -40,16 +41,20 @@ pub fn to_json(report: &ClassifiedReport) -> Value {
 
 /// The report as JSON text, indented by four spaces, with a final newline.
 pub fn render_json(report: &ClassifiedReport) -> String {
+    let value = to_json(report);
     let mut out = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-    // Serialising a `Value` into a `Vec` cannot fail, and the bytes are UTF-8 by construction;
-    // fall back to the compact form rather than panic should either ever change.
-    match to_json(report).serialize(&mut serializer) {
-        Ok(()) => {}
-        Err(_) => return format!("{}\n", to_json(report)),
-    }
-    let mut text = String::from_utf8(out).unwrap_or_else(|_| to_json(report).to_string());
+    let written = value
+        .serialize(&mut serde_json::Serializer::with_formatter(
+            &mut out, formatter,
+        ))
+        .is_ok();
+    // Writing a `Value` into memory cannot fail and gives UTF-8; should that ever change, the
+    // compact form is still the same JSON.
+    let mut text = match String::from_utf8(out) {
+        Ok(text) if written => text,
+        _ => value.to_string(),
+    };
     text.push('\n');
     text
 }
