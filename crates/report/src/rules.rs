@@ -17,13 +17,15 @@
 //!
 //! # Dots in resource names
 //!
-//! cfn-policy-validator splits an item at its first dot. CloudFormation logical ids never contain
-//! a dot, and no finding code does, so for CloudFormation any split gives the same answer. A
-//! Terraform address does contain dots (`module.net.aws_iam_role.ci`), so iamproof splits at the
-//! **last** dot (`module.net.aws_iam_role.ci.PASS_ROLE_WITH_STAR_IN_RESOURCE` is the resource
-//! `module.net.aws_iam_role.ci` and that code), and an item with a dot also ignores the findings
-//! of the resource named by the whole item (`aws_iam_role.ci` alone ignores every finding of
-//! that resource). Neither changes the meaning of an item written for CloudFormation.
+//! cfn-policy-validator and tf-policy-validator split an item at its first dot. No finding code
+//! contains a dot and no CloudFormation logical id does, so for CloudFormation any split gives
+//! the same answer. A Terraform address does contain dots (`module.net.aws_iam_role.ci`), so
+//! iamproof splits at the **last** dot (`module.net.aws_iam_role.ci.PASS_ROLE_WITH_STAR_IN_RESOURCE`
+//! is the resource `module.net.aws_iam_role.ci` and that code), and an item with a dot also
+//! ignores the findings of the resource named by the whole item (`aws_iam_role.ci` alone ignores
+//! every finding of that resource). Neither changes the meaning of an item written for
+//! CloudFormation. (tf-policy-validator names a resource by its name attribute, e.g. the role
+//! name, rather than by its address; an item for a name with a dot differs there.)
 //!
 //! # Differences from the AWS validators
 //!
