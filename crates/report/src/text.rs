@@ -84,10 +84,10 @@ fn finding_block(out: &mut String, finding: &Finding) {
 }
 
 fn excerpt_lines(out: &mut String, excerpt: &Excerpt) {
-    let count = u32::try_from(excerpt.lines.len()).unwrap_or(u32::MAX);
-    let last = excerpt.first_line.saturating_add(count.saturating_sub(1));
+    let first = u64::from(excerpt.first_line);
+    let last = first + excerpt.lines.len().saturating_sub(1) as u64;
     let width = last.to_string().len();
-    for (number, line) in (excerpt.first_line..).zip(&excerpt.lines) {
+    for (number, line) in (first..).zip(&excerpt.lines) {
         let line = line.trim_end();
         if line.is_empty() {
             let _ = writeln!(out, "  {number:>width$} |");
