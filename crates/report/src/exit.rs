@@ -1,18 +1,18 @@
 //! The exit status a run's report asks for.
-//!
-//! | Situation | iamproof | cfn-policy-validator, tf-policy-validator |
-//! |---|---|---|
-//! | no blocking finding | 0 | 0 |
-//! | at least one blocking finding | **1** | **2** |
-//! | bad usage, unreadable input, internal error | **2** | **1** |
-//!
-//! iamproof keeps the convention of `grep` and `diff` (1: "found", 2: "trouble") that its other
-//! commands follow. A pipeline written for the AWS validators that tests `$? -eq 2` for blocking
-//! findings must test `$? -eq 1` with iamproof; one that only tests `$? -ne 0` works unchanged.
 
 use crate::rules::ClassifiedReport;
 
 /// The exit status of a run that produced a report.
+///
+/// | Situation | iamproof | cfn-policy-validator, tf-policy-validator |
+/// |---|---|---|
+/// | no blocking finding | 0 | 0 |
+/// | at least one blocking finding | **1** | **2** |
+/// | bad usage, unreadable input, internal error | **2** | **1** |
+///
+/// iamproof keeps the convention of `grep` and `diff` (1: "found", 2: "trouble") that its other
+/// commands follow. A pipeline written for the AWS validators that tests `$? -eq 2` for blocking
+/// findings must test `$? -eq 1` with iamproof; one that only tests `$? -ne 0` works unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExitStatus {
     /// No blocking finding: 0.

@@ -1,37 +1,37 @@
-//! The JSON report, in cfn-policy-validator's shape:
-//!
-//! ```json
-//! {
-//!     "BlockingFindings": [
-//!         {
-//!             "findingType": "SECURITY_WARNING",
-//!             "code": "policy-analysis-CheckNoNewAccess",
-//!             "message": "…",
-//!             "resourceName": "BuildRole",
-//!             "policyName": "RootPolicy",
-//!             "details": { … },
-//!             "location": {"path": "template.yaml", "start": {"line": 12, "column": 11}, "end": {"line": 16, "column": 1}},
-//!             "exampleRequest": { … },
-//!             "statementIndex": 0,
-//!             "statementId": "Build"
-//!         }
-//!     ],
-//!     "NonBlockingFindings": []
-//! }
-//! ```
-//!
-//! The first six keys, in this order, are cfn-policy-validator's (its findings are serialised
-//! from their attributes in that order); `details` is `null` when the finding has none. iamproof's
-//! keys follow, each left out when it has no value. Ignored findings are left out, as there.
-//! The text is indented by four spaces, as that tool prints it. The run's metadata (tool version,
-//! files) is not part of this shape; the SARIF report carries it.
+//! The JSON report, in cfn-policy-validator's shape.
 
 use crate::finding::{Finding, SourceLocation};
 use crate::rules::ClassifiedReport;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-/// The report as a JSON value.
+/// The report as a JSON value, in cfn-policy-validator's shape:
+///
+/// ```json
+/// {
+///     "BlockingFindings": [
+///         {
+///             "findingType": "SECURITY_WARNING",
+///             "code": "policy-analysis-CheckNoNewAccess",
+///             "message": "…",
+///             "resourceName": "BuildRole",
+///             "policyName": "RootPolicy",
+///             "details": { … },
+///             "location": {"path": "template.yaml", "start": {"line": 12, "column": 11}, "end": {"line": 16, "column": 1}},
+///             "exampleRequest": { … },
+///             "statementIndex": 0,
+///             "statementId": "Build"
+///         }
+///     ],
+///     "NonBlockingFindings": []
+/// }
+/// ```
+///
+/// The first six keys, in this order, are cfn-policy-validator's (its findings are serialised
+/// from their attributes in that order); `details` is `null` when the finding has none. iamproof's
+/// keys follow, each left out when it has no value. Ignored findings are left out, as there.
+/// The text is indented by four spaces, as that tool prints it. The run's metadata (tool version,
+/// files) is not part of this shape; the SARIF report carries it.
 pub fn to_json(report: &ClassifiedReport) -> Value {
     json!({
         "BlockingFindings": report.blocking.iter().map(finding_json).collect::<Vec<_>>(),

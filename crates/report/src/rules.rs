@@ -1,37 +1,4 @@
-//! Which findings block a run, and which are ignored: the rules of cfn-policy-validator and
-//! tf-policy-validator, so that pipelines written for them keep their meaning.
-//!
-//! - `--treat-finding-type-as-blocking ERROR,SECURITY_WARNING` ([`BlockingRules::parse_blocking_types`]):
-//!   a comma-separated list of finding types, case-insensitive, spaces around items ignored.
-//!   Default `ERROR,SECURITY_WARNING`. `NONE` makes nothing blocking, even next to other types.
-//!   Findings of the other types are reported as non-blocking.
-//! - `--treat-findings-as-non-blocking` (the custom checks' flag, [`BlockingRules::from_check_flags`]):
-//!   nothing blocks; without it the checks block on `ERROR` and `SECURITY_WARNING`, the default
-//!   above.
-//! - `--ignore-finding` ([`BlockingRules::parse_ignore_findings`]): a comma-separated list, each
-//!   item `CODE`, `RESOURCE_NAME` or `RESOURCE_NAME.CODE`, compared case-insensitively. An item
-//!   without a dot ignores every finding whose resource name *or* code equals it; an item with a
-//!   dot ignores the findings of that resource with that code. Ignored findings are left out of
-//!   the blocking and non-blocking lists (as in the AWS validators); iamproof keeps them aside so
-//!   SARIF can show them as suppressed.
-//!
-//! # Dots in resource names
-//!
-//! cfn-policy-validator and tf-policy-validator split an item at its first dot. No finding code
-//! contains a dot and no CloudFormation logical id does, so for CloudFormation any split gives
-//! the same answer. A Terraform address does contain dots (`module.net.aws_iam_role.ci`), so
-//! iamproof splits at the **last** dot (`module.net.aws_iam_role.ci.PASS_ROLE_WITH_STAR_IN_RESOURCE`
-//! is the resource `module.net.aws_iam_role.ci` and that code), and an item with a dot also
-//! ignores the findings of the resource named by the whole item (`aws_iam_role.ci` alone ignores
-//! every finding of that resource). Neither changes the meaning of an item written for
-//! CloudFormation. (tf-policy-validator names a resource by its name attribute, e.g. the role
-//! name, rather than by its address; an item for a name with a dot differs there.)
-//!
-//! # Differences from the AWS validators
-//!
-//! An empty item (`a,,b`, a trailing comma) and an item with an empty side of its dot (`.CODE`,
-//! `Resource.`) are errors here; the AWS validators accept them and they then ignore nothing
-//! (or, for `--treat-finding-type-as-blocking`, fail with "Invalid finding type").
+//! Which findings block a run, and which are ignored.
 
 use crate::exit::ExitStatus;
 use crate::finding::{Finding, FindingType, Report};
@@ -172,7 +139,40 @@ pub struct IgnoredFinding {
     pub rule: IgnoreRule,
 }
 
-/// Which finding types block, and which findings are ignored.
+/// Which finding types block, and which findings are ignored: the rules of cfn-policy-validator
+/// and tf-policy-validator, so that pipelines written for them keep their meaning.
+///
+/// - `--treat-finding-type-as-blocking ERROR,SECURITY_WARNING` ([`BlockingRules::parse_blocking_types`]):
+///   a comma-separated list of finding types, case-insensitive, spaces around items ignored.
+///   Default `ERROR,SECURITY_WARNING`. `NONE` makes nothing blocking, even next to other types.
+///   Findings of the other types are reported as non-blocking.
+/// - `--treat-findings-as-non-blocking` (the custom checks' flag, [`BlockingRules::from_check_flags`]):
+///   nothing blocks; without it the checks block on `ERROR` and `SECURITY_WARNING`, the default
+///   above.
+/// - `--ignore-finding` ([`BlockingRules::parse_ignore_findings`]): a comma-separated list, each
+///   item `CODE`, `RESOURCE_NAME` or `RESOURCE_NAME.CODE`, compared case-insensitively. An item
+///   without a dot ignores every finding whose resource name *or* code equals it; an item with a
+///   dot ignores the findings of that resource with that code. Ignored findings are left out of
+///   the blocking and non-blocking lists (as in the AWS validators); iamproof keeps them aside so
+///   SARIF can show them as suppressed.
+///
+/// # Dots in resource names
+///
+/// cfn-policy-validator and tf-policy-validator split an item at its first dot. No finding code
+/// contains a dot and no CloudFormation logical id does, so for CloudFormation any split gives
+/// the same answer. A Terraform address does contain dots (`module.net.aws_iam_role.ci`), so
+/// iamproof splits at the **last** dot (`module.net.aws_iam_role.ci.PASS_ROLE_WITH_STAR_IN_RESOURCE`
+/// is the resource `module.net.aws_iam_role.ci` and that code), and an item with a dot also
+/// ignores the findings of the resource named by the whole item (`aws_iam_role.ci` alone ignores
+/// every finding of that resource). Neither changes the meaning of an item written for
+/// CloudFormation. (tf-policy-validator names a resource by its name attribute, e.g. the role
+/// name, rather than by its address; an item for a name with a dot differs there.)
+///
+/// # Differences from the AWS validators
+///
+/// An empty item (`a,,b`, a trailing comma) and an item with an empty side of its dot (`.CODE`,
+/// `Resource.`) are errors here; the AWS validators accept them and they then ignore nothing
+/// (or, for `--treat-finding-type-as-blocking`, fail with "Invalid finding type").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockingRules {
     blocking_types: BTreeSet<FindingType>,

@@ -1,25 +1,25 @@
 //! The text report, for people at a terminal or reading a CI log.
-//!
-//! ```text
-//! Blocking findings:
-//! template.yaml:12:11: SECURITY_WARNING policy-analysis-CheckNoNewAccess BuildRole.RootPolicy: The modified permissions grant new access compared to your existing policy.
-//!    12 |           - Sid: Build
-//!    13 |             Effect: Allow
-//!   example request: {"action":"s3:DeleteObject","resource":"arn:aws:s3:::artifacts/x"}
-//!
-//! 1 blocking finding, 0 non-blocking findings.
-//! ```
-//!
-//! One block per finding: `file:line:col: TYPE CODE resource.policy: message` (the location is
-//! left out when the finding has none), the source excerpt with line numbers, and the example
-//! request as compact JSON. Blocking findings come first, under a heading, then the non-blocking
-//! ones; ignored findings are only counted. The last line counts them.
 
 use crate::finding::{Excerpt, Finding};
 use crate::rules::ClassifiedReport;
 use std::fmt::Write as _;
 
 /// The report as text, ending with the summary line and a newline.
+///
+/// ```text
+/// Blocking findings:
+/// template.yaml:12:11: SECURITY_WARNING policy-analysis-CheckNoNewAccess BuildRole.RootPolicy: The modified permissions grant new access compared to your existing policy.
+///    12 |           - Sid: Build
+///    13 |             Effect: Allow
+///   example request: {"action":"s3:DeleteObject","resource":"arn:aws:s3:::artifacts/x"}
+///
+/// 1 blocking finding, 0 non-blocking findings.
+/// ```
+///
+/// One block per finding: `file:line:col: TYPE CODE resource.policy: message` (the location is
+/// left out when the finding has none), the source excerpt with line numbers, and the example
+/// request as compact JSON. Blocking findings come first, under a heading, then the non-blocking
+/// ones; ignored findings are only counted. The last line counts them.
 pub fn render_text(report: &ClassifiedReport) -> String {
     let mut out = String::new();
     for (heading, findings) in [

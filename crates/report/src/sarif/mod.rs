@@ -1,34 +1,4 @@
 //! The SARIF 2.1.0 report, for GitHub code scanning and other SARIF viewers.
-//!
-//! One run; the tool is `iamproof`. Each finding code is a rule (`ruleId` = the code, so it is
-//! the same on every run), listed once in `tool.driver.rules`, sorted by id. A rule's `helpUri`
-//! is Access Analyzer's `learnMoreLink` when a finding of that code carries one in its `details`
-//! (the `ValidatePolicy` codes AWS documents), and otherwise iamproof's page on its findings.
-//!
-//! # Levels
-//!
-//! | Finding | `level` |
-//! |---|---|
-//! | blocking (whatever its type) | `error` |
-//! | non-blocking `ERROR`, `SECURITY_WARNING`, `WARNING` | `warning` |
-//! | non-blocking `SUGGESTION` | `note` |
-//!
-//! So the results at level `error` are exactly those that make the run exit 1, and a code
-//! scanning gate on errors agrees with the exit status. Ignored findings are written too, with the
-//! level they would have as non-blocking findings and a `suppressions` entry (`kind: external`,
-//! the ignore entry's reason as `justification`): code scanning then shows them as dismissed
-//! rather than losing track of them.
-//!
-//! A rule's `security-severity` (which code scanning uses to rank security alerts) follows the
-//! finding type (`SECURITY_WARNING` 7.5 high, `ERROR` 5.0 and `WARNING` 4.0 medium, `SUGGESTION`
-//! 2.0 low), except public access (9.0, critical) and external access (8.0).
-//!
-//! # Locations and fingerprints
-//!
-//! The region is the finding's source location (statement or document), lines and columns
-//! 1-based, columns counted in Unicode code points (`columnKind`), the end exclusive. The artifact
-//! URI is made relative to the source root as `uri` describes; each result also has a logical
-//! location `resource.policy`. `partialFingerprints` are described in `fingerprint`.
 
 mod fingerprint;
 mod model;
@@ -67,6 +37,45 @@ enum Standing<'a> {
 }
 
 /// The report as a SARIF log.
+///
+/// One run; the tool is `iamproof`. Each finding code is a rule (`ruleId` = the code, so it is
+/// the same on every run), listed once in `tool.driver.rules`, sorted by id. A rule's `helpUri`
+/// is Access Analyzer's `learnMoreLink` when a finding of that code carries one in its `details`
+/// (the `ValidatePolicy` codes AWS documents), and otherwise iamproof's page on its findings.
+///
+/// # Levels
+///
+/// | Finding | `level` |
+/// |---|---|
+/// | blocking (whatever its type) | `error` |
+/// | non-blocking `ERROR`, `SECURITY_WARNING`, `WARNING` | `warning` |
+/// | non-blocking `SUGGESTION` | `note` |
+///
+/// So the results at level `error` are exactly those that make the run exit 1, and a code
+/// scanning gate on errors agrees with the exit status. Ignored findings are written too, with the
+/// level they would have as non-blocking findings and a `suppressions` entry (`kind: external`,
+/// the ignore entry's reason as `justification`): code scanning then shows them as dismissed
+/// rather than losing track of them.
+///
+/// A rule's `security-severity` (which code scanning uses to rank security alerts) follows the
+/// finding type (`SECURITY_WARNING` 7.5 high, `ERROR` 5.0 and `WARNING` 4.0 medium, `SUGGESTION`
+/// 2.0 low), except public access (9.0, critical) and external access (8.0).
+///
+/// # Locations and fingerprints
+///
+/// The region is the finding's source location (statement or document), lines and columns
+/// 1-based, columns counted in Unicode code points (`columnKind`), the end exclusive. A finding
+/// without a location gets only a logical location, which code scanning cannot place: give every
+/// finding one. The artifact URI is the file's path made relative to the source root
+/// ([`SarifOptions`]) lexically: forward slashes, no `.` segments, percent-encoded, with
+/// `uriBaseId` `%SRCROOT%`; a path outside the root becomes an absolute `file://` URI. Each
+/// result also has the logical location `resource.policy`.
+///
+/// `partialFingerprints` (key `iamproof/v1`) is the SHA-256 of the URI, the code, the resource
+/// and policy names, and the statement's `Sid` or else its content as analysed (canonical
+/// JSON), plus the message for `ValidatePolicy` codes; never a line, column or statement index,
+/// so an unrelated edit keeps every alert. Findings equal in all of these are numbered
+/// (`hash:1`, `hash:2`) in report order.
 pub fn to_sarif(report: &ClassifiedReport, options: &SarifOptions) -> Value {
     let root = options.source_root.as_deref();
     let entries: Vec<(&Finding, Standing<'_>)> = report
