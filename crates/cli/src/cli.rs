@@ -306,6 +306,37 @@ pub struct CheckCommon {
     /// (PASS must be a proof).
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,
+    /// Heap limit of the whole command, in MiB; reaching it gives FAIL (the check could not be
+    /// completed). Together with --timeout it bounds any input, however hostile.
+    #[arg(long, value_name = "MIB", default_value_t = 768, value_parser = clap::value_parser!(u64).range(16..=1_048_576))]
+    pub max_memory: u64,
+}
+
+impl CheckCommon {
+    fn limits(&self, check: iamproof_checks::CheckKind) -> crate::limits::Limits {
+        crate::limits::Limits {
+            check,
+            format: self.output,
+            time: std::time::Duration::from_secs(self.timeout),
+            max_memory: usize::try_from(self.max_memory << 20).unwrap_or(usize::MAX),
+        }
+    }
+}
+
+impl Command {
+    /// The hard limits of a check command (`None` for the other commands).
+    pub fn limits(&self) -> Option<crate::limits::Limits> {
+        use iamproof_checks::CheckKind;
+        Some(match self {
+            Command::CheckNoNewAccess(a) => a.common.limits(CheckKind::NoNewAccess),
+            Command::CheckAccessNotGranted(a) => a.common.limits(CheckKind::AccessNotGranted {
+                with_resources: false,
+            }),
+            Command::CheckNoPublicAccess(a) => a.common.limits(CheckKind::NoPublicAccess),
+            Command::CheckNoExternalAccess(a) => a.common.limits(CheckKind::NoExternalAccess),
+            _ => return None,
+        })
+    }
 }
 
 /// Arguments of `check-no-new-access`.

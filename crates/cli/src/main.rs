@@ -9,15 +9,23 @@ mod commands;
 mod error;
 mod input;
 mod jsonin;
+mod limits;
 mod output;
 mod request_input;
 
 use clap::Parser;
 use std::io::Write;
 
+/// Counts live heap bytes for the watchdog's memory limit (see `limits`).
+#[global_allocator]
+static ALLOCATOR: limits::CountingAllocator = limits::CountingAllocator;
+
 fn main() {
     // clap prints usage errors to stderr and exits with 2; --help/--version exit with 0.
     let cli = cli::Cli::parse();
+    if let Some(l) = cli.command.limits() {
+        limits::start(l);
+    }
     let code = match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -535,15 +535,26 @@ impl Ctx {
     /// `a → ¬b` when none of them matches `b` and `a → b` when all do. Learnt lazily, each
     /// costs a SAT round and a theory check; a policy pair with dozens of statements needs
     /// hundreds.
-    fn pairwise(&mut self) {
+    ///
+    /// The clauses are redundant (each holds for every request), so stopping early is sound:
+    /// at most [`PAIRWISE_COMPARISONS`] pairs are compared and [`PAIRWISE_CLAUSES`] clauses
+    /// added, which keeps a policy with thousands of statements from growing quadratically.
+    fn pairwise(&mut self, deadline: Instant) {
         let mut clauses: Vec<[Lit; 2]> = Vec::new();
-        for a in self.vars.values() {
+        let mut budget = PAIRWISE_COMPARISONS;
+        'vars: for a in self.vars.values() {
             let shapes: Vec<Shape<'_>> = a
                 .tests
                 .iter()
                 .filter_map(|(t, sv)| Shape::of(t, *sv))
                 .collect();
             for (i, x) in shapes.iter().enumerate() {
+                let n = shapes.len() as u64;
+                if budget < 2 * n || clauses.len() >= PAIRWISE_CLAUSES || Instant::now() >= deadline
+                {
+                    break 'vars;
+                }
+                budget -= 2 * n;
                 let x_lit = Lit::new(x.sv, true);
                 for y in shapes.iter().skip(i + 1) {
                     if x.apart(y) {
@@ -666,6 +677,12 @@ impl Ctx {
     }
 }
 
+/// At most this many pairs of tests are compared by [`Ctx::pairwise`] in one solve.
+const PAIRWISE_COMPARISONS: u64 = 4_000_000;
+
+/// At most this many clauses are added by [`Ctx::pairwise`] in one solve.
+const PAIRWISE_CLAUSES: usize = 200_000;
+
 /// The SAT round from which [`Ctx::pairwise`] clauses are added: after the first theory
 /// conflict, so queries without one do not pay for them. The crate's own (brute-force checked) tests add them
 /// from the first round, so that every query they solve exercises them.
@@ -701,7 +718,7 @@ pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> Na
         }
         rounds += 1;
         if rounds == PAIRWISE_AFTER {
-            ctx.pairwise();
+            ctx.pairwise(deadline);
         }
         let r = ctx.solver.solve_limited(&[]);
         if r == lbool::FALSE {

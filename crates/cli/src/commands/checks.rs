@@ -64,6 +64,8 @@ fn options(common: &CheckCommon) -> CheckOptions {
 /// Prints a result and gives the exit status: 0 PASS, 1 FAIL. `doc` is the document the
 /// reasons point into.
 fn finish(result: &CheckResult, doc: &Document, format: OutputFormat) -> Result<i32, CliError> {
+    // The watchdog of `crate::limits` must not print over this answer.
+    let _printing = crate::limits::output_lock();
     let text = match format {
         OutputFormat::Json => output::json_text(result)?,
         OutputFormat::Text => {
@@ -116,6 +118,9 @@ pub fn access_not_granted(args: &CheckAccessNotGrantedArgs) -> Result<i32, CliEr
         args.policy_type.to_policy_type(),
     )?;
     let (_, access) = parse_access(&args.access, &mut loader)?;
+    crate::limits::set_check(iamproof_checks::CheckKind::AccessNotGranted {
+        with_resources: !access.resources.is_empty(),
+    });
     let result =
         iamproof_checks::check_access_not_granted(&policy, &access, &options(&args.common));
     finish(&result, &doc, args.common.output)

@@ -1,0 +1,157 @@
+//! Hard limits on a whole check command: wall time and memory, whatever the input.
+//!
+//! The engine bounds its own searches (`CheckOptions::timeout`, state and clause budgets), but
+//! parsing, encoding and automaton construction of a hostile document can still run long or
+//! grow large before the engine looks at the clock. So every check command also runs under a
+//! watchdog thread started before the documents are read: when the command's time limit plus
+//! [`GRACE`] has passed, or the heap has grown past `--max-memory`, the watchdog prints the
+//! check's answer, FAIL because the check could not be completed (PASS must be a proof), in the
+//! requested output format, and ends the process with exit status 1.
+//!
+//! The heap is measured by [`CountingAllocator`], the binary's global allocator: the system
+//! allocator plus one atomic counter of live bytes. The watchdog looks every [`POLL`], so the
+//! heap can overshoot the limit by what the program allocates in that time.
+//!
+//! The command's own answer and the watchdog's never interleave: both print while holding
+//! [`output_lock`]; whichever takes it first is the only one to print.
+
+use crate::cli::OutputFormat;
+use iamproof_checks::{CheckKind, CheckResult};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// How long after the check's own time limit the watchdog answers: the engine's own answer at
+/// its time limit comes first when it can.
+pub const GRACE: Duration = Duration::from_millis(300);
+
+/// How often the watchdog looks at the clock and the heap.
+const POLL: Duration = Duration::from_millis(5);
+
+static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+static OUTPUT: Mutex<()> = Mutex::new(());
+/// The check the watchdog answers for, once the command knows it exactly (its wording depends
+/// on the parsed arguments, e.g. whether `--access` lists resources).
+static CHECK: Mutex<Option<CheckKind>> = Mutex::new(None);
+
+/// The system allocator, counting the bytes currently allocated.
+pub struct CountingAllocator;
+
+// SAFETY: every call is forwarded to `System` unchanged; the counter is only arithmetic.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract for `alloc` is passed on to `System`.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` with `layout` (see `alloc`).
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller's contract for `realloc` is passed on to `System`.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+            LIVE_BYTES.fetch_add(new_size, Ordering::Relaxed);
+        }
+        p
+    }
+}
+
+/// Bytes currently allocated on the heap.
+pub fn live_bytes() -> usize {
+    LIVE_BYTES.load(Ordering::Relaxed)
+}
+
+/// Held while a command prints its answer (see the module docs).
+pub fn output_lock() -> MutexGuard<'static, ()> {
+    OUTPUT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Tells the watchdog which check it answers for (see [`CHECK`]).
+pub fn set_check(check: CheckKind) {
+    *CHECK.lock().unwrap_or_else(|p| p.into_inner()) = Some(check);
+}
+
+/// What the watchdog needs to answer for a check.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The check being run.
+    pub check: CheckKind,
+    /// Its output format.
+    pub format: OutputFormat,
+    /// The check's time limit (`--timeout`).
+    pub time: Duration,
+    /// The heap limit in bytes (`--max-memory`).
+    pub max_memory: usize,
+}
+
+/// Starts the watchdog for a check command (see the module docs).
+pub fn start(limits: Limits) {
+    let started = Instant::now();
+    let deadline = started + limits.time + GRACE;
+    let spawned = std::thread::Builder::new()
+        .name("iamproof-watchdog".into())
+        .spawn(move || loop {
+            std::thread::sleep(POLL);
+            let why = if Instant::now() >= deadline {
+                format!(
+                    "the time limit of the check ({} s) was reached before it finished",
+                    limits.time.as_secs()
+                )
+            } else if live_bytes() > limits.max_memory {
+                format!(
+                    "the memory limit of the check ({} MiB) was reached",
+                    limits.max_memory >> 20
+                )
+            } else {
+                continue;
+            };
+            answer_undecided(limits, &why);
+        });
+    // Without a watchdog the engine's own limits still apply; nothing else to do.
+    drop(spawned);
+}
+
+fn answer_undecided(limits: Limits, why: &str) -> ! {
+    // If the command is already printing its own answer, let it finish.
+    let Ok(_guard) = OUTPUT.try_lock() else {
+        loop {
+            std::thread::park();
+        }
+    };
+    let check = CHECK
+        .lock()
+        .map(|c| *c)
+        .unwrap_or_else(|p| *p.into_inner())
+        .unwrap_or(limits.check);
+    let result = CheckResult::unknown(check, why);
+    let text = match limits.format {
+        OutputFormat::Json => crate::output::json_text(&result).unwrap_or_default(),
+        OutputFormat::Text => result.render_text(""),
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+    std::process::exit(crate::error::EXIT_FAIL)
+}
