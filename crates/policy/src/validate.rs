@@ -163,6 +163,7 @@ pub const AWS_CHECKS: &[(&str, FindingType)] = {
         ("CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE", W),
         ("CREATE_SLR_WITH_STAR_IN_RESOURCE", W),
         ("DATA_TYPE_MISMATCH", E),
+        ("DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", SW),
         ("DUPLICATE_KEYS_WITH_DIFFERENT_CASE", E),
         ("EMPTY_ARRAY_ACTION", SG),
         ("EMPTY_ARRAY_CONDITION", SG),
@@ -774,6 +775,7 @@ impl Validator<'_> {
         self.actions(st);
         self.resources(st);
         self.conditions(st);
+        self.unsupported_tag_keys(st);
         self.pass_role_and_slr(st);
         self.version_variables(st);
         if self.policy.policy_type == PolicyType::ResourceControl {
@@ -801,6 +803,79 @@ impl Validator<'_> {
                     "RCPs do not support the NotAction element. Update to use the Action element."
                         .to_string(),
                     vec![self.element_loc(st, "NotAction")],
+                );
+            }
+        }
+    }
+
+    /// "Using the effect Allow with the tag condition key {{conditionKeyName}} and actions for
+    /// services with the following prefixes does not affect the policy: {{serviceNames}}."
+    /// (and the Deny counterpart, "…can be overly permissive"): actions listed by name whose
+    /// reference entry (own keys and resource types' keys) has no tag key at all (neither
+    /// `aws:ResourceTag/…`, `aws:RequestTag/…` nor `aws:TagKeys`: AWS does not flag the
+    /// `Create…` actions that only take request tags), one finding per service. Wildcard actions
+    /// are not expanded. Negated, `…IfExists` and `Null` operators are not flagged (AWS
+    /// warns against them as workarounds, which it could only do if they silence the finding).
+    fn unsupported_tag_keys(&mut self, st: &Statement) {
+        let Some(cat) = self.actions else { return };
+        if st.action.negated {
+            return;
+        }
+        let (code, ty, details) = match st.effect {
+            Effect::Allow => ("ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", FindingType::Suggestion, "does not affect the policy: {svc}. The actions for the listed service are not allowed by this statement."),
+            Effect::Deny => ("DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", FindingType::SecurityWarning, "can be overly permissive: {svc}. The actions for the listed service are not denied by this statement."),
+        };
+        for c in &st.conditions {
+            let op = c.operator;
+            if !c.key_lower().starts_with("aws:resourcetag/")
+                || op.base.is_negated()
+                || op.if_exists
+                || op.base == BaseOperator::Null
+            {
+                continue;
+            }
+            let mut by_service: Vec<(String, Vec<Location>)> = Vec::new();
+            for a in &st.action.patterns {
+                let Some((svc, name)) = a.text.split_once(':') else {
+                    continue;
+                };
+                if name.contains(['*', '?']) {
+                    continue;
+                }
+                let Some(keys) = cat.action_condition_keys(svc, name) else {
+                    continue;
+                };
+                let tag_key = |k: &String| {
+                    k.starts_with("aws:resourcetag/")
+                        || k.starts_with("aws:requesttag/")
+                        || k == "aws:tagkeys"
+                };
+                if keys.iter().any(tag_key) {
+                    continue;
+                }
+                let svc = svc.to_ascii_lowercase();
+                let l = loc(&a.path, a.span);
+                match by_service.iter_mut().find(|(s, _)| *s == svc) {
+                    Some((_, locs)) => locs.push(l),
+                    None => by_service.push((svc, vec![l])),
+                }
+            }
+            for (svc, mut locs) in by_service {
+                locs.push(self.key_loc(c));
+                let effect = if st.effect == Effect::Allow {
+                    "Allow"
+                } else {
+                    "Deny"
+                };
+                self.push(
+                    ty,
+                    code,
+                    format!(
+                        "Using the effect {effect} with the condition key {} and actions for services with the following prefixes {} We recommend that you move these actions to a different statement without this condition key.",
+                        c.key,
+                        details.replace("{svc}", &svc)
+                    ),
+                    locs,
                 );
             }
         }
@@ -1299,6 +1374,21 @@ impl Validator<'_> {
                 format!("{op}: when {} is missing, the IfExists rule makes this true while some evaluators return false (spec open question). Avoid IfExists under ForAnyValue.", c.key),
                 vec![self.key_loc(c)],
             );
+        }
+
+        // "The condition key {{key}} does not exist in the service {{service}}. Use a valid
+        // condition key." (a key of a known service that the key catalogue does not know)
+        if let (Some(cat), Some((svc, name)), None) = (self.actions, c.key.split_once(':'), info) {
+            // Keys with a `/` suffix (`s3:ExistingObjectTag/…`) stand for families the catalogue
+            // may list without a type; they are not judged.
+            if !svc.eq_ignore_ascii_case("aws") && !name.contains('/') && cat.has_service(svc) {
+                self.push(
+                    FindingType::Error,
+                    "INVALID_SERVICE_CONDITION_KEY",
+                    format!("The condition key {} does not exist in the service {svc}. Use a valid condition key.", c.key),
+                    vec![self.key_loc(c)],
+                );
+            }
         }
 
         // Key facts: arity and type.
