@@ -13,7 +13,26 @@
 //! AWS's and never pretend to be: they are off unless [`ValidateOptions::iamproof_checks`] is set,
 //! and their codes start with `IAMPROOF_` (their link is the README's validate-policy section).
 //! The two reader limits (`IAMPROOF_POLICY_TOO_LARGE`, `IAMPROOF_JSON_TOO_DEEP`) are always
-//! reported, as the document cannot be read further.
+//! reported, as the document cannot be read further. The opt-in ones:
+//!
+//! | Code | Type | What |
+//! |---|---|---|
+//! | `IAMPROOF_DENY_WITH_NOT_PRINCIPAL` | WARNING | `Deny` + `NotPrincipal` also denies the exempted principal's account and role unless listed |
+//! | `IAMPROOF_VARIABLE_IN_ARN_PREFIX` | WARNING | a policy variable in the region or account field of a resource ARN |
+//! | `IAMPROOF_IF_EXISTS_ON_NEGATED_OPERATOR` | SUGGESTION | `…IfExists` changes nothing on a negated operator |
+//! | `IAMPROOF_FOR_ANY_VALUE_WITH_IF_EXISTS` | WARNING | `ForAnyValue:…IfExists` on a missing key: evaluators disagree |
+//! | `IAMPROOF_IGNORE_CASE_WITH_NON_ASCII` | WARNING | case folding of non-ASCII text is undocumented |
+//! | `IAMPROOF_EMPTY_STRING_CONDITION_VALUE` | SUGGESTION | an empty string value may be read as a missing key |
+//! | `IAMPROOF_IMPRECISE_DATE_VALUE` | SUGGESTION | a partial date or one without a time zone |
+//! | `IAMPROOF_BARE_IPV6_ADDRESS` | SUGGESTION | an IPv6 address without a prefix length |
+//! | `IAMPROOF_SHORT_ARN_CONDITION_VALUE` | WARNING | an ARN condition value with fewer than six fields |
+//! | `IAMPROOF_DENY_NOT_IP_ADDRESS_WITHOUT_SERVICE_EXCEPTION` | WARNING | a `Deny` on `NotIpAddress aws:SourceIp` also denies AWS services acting for the caller |
+//!
+//! Decisions: a wrong JSON type is `DATA_TYPE_MISMATCH`; a Resource with fewer than six ARN
+//! fields (`bucket`, `arn:aws:s3`) is `MISSING_ARN_FIELD`; an action with a comma or an empty
+//! name is `INVALID_ACTION`; a policy variable in a `Bool` value is
+//! `INVALID_VARIABLE_FOR_OPERATOR`; a non-base64 `Binary` value is `TYPE_MISMATCH_STRING`;
+//! without a `Version`, variables get `VARIABLE_UNSUPPORTED_IN_VERSION` (2008-10-17 rules).
 //!
 //! With a [`ResourceType`] (`validatePolicyResourceType`, `RESOURCE_POLICY` only), the checks AWS
 //! runs only for that kind of resource are added (role trust policies, S3, DynamoDB; see
