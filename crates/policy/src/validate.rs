@@ -350,7 +350,11 @@ impl ValidationFinding {
             at_key: false,
         }];
         match aws_code_for_error(e) {
-            Some(code) => ValidationFinding::aws(code, e.message.clone(), locations),
+            Some(code) => {
+                let details =
+                    aws_fixed_details(code).map_or_else(|| e.message.clone(), str::to_string);
+                ValidationFinding::aws(code, details, locations)
+            }
             None => ValidationFinding::iamproof(
                 e.code,
                 FindingType::Error,
@@ -359,6 +363,29 @@ impl ValidationFinding {
             ),
         }
     }
+}
+
+/// AWS's `findingDetails` for the codes whose text has no placeholder (the parser's own, more
+/// specific message is kept for the others).
+fn aws_fixed_details(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "MISSING_ACTION" => "Add an Action or NotAction element to the policy statement.",
+        "MISSING_EFFECT" => "Add an Effect element to the policy statement with a value of Allow or Deny.",
+        "MISSING_PRINCIPAL" => "Add a Principal element to the policy statement.",
+        "MISSING_RESOURCE" => "Add a Resource or NotResource element to the policy statement.",
+        "MISSING_STATEMENT" => "Add a statement to the policy",
+        "NULL_WITH_IF_EXISTS" => "The Null condition operator cannot be used with the IfExists suffix. Update the operator or the suffix.",
+        "EMPTY_VARIABLE" => "Empty policy variable. Remove the ${ } variable structure or provide a variable within the structure.",
+        "MISSING_BRACE_IN_VARIABLE" => "The policy variable is missing a closing curly brace. Add } after the variable text.",
+        "MISSING_QUOTE_IN_VARIABLE" => "The policy variable default value must begin and end with a single quote. Add the missing quote.",
+        "UNSUPPORTED_SPACE_IN_VARIABLE" => "A space is not supported within the policy variable text. Remove the space.",
+        "INVALID_VARIABLE_FOR_OPERATOR" => "Policy variables can only be used with String and ARN operators.",
+        "SCP_SYNTAX_ERROR_PRINCIPAL" => "SCPs do not support specifying principals. Remove the Principal or NotPrincipal element.",
+        "RCP_SYNTAX_ERROR_PRINCIPAL" => "The Principal element contents are not valid. RCPs only support specifying all principals (\"*\") in the Principal element. The NotPrincipal element is not supported for RCPs.",
+        "INVALID_PRINCIPAL_FORMAT" => "The Principal element contents are not valid. Specify a key-value pair in the Principal element.",
+        "INVALID_CONDITION_KEY_FORMAT" => "The condition key format is not valid. Use the format service:keyname.",
+        _ => return None,
+    })
 }
 
 /// AWS's issue code for a parse error, or `None` for the reader's own limits (size, depth).
@@ -1956,6 +1983,52 @@ mod tests {
             PolicyType::Identity,
         );
         assert_eq!(c, vec!["VARIABLE_UNSUPPORTED_IN_VERSION"]);
+    }
+
+    #[test]
+    fn every_parse_error_code_has_an_aws_code() {
+        use crate::error::codes as c;
+        let all = [
+            c::JSON_SYNTAX,
+            c::DUPLICATE_KEY,
+            c::INVALID_ELEMENT_TYPE,
+            c::INVALID_ELEMENT,
+            c::INVALID_VERSION,
+            c::MISSING_STATEMENT,
+            c::MISSING_EFFECT,
+            c::INVALID_EFFECT,
+            c::MISSING_ACTION,
+            c::MISSING_RESOURCE,
+            c::MISSING_PRINCIPAL,
+            c::UNSUPPORTED_ELEMENT_COMBINATION,
+            c::PRINCIPAL_IN_IDENTITY_POLICY,
+            c::PRINCIPAL_IN_SERVICE_CONTROL_POLICY,
+            c::INVALID_PRINCIPAL_KEY,
+            c::INVALID_PRINCIPAL_FORMAT,
+            c::UNSUPPORTED_WILDCARD_IN_PRINCIPAL,
+            c::INVALID_ACTION,
+            c::INVALID_CONDITION_OPERATOR,
+            c::NULL_WITH_IF_EXISTS,
+            c::DUPLICATE_KEYS_WITH_DIFFERENT_CASE,
+            c::INVALID_CONDITION_KEY,
+            c::INVALID_CONDITION_VALUE,
+            c::INVALID_VARIABLE,
+            c::VARIABLE_UNSUPPORTED_IN_ELEMENT,
+            c::INVALID_VARIABLE_FOR_OPERATOR,
+            c::INVALID_RCP,
+        ];
+        for code in all {
+            let e = PolicyError::new(Span::default(), JsonPath::root(), code, String::new());
+            let f = ValidationFinding::from_error(&e);
+            assert!(f.is_aws(), "{code} -> {}", f.issue_code);
+            assert_eq!(f.finding_type, FindingType::Error, "{code}");
+        }
+        for code in [c::POLICY_TOO_LARGE, c::JSON_TOO_DEEP] {
+            let e = PolicyError::new(Span::default(), JsonPath::root(), code, String::new());
+            let f = ValidationFinding::from_error(&e);
+            assert_eq!(f.issue_code, format!("IAMPROOF_{code}"));
+            assert_eq!(f.finding_type, FindingType::Error);
+        }
     }
 
     #[test]

@@ -179,6 +179,11 @@ fn findings_are_reported_together() {
             ("REDUNDANT_ACTION", SG, "Statement[1].Action[0]"),
         ],
     );
+    let f = validate_policy(text, PolicyType::Resource);
+    assert_eq!(
+        f[1].finding_details,
+        "Add a Principal element to the policy statement."
+    );
     // A single statement object.
     check(
         r#"{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#,
