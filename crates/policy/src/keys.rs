@@ -197,6 +197,12 @@ pub trait ActionCatalog {
         let _ = (prefix, name);
         None
     }
+    /// The names of the actions of service `prefix`, to expand wildcard actions; `None` when
+    /// unknown (the default).
+    fn service_actions(&self, prefix: &str) -> Option<Vec<String>> {
+        let _ = prefix;
+        None
+    }
 }
 
 #[cfg(test)]

@@ -859,8 +859,8 @@ impl Validator<'_> {
     /// (and the Deny counterpart, "…can be overly permissive"): actions listed by name whose
     /// reference entry (own keys and resource types' keys) has no tag key at all (neither
     /// `aws:ResourceTag/…`, `aws:RequestTag/…` nor `aws:TagKeys`: AWS does not flag the
-    /// `Create…` actions that only take request tags), one finding per service. Wildcard actions
-    /// are not expanded. Negated, `…IfExists` and `Null` operators are not flagged (AWS
+    /// `Create…` actions that only take request tags), one finding per service. A wildcard
+    /// action is flagged when one of the actions it matches is (`sagemaker-mlflow:*`, mamip). Negated, `…IfExists` and `Null` operators are not flagged (AWS
     /// warns against them as workarounds, which it could only do if they silence the finding).
     fn unsupported_tag_keys(&mut self, st: &Statement) {
         let Some(cat) = self.actions else { return };
@@ -885,18 +885,25 @@ impl Validator<'_> {
                 let Some((svc, name)) = a.text.split_once(':') else {
                     continue;
                 };
-                if name.contains(['*', '?']) {
-                    continue;
-                }
-                let Some(keys) = cat.action_condition_keys(svc, name) else {
-                    continue;
-                };
                 let tag_key = |k: &String| {
                     k.starts_with("aws:resourcetag/")
                         || k.starts_with("aws:requesttag/")
                         || k == "aws:tagkeys"
                 };
-                if keys.iter().any(tag_key) {
+                let unsupported = |n: &str| {
+                    cat.action_condition_keys(svc, n)
+                        .is_some_and(|keys| !keys.iter().any(tag_key))
+                };
+                let flagged = if name.contains(['*', '?']) {
+                    // A pattern is flagged when one of the actions it matches is.
+                    cat.service_actions(svc).is_some_and(|all| {
+                        all.iter()
+                            .any(|n| glob_matches(name, n, true) && unsupported(n))
+                    })
+                } else {
+                    unsupported(name)
+                };
+                if !flagged {
                     continue;
                 }
                 let svc = svc.to_ascii_lowercase();

@@ -79,6 +79,16 @@ impl<A: ActionCatalog> ActionCatalog for ReferenceCatalog<A> {
             .get(&(prefix.to_ascii_lowercase(), name.to_ascii_lowercase()))
             .cloned()
     }
+    fn service_actions(&self, prefix: &str) -> Option<Vec<String>> {
+        let p = prefix.to_ascii_lowercase();
+        let names: Vec<String> = self
+            .keys
+            .keys()
+            .filter(|(s, _)| *s == p)
+            .map(|(_, n)| n.clone())
+            .collect();
+        (!names.is_empty()).then_some(names)
+    }
 }
 
 /// `tests/data/aa_known_differences.txt`: `missed|extra <TAB> policy <TAB> issue code <TAB>

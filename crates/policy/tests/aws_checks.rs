@@ -493,3 +493,116 @@ fn s3_and_dynamodb_policy_checks() {
     let f = validate_policy(&text, PolicyType::Resource);
     assert!(f.is_empty(), "{f:?}");
 }
+
+/// Two services: `svc:Tagged` supports `aws:ResourceTag/…`, `svc:ListThings` has no tag key,
+/// `svc:CreateThing` only request tags.
+struct ToyCatalog;
+
+impl iamproof_policy::keys::ActionCatalog for ToyCatalog {
+    fn has_service(&self, p: &str) -> bool {
+        p == "svc"
+    }
+    fn has_action(&self, p: &str, n: &str) -> bool {
+        p == "svc" && ["Tagged", "ListThings", "CreateThing"].contains(&n)
+    }
+    fn action_condition_keys(&self, p: &str, n: &str) -> Option<Vec<String>> {
+        let keys: &[&str] = match (p, n) {
+            ("svc", "Tagged") => &["aws:resourcetag/${tagkey}"],
+            ("svc", "ListThings") => &[],
+            ("svc", "CreateThing") => &["aws:requesttag/${tagkey}", "aws:tagkeys"],
+            _ => return None,
+        };
+        Some(keys.iter().map(|k| k.to_string()).collect())
+    }
+    fn service_actions(&self, p: &str) -> Option<Vec<String>> {
+        (p == "svc").then(|| vec!["Tagged".into(), "ListThings".into(), "CreateThing".into()])
+    }
+}
+
+#[test]
+fn catalogue_checks() {
+    let run = |text: &str| {
+        let f = validate(
+            text,
+            &ValidateOptions {
+                actions: Some(&ToyCatalog),
+                ..ValidateOptions::new(PolicyType::Identity)
+            },
+        );
+        assert_aws_shape(&f);
+        summary(&f)
+    };
+    let st = |effect: &str, actions: &str, cond: &str| {
+        v12(&format!(
+            r#"{{"Effect": "{effect}", "Action": {actions}, "Resource": "*", "Condition": {cond}}}"#
+        ))
+    };
+    // "Using the effect Allow with the tag condition key {{conditionKeyName}} and actions for
+    // services with the following prefixes does not affect the policy: {{serviceNames}}."
+    let f = validate(
+        &st(
+            "Allow",
+            r#"["svc:Tagged", "svc:ListThings", "svc:CreateThing"]"#,
+            r#"{"StringEquals": {"aws:ResourceTag/team": "a"}}"#,
+        ),
+        &ValidateOptions {
+            actions: Some(&ToyCatalog),
+            ..ValidateOptions::new(PolicyType::Identity)
+        },
+    );
+    assert_aws_shape(&f);
+    assert_eq!(
+        summary(&f),
+        want(&[(
+            "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+            SG,
+            "Statement[0].Action[1]"
+        )])
+    );
+    assert_eq!(
+        f[0].locations.len(),
+        2,
+        "the action, then the condition key"
+    );
+    assert!(f[0]
+        .finding_details
+        .contains("following prefixes does not affect the policy: svc."));
+    // A wildcard that matches an unsupported action; "Using the effect Deny with the tag
+    // condition key {{conditionKeyName}} and actions for services with the following prefixes
+    // can be overly permissive: {{serviceNames}}."
+    assert_eq!(
+        run(&st(
+            "Deny",
+            r#""svc:*""#,
+            r#"{"StringEquals": {"aws:ResourceTag/team": "a"}}"#
+        )),
+        want(&[(
+            "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+            SW,
+            "Statement[0].Action"
+        )])
+    );
+    // Negated and IfExists operators are not flagged.
+    assert_eq!(
+        run(&st(
+            "Allow",
+            r#""svc:ListThings""#,
+            r#"{"StringNotEquals": {"aws:ResourceTag/team": "a"}, "StringEqualsIfExists": {"aws:ResourceTag/x": "b"}}"#
+        )),
+        want(&[])
+    );
+    // "The condition key {{key}} does not exist in the service {{service}}. Use a valid
+    // condition key."
+    assert_eq!(
+        run(&st(
+            "Allow",
+            r#""svc:Tagged""#,
+            r#"{"StringEquals": {"svc:NoSuchKey": "a", "other:Key": "b"}}"#
+        )),
+        want(&[(
+            "INVALID_SERVICE_CONDITION_KEY",
+            E,
+            "Statement[0].Condition.StringEquals[\"svc:NoSuchKey\"]"
+        )])
+    );
+}
