@@ -152,7 +152,18 @@ fn resources(v: &mut Validator, st: &Statement, rt: ResourceType) {
         if r.text == "*" || fields.first() != Some(&"arn") || fields.len() < 6 {
             continue;
         }
-        if !glob_matches(service, svc, false) {
+        // Access point policies name access points (`…:accesspoint/name/object/key`).
+        let access_point = matches!(
+            rt,
+            ResourceType::S3AccessPoint
+                | ResourceType::S3MultiRegionAccessPoint
+                | ResourceType::S3ObjectLambdaAccessPoint
+        );
+        let resource = fields.get(5).copied().unwrap_or("");
+        let wrong_kind = access_point
+            && !resource.starts_with(['*', '?'])
+            && !resource.starts_with("accesspoint");
+        if !glob_matches(service, svc, false) || wrong_kind {
             v.push(
                 FindingType::Error,
                 "UNSUPPORTED_RESOURCE_ARN_IN_POLICY",

@@ -489,6 +489,19 @@ fn s3_and_dynamodb_policy_checks() {
             ),
         ],
     );
+    // An access point policy names access points.
+    check_rt(
+        &v12(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject",
+                "Resource": ["arn:aws:s3:us-east-1:111122223333:accesspoint/ap/object/*", "arn:aws:s3:::b/*"]}"#,
+        ),
+        ResourceType::S3AccessPoint,
+        &[(
+            "UNSUPPORTED_RESOURCE_ARN_IN_POLICY",
+            E,
+            "Statement[0].Resource[1]",
+        )],
+    );
     // Without a resource type none of these checks run.
     let f = validate_policy(&text, PolicyType::Resource);
     assert!(f.is_empty(), "{f:?}");
