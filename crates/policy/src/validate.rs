@@ -1,4 +1,4 @@
-//! Validation findings in the shape of Access Analyzer's `ValidatePolicy` (anchors.md §2.4).
+//! Validation findings in the shape of Access Analyzer's `ValidatePolicy` response.
 //!
 //! Every finding [`validate_policy`] returns carries an issue code from AWS's "IAM policy
 //! validation check reference"
@@ -9,9 +9,10 @@
 //! other statements and the document are still checked (`MISSING_VERSION`…); only invalid JSON
 //! stops everything.
 //!
-//! iamproof's own checks (constructs whose meaning AWS leaves uncertain, spec §0/§1/§9) are not
-//! AWS's and never pretend to be: they are off unless [`ValidateOptions::iamproof_checks`] is set,
-//! and their codes start with `IAMPROOF_` (their link is the README's validate-policy section).
+//! iamproof's own checks (constructs whose meaning AWS's documentation leaves uncertain) are not
+//! AWS's and never pretend to be: they are off unless [`ValidateOptions::iamproof_checks`] is
+//! set, and their codes start with `IAMPROOF_` (their link is the README's validate-policy
+//! section).
 //! The two reader limits (`IAMPROOF_POLICY_TOO_LARGE`, `IAMPROOF_JSON_TOO_DEEP`) are always
 //! reported, as the document cannot be read further. The opt-in ones:
 //!
@@ -1424,7 +1425,7 @@ impl Validator<'_> {
             self.push(
                 FindingType::Warning,
                 "FOR_ANY_VALUE_WITH_IF_EXISTS",
-                format!("{op}: when {} is missing, the IfExists rule makes this true while some evaluators return false (spec open question). Avoid IfExists under ForAnyValue.", c.key),
+                format!("{op}: when {} is missing, the IfExists rule makes this true while some evaluators return false (AWS does not document the case). Avoid IfExists under ForAnyValue.", c.key),
                 vec![self.key_loc(c)],
             );
         }
