@@ -194,6 +194,7 @@ pub const AWS_CHECKS: &[(&str, FindingType)] = {
         ("EMPTY_ARRAY_RESOURCE", SG),
         ("EMPTY_OBJECT_CONDITION", SG),
         ("EMPTY_OBJECT_PRINCIPAL", SG),
+        ("EMPTY_SID_VALUE", SG),
         ("EMPTY_VARIABLE", E),
         ("EQUIVALENT_TO_NULL_FALSE", SG),
         ("FEDERATED_PRINCIPAL_NOT_SUPPORTED", E),
@@ -216,6 +217,8 @@ pub const AWS_CHECKS: &[(&str, FindingType)] = {
         ("INVALID_SERVICE_PRINCIPAL_FORMAT", E),
         ("INVALID_VARIABLE_FOR_OPERATOR", E),
         ("INVALID_VERSION", E),
+        ("INVALID_VPCE_FORMAT", E),
+        ("INVALID_VPC_FORMAT", E),
         ("IRRELEVANT_CONDITION_KEY_IN_POLICY", SG),
         ("JSON_SYNTAX_ERROR", E),
         ("MISMATCHED_ACTION_FOR_PRINCIPAL", E),
@@ -231,6 +234,7 @@ pub const AWS_CHECKS: &[(&str, FindingType)] = {
         ("MISSING_QUOTE_IN_VARIABLE", E),
         ("MISSING_RESOURCE", E),
         ("MISSING_STATEMENT", E),
+        ("MISSING_TAG_KEY_IN_CONDITION", E),
         ("MISSING_VERSION", W),
         ("NULL_WITH_IF_EXISTS", E),
         ("NULL_WITH_QUALIFIER", SG),
@@ -246,6 +250,7 @@ pub const AWS_CHECKS: &[(&str, FindingType)] = {
         ("RCP_SYNTAX_ERROR_NOTACTION", E),
         ("RCP_SYNTAX_ERROR_PRINCIPAL", E),
         ("REDUNDANT_ACTION", SG),
+        ("REDUNDANT_CONDITION_VALUE_NUM", SG),
         ("REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY", SG),
         ("REDUNDANT_RESOURCE", SG),
         ("ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL", E),
@@ -793,6 +798,18 @@ impl Validator<'_> {
                     "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
                     format!("The {n} characters in the identity policy, excluding whitespace, exceed the {IDENTITY_POLICY_CHAR_QUOTA} character maximum for inline and managed policies. We recommend that you use multiple granular policies."),
                     vec![loc(&JsonPath::root(), Span { start, end: end_position(self.text) })],
+                );
+            }
+        }
+        // "Add a value to the empty string in the Sid element."
+        for st in &p.statements {
+            if st.sid.as_deref() == Some("") {
+                let l = self.element_loc(st, "Sid");
+                self.push(
+                    FindingType::Suggestion,
+                    "EMPTY_SID_VALUE",
+                    "Add a value to the empty string in the Sid element.".to_string(),
+                    vec![l],
                 );
             }
         }
@@ -1535,6 +1552,45 @@ impl Validator<'_> {
                 vec![self.value_loc(c)],
             );
         }
+        // "The condition key {{conditionKeyName}} must include a tag key to control access
+        // based on tags. Use the format {{conditionKeyName}}tag-key and specify a key name for
+        // tag-key."
+        let bare_tag = key_lower.trim_end_matches('/');
+        if matches!(
+            bare_tag,
+            "aws:resourcetag" | "aws:requesttag" | "aws:principaltag"
+        ) {
+            let name = format!("{}/", c.key.trim_end_matches('/'));
+            self.push(
+                FindingType::Error,
+                "MISSING_TAG_KEY_IN_CONDITION",
+                format!("The condition key {name} must include a tag key to control access based on tags. Use the format {name}tag-key and specify a key name for tag-key."),
+                vec![self.key_loc(c)],
+            );
+        }
+        // "Multiple values in {{operator}} are redundant. Replace with the {{greatest/least}}
+        // single value for {{key}}."
+        if op.qualifier.is_none() && c.values.len() > 1 {
+            let extreme = match base {
+                BaseOperator::NumericLessThan | BaseOperator::NumericLessThanEquals => {
+                    Some("greatest")
+                }
+                BaseOperator::NumericGreaterThan | BaseOperator::NumericGreaterThanEquals => {
+                    Some("least")
+                }
+                _ => None,
+            };
+            if let Some(extreme) = extreme {
+                if c.values.iter().all(|v| parse_number(&v.text).is_some()) {
+                    self.push(
+                        FindingType::Suggestion,
+                        "REDUNDANT_CONDITION_VALUE_NUM",
+                        format!("Multiple values in {op} are redundant. Replace with the {extreme} single value for {}.", c.key),
+                        vec![self.key_loc(c)],
+                    );
+                }
+            }
+        }
         let vars = self.policy.variables_enabled();
         let mut ip_values: Vec<IpAddr> = Vec::new();
         let mut ip_all_parsed = true;
@@ -1575,6 +1631,26 @@ impl Validator<'_> {
                             format!("The empty string value of {}: AWS may treat a key with an empty value as missing (null), so the result of this comparison is uncertain.", c.key),
                             vec![l.clone()],
                         );
+                    }
+                    // "The VPC identifier in the condition key value is not valid. Use the prefix
+                    // 'vpc-' followed by 8 or 17 alphanumeric characters." (and `vpce-`)
+                    let vpc = match key_lower.as_str() {
+                        "aws:sourcevpc" => Some(("vpc-", "INVALID_VPC_FORMAT", "VPC")),
+                        "aws:sourcevpce" => Some(("vpce-", "INVALID_VPCE_FORMAT", "VPCE")),
+                        _ => None,
+                    };
+                    if let Some((prefix, code, what)) = vpc {
+                        let well_formed = v.text.strip_prefix(prefix).is_some_and(|id| {
+                            matches!(id.len(), 8 | 17) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+                        });
+                        if !has_var && !v.text.contains(['*', '?']) && !well_formed {
+                            self.push(
+                                FindingType::Error,
+                                code,
+                                format!("The {what} identifier in the condition key value is not valid.{} Use the prefix '{prefix}' followed by 8 or 17 alphanumeric characters.", if what == "VPCE" { " " } else { "" }),
+                                vec![l.clone()],
+                            );
+                        }
                     }
                     if matches!(
                         key_lower.as_str(),

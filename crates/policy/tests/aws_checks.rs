@@ -280,6 +280,55 @@ fn resources_and_conditions() {
 }
 
 #[test]
+fn sid_tag_vpc_and_numeric_checks() {
+    check(
+        &v12(
+            r#"{"Sid": "", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                "Condition": {"StringEquals": {"aws:ResourceTag": "x", "aws:SourceVpc": ["vpc-1234", "vpc-12345678"],
+                                               "aws:SourceVpce": "vpce-1a2b3c4d5e6f7a8b9"},
+                              "NumericLessThan": {"aws:MultiFactorAuthAge": ["2700", "3600"]}}}"#,
+        ),
+        PolicyType::Identity,
+        &[
+            // "Add a value to the empty string in the Sid element."
+            ("EMPTY_SID_VALUE", SG, "Statement[0].Sid"),
+            // "The condition key {{conditionKeyName}} must include a tag key to control access
+            // based on tags."
+            (
+                "MISSING_TAG_KEY_IN_CONDITION",
+                E,
+                "Statement[0].Condition.StringEquals[\"aws:ResourceTag\"]",
+            ),
+            // "The VPC identifier in the condition key value is not valid. Use the prefix
+            // 'vpc-' followed by 8 or 17 alphanumeric characters."
+            (
+                "INVALID_VPC_FORMAT",
+                E,
+                "Statement[0].Condition.StringEquals[\"aws:SourceVpc\"][0]",
+            ),
+            // "Multiple values in {{operator}} are redundant. Replace with the
+            // {{greatest/least}} single value for {{key}}."
+            (
+                "REDUNDANT_CONDITION_VALUE_NUM",
+                SG,
+                "Statement[0].Condition.NumericLessThan[\"aws:MultiFactorAuthAge\"]",
+            ),
+        ],
+    );
+    let f = validate_policy(
+        &v12(
+            r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                "Condition": {"NumericGreaterThan": {"s3:max-keys": ["10", "20"]}}}"#,
+        ),
+        PolicyType::Identity,
+    );
+    assert_eq!(
+        f[0].finding_details,
+        "Multiple values in NumericGreaterThan are redundant. Replace with the least single value for s3:max-keys."
+    );
+}
+
+#[test]
 fn iamproof_checks_never_pass_for_aws() {
     let text = v12(
         r#"{"Effect": "Deny", "NotPrincipal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "*"}"#,
