@@ -162,11 +162,11 @@ impl Serialize for Location {
 pub struct ValidationFinding {
     /// How serious.
     pub finding_type: FindingType,
-    /// What kind of problem (Access Analyzer's code where it has one).
+    /// What kind of problem: an AWS issue code ([`AWS_CHECKS`]) or an `IAMPROOF_…` one.
     pub issue_code: String,
     /// An explanation.
     pub finding_details: String,
-    /// Access Analyzer's documentation for the check, when the code is Access Analyzer's.
+    /// AWS's documentation of the check (iamproof's README for its own codes); always set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub learn_more_link: Option<String>,
     /// Where in the document.
@@ -197,6 +197,7 @@ pub const AWS_CHECKS: &[(&str, FindingType)] = {
         ("EMPTY_SID_VALUE", SG),
         ("EMPTY_VARIABLE", E),
         ("EQUIVALENT_TO_NULL_FALSE", SG),
+        ("EQUIVALENT_TO_NULL_TRUE", SG),
         ("FEDERATED_PRINCIPAL_NOT_SUPPORTED", E),
         ("FORALLVALUES_WITH_SINGLE_VALUED_KEY", SW),
         ("IMPROVE_IP_RANGE", SG),
@@ -1525,11 +1526,17 @@ impl Validator<'_> {
         }
 
         // Values.
-        let positive_plain = !base.is_negated() && op.qualifier.is_none();
-        if base == BaseOperator::StringLike
-            && positive_plain
-            && !c.values.is_empty()
-            && c.values.iter().all(|v| v.text == "*")
+        // "We recommend replacing the key {{key}} in the condition block of {{operator}} with
+        // {{{recommendedKey}}: false}" (`StringLike "*"`: the key is present) and "…: true}"
+        // (`StringNotLike "*"`: the key is absent).
+        let only_star = !c.values.is_empty() && c.values.iter().all(|v| v.text == "*");
+        let null_value = match base {
+            BaseOperator::StringLike => "false",
+            _ => "true",
+        };
+        if matches!(base, BaseOperator::StringLike | BaseOperator::StringNotLike)
+            && op.qualifier.is_none()
+            && only_star
         {
             // AA points at the value, or at each element of an array value.
             let locs = if self.is_array_value(c) {
@@ -1537,10 +1544,15 @@ impl Validator<'_> {
             } else {
                 vec![self.value_loc(c)]
             };
+            let code = if null_value == "false" {
+                "EQUIVALENT_TO_NULL_FALSE"
+            } else {
+                "EQUIVALENT_TO_NULL_TRUE"
+            };
             self.push(
                 FindingType::Suggestion,
-                "EQUIVALENT_TO_NULL_FALSE",
-                format!("We recommend replacing the key {k} in the condition block of {op} with {{{k}: false}} to ensure better enforcement of the condition.", k = c.key),
+                code,
+                format!("We recommend replacing the key {k} in the condition block of {op} with {{{k}: {null_value}}} to ensure better enforcement of the condition.", k = c.key),
                 locs,
             );
         }

@@ -315,6 +315,20 @@ fn sid_tag_vpc_and_numeric_checks() {
             ),
         ],
     );
+    // "We recommend replacing the key {{key}} in the condition block of {{operator}} with
+    // {{{recommendedKey}}: true} to ensure better enforcement of the condition."
+    check(
+        &v12(
+            r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                "Condition": {"StringNotLike": {"aws:userid": "*"}}}"#,
+        ),
+        PolicyType::Identity,
+        &[(
+            "EQUIVALENT_TO_NULL_TRUE",
+            SG,
+            "Statement[0].Condition.StringNotLike[\"aws:userid\"]",
+        )],
+    );
     let f = validate_policy(
         &v12(
             r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
