@@ -222,9 +222,54 @@ pub struct ValidatePolicyArgs {
     /// What kind of policy the document is.
     #[arg(long, value_name = "TYPE")]
     pub policy_type: PolicyTypeArg,
+    /// The resource the RESOURCE_POLICY is attached to; adds the checks AWS runs only for it
+    /// (only with --policy-type RESOURCE_POLICY, as in AWS).
+    #[arg(long, value_name = "TYPE")]
+    pub validate_policy_resource_type: Option<ValidateResourceTypeArg>,
+    /// Also run iamproof's own checks (issue codes `IAMPROOF_…`, not Access Analyzer's).
+    #[arg(long)]
+    pub iamproof_checks: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+}
+
+/// `--validate-policy-resource-type`: ValidatePolicy's `validatePolicyResourceType` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateResourceTypeArg {
+    /// An S3 bucket policy.
+    #[value(name = "AWS::S3::Bucket")]
+    S3Bucket,
+    /// An S3 access point policy.
+    #[value(name = "AWS::S3::AccessPoint")]
+    S3AccessPoint,
+    /// An S3 Multi-Region Access Point policy.
+    #[value(name = "AWS::S3::MultiRegionAccessPoint")]
+    S3MultiRegionAccessPoint,
+    /// An S3 Object Lambda access point policy.
+    #[value(name = "AWS::S3ObjectLambda::AccessPoint")]
+    S3ObjectLambdaAccessPoint,
+    /// An IAM role trust policy.
+    #[value(name = "AWS::IAM::AssumeRolePolicyDocument")]
+    IamAssumeRolePolicyDocument,
+    /// A DynamoDB table policy.
+    #[value(name = "AWS::DynamoDB::Table")]
+    DynamoDbTable,
+}
+
+impl ValidateResourceTypeArg {
+    /// The policy crate's resource type.
+    pub fn to_resource_type(self) -> iamproof_policy::ResourceType {
+        use iamproof_policy::ResourceType as R;
+        match self {
+            ValidateResourceTypeArg::S3Bucket => R::S3Bucket,
+            ValidateResourceTypeArg::S3AccessPoint => R::S3AccessPoint,
+            ValidateResourceTypeArg::S3MultiRegionAccessPoint => R::S3MultiRegionAccessPoint,
+            ValidateResourceTypeArg::S3ObjectLambdaAccessPoint => R::S3ObjectLambdaAccessPoint,
+            ValidateResourceTypeArg::IamAssumeRolePolicyDocument => R::IamAssumeRolePolicyDocument,
+            ValidateResourceTypeArg::DynamoDbTable => R::DynamoDbTable,
+        }
+    }
 }
 
 /// Arguments of `simulate`.

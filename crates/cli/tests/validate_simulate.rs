@@ -391,3 +391,143 @@ fn formula_in_both_notations() {
         "{r:?}"
     );
 }
+
+#[test]
+fn validate_policy_resource_type_adds_the_checks_aws_runs_for_it() {
+    // A trust policy that names a resource and an S3 action.
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "ec2.amazonaws.com"}, "Action": ["sts:AssumeRole", "s3:GetObject"],
+        "Resource": "*"}]}"#;
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "validate-policy",
+            "--policy-document",
+            trust,
+            "--policy-type",
+            "RESOURCE_POLICY",
+            "--output",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        iamproof(&args)
+    };
+    // Without a resource type: the checks for all resource policies only.
+    let r = run(&[]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(json(&r.stdout), serde_json::json!({ "findings": [] }));
+    let r = run(&[
+        "--validate-policy-resource-type",
+        "AWS::IAM::AssumeRolePolicyDocument",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = json(&r.stdout);
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["issueCode"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "UNSUPPORTED_ACTION_IN_POLICY",
+            "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE"
+        ]
+    );
+    for f in v["findings"].as_array().unwrap() {
+        assert_eq!(f["findingType"], "ERROR");
+        assert!(f["learnMoreLink"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-"));
+    }
+    assert_eq!(
+        v["findings"][0]["locations"][0]["path"],
+        serde_json::json!([{"value": "Statement"}, {"index": 0}, {"value": "Action"}, {"index": 1}])
+    );
+    // An S3 bucket policy may not name STS actions.
+    let r = run(&["--validate-policy-resource-type", "AWS::S3::Bucket"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = json(&r.stdout);
+    assert_eq!(
+        v["findings"][0]["issueCode"],
+        "UNSUPPORTED_ACTION_IN_POLICY"
+    );
+    assert!(v["findings"][0]["findingDetails"]
+        .as_str()
+        .unwrap()
+        .contains("AWS::S3::Bucket"));
+    // Text output names the finding too.
+    let r = iamproof(&[
+        "validate-policy",
+        "--policy-document",
+        trust,
+        "--policy-type",
+        "RESOURCE_POLICY",
+        "--validate-policy-resource-type",
+        "AWS::IAM::AssumeRolePolicyDocument",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("ERROR ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE: Statement[0].Resource: "),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn validate_policy_resource_type_needs_a_resource_policy_and_a_known_value() {
+    // Only with RESOURCE_POLICY, as AWS's API.
+    let r = iamproof(&[
+        "validate-policy",
+        "--policy-document",
+        "{}",
+        "--policy-type",
+        "IDENTITY_POLICY",
+        "--validate-policy-resource-type",
+        "AWS::S3::Bucket",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("RESOURCE_POLICY"), "{r:?}");
+    // AWS's spelling only.
+    let r = iamproof(&[
+        "validate-policy",
+        "--policy-document",
+        "{}",
+        "--policy-type",
+        "RESOURCE_POLICY",
+        "--validate-policy-resource-type",
+        "AWS::S3::bucket",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("AWS::S3::Bucket"), "{r:?}");
+    assert!(r.stderr.contains("AWS::DynamoDB::Table"), "{r:?}");
+}
+
+#[test]
+fn validate_iamproof_checks_are_opt_in_and_marked() {
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
+        "NotPrincipal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "*"}]}"#;
+    let args = [
+        "validate-policy",
+        "--policy-document",
+        policy,
+        "--policy-type",
+        "RESOURCE_POLICY",
+        "--output",
+        "json",
+    ];
+    let r = iamproof(&args);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(json(&r.stdout), serde_json::json!({ "findings": [] }));
+    let mut with = args.to_vec();
+    with.push("--iamproof-checks");
+    let r = iamproof(&with);
+    assert_eq!(r.code, 0, "a WARNING does not block: {r:?}");
+    let v = json(&r.stdout);
+    assert_eq!(
+        v["findings"][0]["issueCode"],
+        "IAMPROOF_DENY_WITH_NOT_PRINCIPAL"
+    );
+    assert!(v["findings"][0]["learnMoreLink"].is_string());
+}

@@ -189,6 +189,20 @@ pub trait ActionCatalog {
     fn has_service(&self, prefix: &str) -> bool;
     /// Whether `prefix:name` is a known action (case-insensitive).
     fn has_action(&self, prefix: &str, name: &str) -> bool;
+    /// The condition keys `prefix:name` supports, its own and those of its resource types,
+    /// lower-cased, `${…}` standing for any suffix (`aws:resourcetag/${tagkey}`); `None` when
+    /// unknown (the default). Enables the `…_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE`
+    /// findings.
+    fn action_condition_keys(&self, prefix: &str, name: &str) -> Option<Vec<String>> {
+        let _ = (prefix, name);
+        None
+    }
+    /// The names of the actions of service `prefix`, to expand wildcard actions; `None` when
+    /// unknown (the default).
+    fn service_actions(&self, prefix: &str) -> Option<Vec<String>> {
+        let _ = prefix;
+        None
+    }
 }
 
 #[cfg(test)]

@@ -53,6 +53,7 @@ mod parse;
 pub mod span;
 pub mod template;
 pub mod validate;
+mod validate_resource_type;
 pub mod values;
 
 pub use error::PolicyError;
@@ -60,6 +61,6 @@ pub use model::*;
 pub use parse::{parse_policy, parse_policy_tree};
 pub use span::{JsonPath, PathElem, Position, Span};
 pub use validate::{
-    validate_policy, validate_policy_with, validate_policy_with_catalogs, FindingType, Location,
-    ValidationFinding,
+    validate, validate_policy, validate_policy_with, validate_policy_with_catalogs, FindingType,
+    Location, ResourceType, ValidateOptions, ValidationFinding,
 };

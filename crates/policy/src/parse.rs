@@ -620,7 +620,8 @@ fn parse_resource(
             // Variables only after the service field (the 3rd ':'). The spec (§1.9, [D-VAR]) says
             // after the 5th, but AWS's own managed policy AmazonTimestreamInfluxDBServiceRolePolicy
             // uses `arn:*:kms:*:${aws:PrincipalAccount}:key/*`, so AWS accepts variables in the
-            // region and account fields; `validate_policy` warns about them.
+            // region and account fields; iamproof's own checks (`IAMPROOF_VARIABLE_IN_ARN_PREFIX`)
+            // report them.
             let mut colons = 0usize;
             for part in &t.parts {
                 match part {

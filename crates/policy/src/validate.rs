@@ -1,21 +1,57 @@
-//! Validation findings in the shape of Access Analyzer's `ValidatePolicy` (anchors.md §2.4).
+//! Validation findings in the shape of Access Analyzer's `ValidatePolicy` response.
 //!
-//! A document that does not parse yields exactly one `ERROR` finding (the [`PolicyError`]).
-//! Otherwise the policy is checked for the constructs spec §0/§1/§9 asks to FLAG. Issue codes are
-//! Access Analyzer's where it has the same check (those findings carry AA's `learnMoreLink`);
-//! codes without a link are iamproof's own. Condition-key facts (type, single/multi-valued) come
-//! from a [`ConditionKeyCatalog`]; [`validate_policy`] uses the built-in [`GlobalKeys`].
+//! Every finding [`validate_policy`] returns carries an issue code from AWS's "IAM policy
+//! validation check reference"
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html>),
+//! with the finding type that page gives it and its `learnMoreLink`; the table [`AWS_CHECKS`]
+//! is the single place that pairs a code with its type. Findings are reported together as AWS
+//! does: a statement that does not parse (say, `MISSING_PRINCIPAL`) yields its `ERROR` and the
+//! other statements and the document are still checked (`MISSING_VERSION`…); only invalid JSON
+//! stops everything.
+//!
+//! iamproof's own checks (constructs whose meaning AWS's documentation leaves uncertain) are not
+//! AWS's and never pretend to be: they are off unless [`ValidateOptions::iamproof_checks`] is
+//! set, and their codes start with `IAMPROOF_` (their link is the README's validate-policy
+//! section).
+//! The two reader limits (`IAMPROOF_POLICY_TOO_LARGE`, `IAMPROOF_JSON_TOO_DEEP`) are always
+//! reported, as the document cannot be read further. The opt-in ones:
+//!
+//! | Code | Type | What |
+//! |---|---|---|
+//! | `IAMPROOF_DENY_WITH_NOT_PRINCIPAL` | WARNING | `Deny` + `NotPrincipal` also denies the exempted principal's account and role unless listed |
+//! | `IAMPROOF_VARIABLE_IN_ARN_PREFIX` | WARNING | a policy variable in the region or account field of a resource ARN |
+//! | `IAMPROOF_IF_EXISTS_ON_NEGATED_OPERATOR` | SUGGESTION | `…IfExists` changes nothing on a negated operator |
+//! | `IAMPROOF_FOR_ANY_VALUE_WITH_IF_EXISTS` | WARNING | `ForAnyValue:…IfExists` on a missing key: evaluators disagree |
+//! | `IAMPROOF_IGNORE_CASE_WITH_NON_ASCII` | WARNING | case folding of non-ASCII text is undocumented |
+//! | `IAMPROOF_EMPTY_STRING_CONDITION_VALUE` | SUGGESTION | an empty string value may be read as a missing key |
+//! | `IAMPROOF_IMPRECISE_DATE_VALUE` | SUGGESTION | a partial date or one without a time zone |
+//! | `IAMPROOF_BARE_IPV6_ADDRESS` | SUGGESTION | an IPv6 address without a prefix length |
+//! | `IAMPROOF_SHORT_ARN_CONDITION_VALUE` | WARNING | an ARN condition value with fewer than six fields |
+//! | `IAMPROOF_DENY_NOT_IP_ADDRESS_WITHOUT_SERVICE_EXCEPTION` | WARNING | a `Deny` on `NotIpAddress aws:SourceIp` also denies AWS services acting for the caller |
+//!
+//! Decisions: a wrong JSON type is `DATA_TYPE_MISMATCH`; a Resource with fewer than six ARN
+//! fields (`bucket`, `arn:aws:s3`) is `MISSING_ARN_FIELD`; an action with a comma or an empty
+//! name is `INVALID_ACTION`; a policy variable in a `Bool` value is
+//! `INVALID_VARIABLE_FOR_OPERATOR`; a non-base64 `Binary` value is `TYPE_MISMATCH_STRING`;
+//! without a `Version`, variables get `VARIABLE_UNSUPPORTED_IN_VERSION` (2008-10-17 rules).
+//!
+//! With a [`ResourceType`] (`validatePolicyResourceType`, `RESOURCE_POLICY` only), the checks AWS
+//! runs only for that kind of resource are added (role trust policies, S3, DynamoDB; see
+//! `validate_resource_type.rs`). Condition-key facts (type, single/multi-valued) come from a
+//! [`ConditionKeyCatalog`]; [`validate_policy`] uses the built-in [`GlobalKeys`].
 
-use crate::error::PolicyError;
+use crate::error::{codes, PolicyError};
 use crate::glob::{covers_chars, glob_matches, MAX_GLOB_CHARS};
-use crate::json::{parse_json, JsonNode, JsonValue};
+use crate::json::{parse_json, JsonMember, JsonNode, JsonValue};
 use crate::keys::{ActionCatalog, ConditionKeyCatalog, GlobalKeys, KeyType};
 use crate::model::*;
 use crate::parse::parse_policy_tree;
 use crate::span::{JsonPath, PathElem, Position, Span};
+pub use crate::validate_resource_type::ResourceType;
 use crate::values::{parse_bool, parse_cidr, parse_date_value, parse_number, DateForm};
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -126,110 +162,307 @@ impl Serialize for Location {
 pub struct ValidationFinding {
     /// How serious.
     pub finding_type: FindingType,
-    /// What kind of problem (Access Analyzer's code where it has one).
+    /// What kind of problem: an AWS issue code ([`AWS_CHECKS`]) or an `IAMPROOF_…` one.
     pub issue_code: String,
     /// An explanation.
     pub finding_details: String,
-    /// Access Analyzer's documentation for the check, when the code is Access Analyzer's.
+    /// AWS's documentation of the check (iamproof's README for its own codes); always set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub learn_more_link: Option<String>,
     /// Where in the document.
     pub locations: Vec<Location>,
 }
 
-/// Codes whose finding type we are confident matches Access Analyzer's; they get its link.
-const AA_CODES: &[&str] = &[
-    "ALLOW_WITH_NOT_PRINCIPAL",
-    "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE",
-    "CREATE_SLR_WITH_STAR_IN_RESOURCE",
-    "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
-    "EMPTY_ARRAY_ACTION",
-    "EMPTY_ARRAY_RESOURCE",
-    "EMPTY_ARRAY_PRINCIPAL",
-    "EMPTY_OBJECT_PRINCIPAL",
-    "EMPTY_ARRAY_CONDITION",
-    "EMPTY_OBJECT_CONDITION",
-    "EQUIVALENT_TO_NULL_FALSE",
-    "FOR_ALL_VALUES_WITH_SINGLE_VALUED_KEY",
-    "IMPROVE_IP_RANGE",
-    "INVALID_ACTION",
-    "INVALID_CONDITION_OPERATOR",
-    "INVALID_EFFECT",
-    "INVALID_SERVICE",
-    "INVALID_SERVICE_IN_ACTION",
-    "INVALID_SERVICE_PRINCIPAL_FORMAT",
-    "INVALID_VARIABLE_FOR_OPERATOR",
-    "INVALID_VERSION",
-    "MISSING_ACTION",
-    "MISSING_EFFECT",
-    "MISSING_PRINCIPAL",
-    "MISSING_QUALIFIER",
-    "MISSING_RESOURCE",
-    "MISSING_STATEMENT",
-    "MISSING_VERSION",
-    "NULL_WITH_IF_EXISTS",
-    "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
-    "PASS_ROLE_WITH_STAR_IN_RESOURCE",
-    "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
-    "REDUNDANT_ACTION",
-    "REDUNDANT_RESOURCE",
-    "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS",
-    "TYPE_MISMATCH",
-    "UNIQUE_SIDS_REQUIRED",
-    "UNSUPPORTED_ELEMENT_COMBINATION",
-    "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
-    "VARIABLE_UNSUPPORTED_IN_ELEMENT",
-    "VARIABLE_UNSUPPORTED_IN_VERSION",
-    "WILDCARD_IN_SERVICE_NAME",
-];
+/// The AWS issue codes iamproof reports, each with the finding type AWS's policy check reference
+/// gives it (the reference writes `GENERAL_WARNING` where the API answers `WARNING`).
+pub const AWS_CHECKS: &[(&str, FindingType)] = {
+    use FindingType::{Error as E, SecurityWarning as SW, Suggestion as SG, Warning as W};
+    &[
+        ("ALLOW_WITH_NOT_PRINCIPAL", SW),
+        ("ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", SG),
+        ("CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE", W),
+        ("CREATE_SLR_WITH_STAR_IN_RESOURCE", W),
+        ("DATA_TYPE_MISMATCH", E),
+        ("DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", SW),
+        ("DUPLICATE_KEYS_WITH_DIFFERENT_CASE", E),
+        ("EMPTY_ARRAY_ACTION", SG),
+        ("EMPTY_ARRAY_CONDITION", SG),
+        ("EMPTY_ARRAY_CONDITION_FORALLVALUES", SG),
+        ("EMPTY_ARRAY_CONDITION_FORANYVALUE", SG),
+        ("EMPTY_ARRAY_CONDITION_IFEXISTS", SG),
+        ("EMPTY_ARRAY_PRINCIPAL", SG),
+        ("EMPTY_ARRAY_RESOURCE", SG),
+        ("EMPTY_OBJECT_CONDITION", SG),
+        ("EMPTY_OBJECT_PRINCIPAL", SG),
+        ("EMPTY_SID_VALUE", SG),
+        ("EMPTY_VARIABLE", E),
+        ("EQUIVALENT_TO_NULL_FALSE", SG),
+        ("EQUIVALENT_TO_NULL_TRUE", SG),
+        ("FEDERATED_PRINCIPAL_NOT_SUPPORTED", E),
+        ("FORALLVALUES_WITH_SINGLE_VALUED_KEY", SW),
+        ("IMPROVE_IP_RANGE", SG),
+        ("INVALID_ACTION", E),
+        ("INVALID_ARN_PREFIX", E),
+        ("INVALID_CONDITION_KEY_FORMAT", E),
+        ("INVALID_CONDITION_MULTIPLE_BOOLEAN", E),
+        ("INVALID_CONDITION_OPERATOR", E),
+        ("INVALID_DATE_VALUE", W),
+        ("INVALID_EFFECT", E),
+        ("INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY", E),
+        ("INVALID_POLICY_ELEMENT", E),
+        ("INVALID_PRINCIPAL_FORMAT", E),
+        ("INVALID_PRINCIPAL_KEY", E),
+        ("INVALID_SERVICE", E),
+        ("INVALID_SERVICE_CONDITION_KEY", E),
+        ("INVALID_SERVICE_IN_ACTION", E),
+        ("INVALID_SERVICE_PRINCIPAL_FORMAT", E),
+        ("INVALID_VARIABLE_FOR_OPERATOR", E),
+        ("INVALID_VERSION", E),
+        ("INVALID_VPCE_FORMAT", E),
+        ("INVALID_VPC_FORMAT", E),
+        ("IRRELEVANT_CONDITION_KEY_IN_POLICY", SG),
+        ("JSON_SYNTAX_ERROR", E),
+        ("MISMATCHED_ACTION_FOR_PRINCIPAL", E),
+        ("MISSING_ACTION", E),
+        ("MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY", E),
+        ("MISSING_ARN_FIELD", E),
+        ("MISSING_BRACE_IN_VARIABLE", E),
+        ("MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL", SW),
+        ("MISSING_EFFECT", E),
+        ("MISSING_GITHUB_REPO_CONDITION_KEY", SW),
+        ("MISSING_PRINCIPAL", E),
+        ("MISSING_QUALIFIER", E),
+        ("MISSING_QUOTE_IN_VARIABLE", E),
+        ("MISSING_RESOURCE", E),
+        ("MISSING_STATEMENT", E),
+        ("MISSING_TAG_KEY_IN_CONDITION", E),
+        ("MISSING_VERSION", W),
+        ("NULL_WITH_IF_EXISTS", E),
+        ("NULL_WITH_QUALIFIER", SG),
+        ("PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE", SW),
+        ("PASS_ROLE_WITH_STAR_IN_RESOURCE", SW),
+        ("POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA", W),
+        ("POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA", W),
+        ("PRIVATE_IP_ADDRESS", E),
+        ("PRIVATE_IP_ADDRESS_SUBSET", SG),
+        ("PRIVATE_NOT_IP_ADDRESS", E),
+        ("PRIVATE_NOT_IP_ADDRESS_SUBSET", SG),
+        ("RCP_SYNTAX_ERROR_ALLOW", E),
+        ("RCP_SYNTAX_ERROR_NOTACTION", E),
+        ("RCP_SYNTAX_ERROR_PRINCIPAL", E),
+        ("REDUNDANT_ACTION", SG),
+        ("REDUNDANT_CONDITION_VALUE_NUM", SG),
+        ("REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY", SG),
+        ("REDUNDANT_RESOURCE", SG),
+        ("ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL", E),
+        ("ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE", E),
+        ("ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL", E),
+        ("SCP_SYNTAX_ERROR_PRINCIPAL", E),
+        ("SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED", W),
+        ("STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS", SW),
+        ("TYPE_MISMATCH", W),
+        ("TYPE_MISMATCH_BOOLEAN", W),
+        ("TYPE_MISMATCH_DATE", W),
+        ("TYPE_MISMATCH_IP_RANGE", E),
+        ("TYPE_MISMATCH_NUMBER", W),
+        ("TYPE_MISMATCH_STRING", W),
+        ("UNIQUE_SIDS_REQUIRED", E),
+        ("UNSUPPORTED_ACTION_IN_POLICY", E),
+        ("UNSUPPORTED_ELEMENT_COMBINATION", E),
+        ("UNSUPPORTED_PRINCIPAL", E),
+        ("UNSUPPORTED_RESOURCE_ARN_IN_POLICY", E),
+        ("UNSUPPORTED_SPACE_IN_VARIABLE", E),
+        ("UNSUPPORTED_WILDCARD_IN_PRINCIPAL", E),
+        ("VARIABLE_UNSUPPORTED_IN_ELEMENT", E),
+        ("VARIABLE_UNSUPPORTED_IN_VERSION", E),
+        ("WILDCARD_IN_SERVICE_NAME", SG),
+        ("WILDCARD_WITHOUT_LIKE_OPERATOR", W),
+    ]
+};
+
+/// The finding type AWS gives an issue code, if the code is one of [`AWS_CHECKS`].
+pub fn aws_finding_type(code: &str) -> Option<FindingType> {
+    AWS_CHECKS.iter().find(|(c, _)| *c == code).map(|(_, t)| *t)
+}
+
+/// The prefix of iamproof's own issue codes.
+pub const IAMPROOF_CODE_PREFIX: &str = "IAMPROOF_";
+
+/// Where iamproof's own codes are documented.
+const IAMPROOF_LINK: &str = "https://github.com/iamproof/iamproof#validate-policy";
 
 /// Identity policies over this many non-whitespace characters get
 /// `POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA` (the figure Access Analyzer's message uses).
 pub const IDENTITY_POLICY_CHAR_QUOTA: usize = 10_240;
 
+/// Role trust policies over this many non-whitespace characters get
+/// `POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA` (IAM's default role trust policy length quota).
+pub const ROLE_TRUST_POLICY_CHAR_QUOTA: usize = 2_048;
+
 impl ValidationFinding {
-    /// Builds a finding; the learn-more link is filled in for Access Analyzer codes.
-    pub fn new(
-        finding_type: FindingType,
+    /// A finding with an AWS issue code: the finding type is the one [`AWS_CHECKS`] gives the
+    /// code, and the learn-more link is AWS's page for it. A code AWS does not have is reported
+    /// as iamproof's own (`IAMPROOF_` prefixed) `ERROR`, so it never passes for AWS's.
+    pub fn aws(issue_code: &str, finding_details: String, locations: Vec<Location>) -> Self {
+        match aws_finding_type(issue_code) {
+            Some(ty) => ValidationFinding {
+                finding_type: ty,
+                issue_code: issue_code.to_string(),
+                finding_details,
+                learn_more_link: Some(format!(
+                    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-{}-{}",
+                    ty.link_slug(),
+                    issue_code.to_ascii_lowercase().replace('_', "-")
+                )),
+                locations,
+            },
+            None => Self::iamproof(issue_code, FindingType::Error, finding_details, locations),
+        }
+    }
+
+    /// One of iamproof's own findings: the code gets the `IAMPROOF_` prefix (if it lacks it) and
+    /// the link points at iamproof's documentation.
+    pub fn iamproof(
         issue_code: &str,
+        finding_type: FindingType,
         finding_details: String,
         locations: Vec<Location>,
     ) -> Self {
-        let learn_more_link = AA_CODES.contains(&issue_code).then(|| {
-            format!(
-                "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-{}-{}",
-                finding_type.link_slug(),
-                issue_code.to_ascii_lowercase().replace('_', "-")
-            )
-        });
+        let issue_code = if issue_code.starts_with(IAMPROOF_CODE_PREFIX) {
+            issue_code.to_string()
+        } else {
+            format!("{IAMPROOF_CODE_PREFIX}{issue_code}")
+        };
         ValidationFinding {
             finding_type,
-            issue_code: issue_code.to_string(),
+            issue_code,
             finding_details,
-            learn_more_link,
+            learn_more_link: Some(IAMPROOF_LINK.to_string()),
             locations,
         }
     }
 
-    /// The single `ERROR` finding for a document that does not parse.
+    /// Whether the code is AWS's (not one of iamproof's own).
+    pub fn is_aws(&self) -> bool {
+        aws_finding_type(&self.issue_code).is_some()
+    }
+
+    /// The `ERROR` finding for a document that does not parse, under AWS's code for the problem
+    /// (the parser's own codes are mapped: a wrong JSON type is `DATA_TYPE_MISMATCH`, an unknown
+    /// element `INVALID_POLICY_ELEMENT`…).
     pub fn from_error(e: &PolicyError) -> Self {
-        let ty = FindingType::Error;
-        ValidationFinding::new(
-            ty,
-            e.code,
-            e.message.clone(),
-            vec![Location {
-                path: e.path.clone(),
-                span: e.span,
-                at_key: false,
-            }],
-        )
+        let locations = vec![Location {
+            path: e.path.clone(),
+            span: e.span,
+            at_key: false,
+        }];
+        match aws_code_for_error(e) {
+            Some(code) => {
+                let details =
+                    aws_fixed_details(code).map_or_else(|| e.message.clone(), str::to_string);
+                ValidationFinding::aws(code, details, locations)
+            }
+            None => ValidationFinding::iamproof(
+                e.code,
+                FindingType::Error,
+                e.message.clone(),
+                locations,
+            ),
+        }
     }
 }
 
-/// Validates a policy with the built-in global condition keys.
+/// AWS's `findingDetails` for the codes whose text has no placeholder (the parser's own, more
+/// specific message is kept for the others).
+fn aws_fixed_details(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "MISSING_ACTION" => "Add an Action or NotAction element to the policy statement.",
+        "MISSING_EFFECT" => "Add an Effect element to the policy statement with a value of Allow or Deny.",
+        "MISSING_PRINCIPAL" => "Add a Principal element to the policy statement.",
+        "MISSING_RESOURCE" => "Add a Resource or NotResource element to the policy statement.",
+        "MISSING_STATEMENT" => "Add a statement to the policy",
+        "NULL_WITH_IF_EXISTS" => "The Null condition operator cannot be used with the IfExists suffix. Update the operator or the suffix.",
+        "EMPTY_VARIABLE" => "Empty policy variable. Remove the ${ } variable structure or provide a variable within the structure.",
+        "MISSING_BRACE_IN_VARIABLE" => "The policy variable is missing a closing curly brace. Add } after the variable text.",
+        "MISSING_QUOTE_IN_VARIABLE" => "The policy variable default value must begin and end with a single quote. Add the missing quote.",
+        "UNSUPPORTED_SPACE_IN_VARIABLE" => "A space is not supported within the policy variable text. Remove the space.",
+        "INVALID_VARIABLE_FOR_OPERATOR" => "Policy variables can only be used with String and ARN operators.",
+        "SCP_SYNTAX_ERROR_PRINCIPAL" => "SCPs do not support specifying principals. Remove the Principal or NotPrincipal element.",
+        "RCP_SYNTAX_ERROR_PRINCIPAL" => "The Principal element contents are not valid. RCPs only support specifying all principals (\"*\") in the Principal element. The NotPrincipal element is not supported for RCPs.",
+        "INVALID_PRINCIPAL_FORMAT" => "The Principal element contents are not valid. Specify a key-value pair in the Principal element.",
+        "INVALID_CONDITION_KEY_FORMAT" => "The condition key format is not valid. Use the format service:keyname.",
+        _ => return None,
+    })
+}
+
+/// AWS's issue code for a parse error, or `None` for the reader's own limits (size, depth).
+fn aws_code_for_error(e: &PolicyError) -> Option<&'static str> {
+    Some(match e.code {
+        codes::JSON_SYNTAX | codes::DUPLICATE_KEY => "JSON_SYNTAX_ERROR",
+        codes::POLICY_TOO_LARGE | codes::JSON_TOO_DEEP => return None,
+        codes::INVALID_ELEMENT_TYPE | codes::INVALID_CONDITION_VALUE => "DATA_TYPE_MISMATCH",
+        codes::INVALID_ELEMENT => "INVALID_POLICY_ELEMENT",
+        codes::PRINCIPAL_IN_IDENTITY_POLICY => "UNSUPPORTED_PRINCIPAL",
+        codes::PRINCIPAL_IN_SERVICE_CONTROL_POLICY => "SCP_SYNTAX_ERROR_PRINCIPAL",
+        codes::INVALID_CONDITION_KEY => "INVALID_CONDITION_KEY_FORMAT",
+        codes::INVALID_VARIABLE => {
+            let m = e.message.as_str();
+            if m.contains("names no key") {
+                "EMPTY_VARIABLE"
+            } else if m.contains("quote") {
+                "MISSING_QUOTE_IN_VARIABLE"
+            } else if m.contains("space") || m.contains("' '") {
+                "UNSUPPORTED_SPACE_IN_VARIABLE"
+            } else {
+                "MISSING_BRACE_IN_VARIABLE"
+            }
+        }
+        codes::INVALID_RCP => {
+            if matches!(e.path.0.last(), Some(PathElem::Key(k)) if k == "Version") {
+                "INVALID_VERSION"
+            } else {
+                "RCP_SYNTAX_ERROR_PRINCIPAL"
+            }
+        }
+        other => match AWS_CHECKS.iter().find(|(c, _)| *c == other) {
+            Some((c, _)) => c,
+            None => return None,
+        },
+    })
+}
+
+/// How to validate: the policy type, the optional resource type, the catalogues, and whether to
+/// add iamproof's own checks.
+#[derive(Clone, Copy)]
+pub struct ValidateOptions<'a> {
+    /// `IDENTITY_POLICY`, `RESOURCE_POLICY`…
+    pub policy_type: PolicyType,
+    /// `validatePolicyResourceType`; used only with [`PolicyType::Resource`], as in AWS.
+    pub resource_type: Option<ResourceType>,
+    /// Condition-key facts (unknown keys are not checked for type or arity).
+    pub keys: &'a dyn ConditionKeyCatalog,
+    /// Known services and actions; adds the checks for unknown services and actions.
+    pub actions: Option<&'a dyn ActionCatalog>,
+    /// Add iamproof's own (`IAMPROOF_…`) findings.
+    pub iamproof_checks: bool,
+}
+
+impl<'a> ValidateOptions<'a> {
+    /// AWS's checks for `policy_type`, with the built-in global condition keys.
+    pub fn new(policy_type: PolicyType) -> Self {
+        ValidateOptions {
+            policy_type,
+            resource_type: None,
+            keys: &GlobalKeys,
+            actions: None,
+            iamproof_checks: false,
+        }
+    }
+}
+
+/// Validates a policy with the built-in global condition keys (AWS's checks only).
 pub fn validate_policy(text: &str, policy_type: PolicyType) -> Vec<ValidationFinding> {
-    validate_policy_with(text, policy_type, &GlobalKeys)
+    validate(text, &ValidateOptions::new(policy_type))
 }
 
 /// Validates a policy, taking condition-key facts from `keys` (unknown keys are not checked for
@@ -250,39 +483,177 @@ pub fn validate_policy_with_catalogs(
     keys: &dyn ConditionKeyCatalog,
     actions: Option<&dyn ActionCatalog>,
 ) -> Vec<ValidationFinding> {
+    validate(
+        text,
+        &ValidateOptions {
+            keys,
+            actions,
+            ..ValidateOptions::new(policy_type)
+        },
+    )
+}
+
+/// At most this many statements that do not parse are reported (each costs a re-parse).
+const MAX_STATEMENT_ERRORS: usize = 100;
+
+/// Validates a policy with every option.
+pub fn validate(text: &str, opts: &ValidateOptions) -> Vec<ValidationFinding> {
     let tree = match parse_json(text) {
         Ok(t) => t,
         Err(e) => return vec![ValidationFinding::from_error(&e)],
     };
-    let policy = match parse_policy_tree(&tree, policy_type) {
-        Ok(p) => p,
-        Err(e) => return vec![ValidationFinding::from_error(&e)],
-    };
-    let mut v = Validator {
-        text,
-        tree: &tree,
-        keys,
-        actions,
-        policy: &policy,
-        out: Vec::new(),
-    };
-    v.document();
-    for st in &policy.statements {
-        v.statement(st);
+    // A statement that does not parse is reported and replaced by an inert stand-in, so the
+    // rest of the document is still checked (AWS reports all findings together).
+    let mut errors: Vec<ValidationFinding> = Vec::new();
+    let mut work: Cow<JsonNode> = Cow::Borrowed(&tree);
+    let mut replaced: Vec<JsonPath> = Vec::new();
+    let mut parsed = None;
+    for _ in 0..=MAX_STATEMENT_ERRORS {
+        match parse_policy_tree(&work, opts.policy_type) {
+            Ok(p) => {
+                parsed = Some(p);
+                break;
+            }
+            Err(e) => {
+                errors.push(ValidationFinding::from_error(&e));
+                let Some(stmt_path) = statement_of(&work, &e.path) else {
+                    break;
+                };
+                if replaced.contains(&stmt_path) {
+                    break;
+                }
+                let mut next = work.into_owned();
+                stand_in(&mut next, &stmt_path, opts.policy_type);
+                work = Cow::Owned(next);
+                replaced.push(stmt_path);
+            }
+        }
     }
-    v.out
+    let mut out = Vec::new();
+    match parsed {
+        Some(policy) => {
+            let mut v = Validator {
+                text,
+                tree: &work,
+                keys: opts.keys,
+                actions: opts.actions,
+                policy: &policy,
+                extra: opts.iamproof_checks,
+                out: Vec::new(),
+            };
+            v.document();
+            for st in &policy.statements {
+                v.statement(st);
+            }
+            if opts.policy_type == PolicyType::Resource {
+                if let Some(rt) = opts.resource_type {
+                    crate::validate_resource_type::check(&mut v, rt);
+                }
+            }
+            let in_stand_in = |f: &ValidationFinding| {
+                f.locations
+                    .iter()
+                    .any(|l| replaced.iter().any(|r| l.path.0.starts_with(&r.0)))
+            };
+            let (doc, rest): (Vec<_>, Vec<_>) = v
+                .out
+                .into_iter()
+                .filter(|f| !in_stand_in(f))
+                .partition(|f| f.issue_code == "MISSING_VERSION");
+            out.extend(doc);
+            out.extend(errors);
+            out.extend(rest);
+        }
+        None => {
+            // The document itself is broken; the one check that still applies is the Version.
+            let has_version =
+                matches!(&tree.value, JsonValue::Object(m) if m.iter().any(|m| m.key == "Version"));
+            if matches!(tree.value, JsonValue::Object(_)) && !has_version {
+                out.push(missing_version(tree.span));
+            }
+            out.extend(errors);
+        }
+    }
+    out
 }
 
-struct Validator<'a> {
-    text: &'a str,
-    tree: &'a JsonNode<'a>,
+fn missing_version(span: Span) -> ValidationFinding {
+    ValidationFinding::aws(
+        "MISSING_VERSION",
+        "We recommend that you specify the Version element to help you with debugging permission issues.".to_string(),
+        vec![loc(&JsonPath::root(), span)],
+    )
+}
+
+/// The path of the statement an error lies in (`Statement[i]`, or `Statement` when it is a
+/// single object), if the error is inside one statement.
+fn statement_of(root: &JsonNode, path: &JsonPath) -> Option<JsonPath> {
+    let JsonValue::Object(members) = &root.value else {
+        return None;
+    };
+    let st = members.iter().find(|m| m.key == "Statement")?;
+    let base = JsonPath::root().key("Statement");
+    match (&st.value.value, path.0.get(1)) {
+        (JsonValue::Array(_), Some(PathElem::Index(i))) if path.0.first() == base.0.first() => {
+            Some(base.index(*i))
+        }
+        (JsonValue::Object(_), Some(_)) if path.0.first() == base.0.first() => Some(base),
+        (JsonValue::Object(_), None) if path == &base => Some(base),
+        _ => None,
+    }
+}
+
+/// Replaces the statement at `path` by a statement that parses for `policy_type` and grants
+/// nothing (its own findings are dropped).
+fn stand_in(root: &mut JsonNode, path: &JsonPath, policy_type: PolicyType) {
+    let mut node = root;
+    for e in &path.0 {
+        let next = match (e, &mut node.value) {
+            (PathElem::Key(k), JsonValue::Object(members)) => members
+                .iter_mut()
+                .find(|m| &m.key == k)
+                .map(|m| &mut m.value),
+            (PathElem::Index(i), JsonValue::Array(items)) => items.get_mut(*i),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => return,
+        }
+    }
+    let span = node.span;
+    let member = |k: &'static str, value: JsonValue<'static>| JsonMember {
+        key: Cow::Borrowed(k),
+        key_span: span,
+        value: JsonNode { value, span },
+    };
+    let mut members = vec![
+        member("Effect", JsonValue::String(Cow::Borrowed("Deny"))),
+        member("Action", JsonValue::Array(Vec::new())),
+        member("Resource", JsonValue::Array(Vec::new())),
+    ];
+    match policy_type {
+        PolicyType::Resource => members.push(member("Principal", JsonValue::Array(Vec::new()))),
+        PolicyType::ResourceControl => {
+            members.push(member("Principal", JsonValue::String(Cow::Borrowed("*"))))
+        }
+        PolicyType::Identity | PolicyType::ServiceControl => {}
+    }
+    node.value = JsonValue::Object(members);
+}
+
+pub(crate) struct Validator<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) tree: &'a JsonNode<'a>,
     keys: &'a dyn ConditionKeyCatalog,
     actions: Option<&'a dyn ActionCatalog>,
-    policy: &'a Policy,
-    out: Vec<ValidationFinding>,
+    pub(crate) policy: &'a Policy,
+    /// Whether iamproof's own checks run.
+    extra: bool,
+    pub(crate) out: Vec<ValidationFinding>,
 }
 
-fn loc(path: &JsonPath, span: Span) -> Location {
+pub(crate) fn loc(path: &JsonPath, span: Span) -> Location {
     Location {
         path: path.clone(),
         span,
@@ -291,7 +662,7 @@ fn loc(path: &JsonPath, span: Span) -> Location {
 }
 
 /// Finds the node at `path` and, when the last step is a key, that key's span.
-fn lookup<'t, 'j>(
+pub(crate) fn lookup<'t, 'j>(
     root: &'t JsonNode<'j>,
     path: &JsonPath,
 ) -> Option<(&'t JsonNode<'j>, Option<Span>)> {
@@ -314,7 +685,7 @@ fn lookup<'t, 'j>(
     Some((node, key_span))
 }
 
-fn end_position(text: &str) -> Position {
+pub(crate) fn end_position(text: &str) -> Position {
     let mut line = 1u32;
     let mut column = 0u32;
     for c in text.chars() {
@@ -359,13 +730,31 @@ fn is_private(ip: IpAddr) -> bool {
 }
 
 impl Validator<'_> {
-    fn push(&mut self, ty: FindingType, code: &str, details: String, locations: Vec<Location>) {
-        self.out
-            .push(ValidationFinding::new(ty, code, details, locations));
+    /// Records a finding: an AWS code with its type from [`AWS_CHECKS`] (`ty` must agree), any
+    /// other code as iamproof's own, and only when iamproof's checks are on.
+    pub(crate) fn push(
+        &mut self,
+        ty: FindingType,
+        code: &str,
+        details: String,
+        locations: Vec<Location>,
+    ) {
+        match aws_finding_type(code) {
+            Some(aws_ty) => {
+                debug_assert_eq!(aws_ty, ty, "{code}");
+                self.out
+                    .push(ValidationFinding::aws(code, details, locations));
+            }
+            None if self.extra => {
+                self.out
+                    .push(ValidationFinding::iamproof(code, ty, details, locations));
+            }
+            None => {}
+        }
     }
 
     /// The location of a condition key (the key itself).
-    fn key_loc(&self, c: &Condition) -> Location {
+    pub(crate) fn key_loc(&self, c: &Condition) -> Location {
         let span = lookup(self.tree, &c.path)
             .and_then(|(_, k)| k)
             .unwrap_or(c.span);
@@ -384,7 +773,7 @@ impl Validator<'_> {
         loc(&c.path, span)
     }
 
-    fn element_loc(&self, st: &Statement, name: &str) -> Location {
+    pub(crate) fn element_loc(&self, st: &Statement, name: &str) -> Location {
         let path = st.path.key(name);
         let span = lookup(self.tree, &path)
             .map(|(n, _)| n.span)
@@ -395,16 +784,7 @@ impl Validator<'_> {
     fn document(&mut self) {
         let p = self.policy;
         if p.version.is_none() {
-            let mut details = "We recommend that you specify the Version element to help you with debugging permission issues.".to_string();
-            if self.text.contains("${") {
-                details.push_str(" Without a Version, `${…}` is literal text, not a policy variable; use \"Version\": \"2012-10-17\" to enable policy variables.");
-            }
-            self.push(
-                FindingType::Warning,
-                "MISSING_VERSION",
-                details,
-                vec![loc(&JsonPath::root(), self.tree.span)],
-            );
+            self.out.push(missing_version(self.tree.span));
         }
         if p.policy_type == PolicyType::Identity {
             let n = self.text.chars().filter(|c| !c.is_whitespace()).count();
@@ -422,6 +802,18 @@ impl Validator<'_> {
                 );
             }
         }
+        // "Add a value to the empty string in the Sid element."
+        for st in &p.statements {
+            if st.sid.as_deref() == Some("") {
+                let l = self.element_loc(st, "Sid");
+                self.push(
+                    FindingType::Suggestion,
+                    "EMPTY_SID_VALUE",
+                    "Add a value to the empty string in the Sid element.".to_string(),
+                    vec![l],
+                );
+            }
+        }
         // Unique Sids.
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for st in &p.statements {
@@ -433,7 +825,7 @@ impl Validator<'_> {
                     self.push(
                         FindingType::Error,
                         "UNIQUE_SIDS_REQUIRED",
-                        format!("Duplicate statement IDs (SIDs) are not supported for this policy type: \"{sid}\". Use a unique Sid for each statement."),
+                        "Duplicate statement IDs are not supported for this policy type. Update the Sid value.".to_string(),
                         locs,
                     );
                 } else {
@@ -448,20 +840,114 @@ impl Validator<'_> {
         self.actions(st);
         self.resources(st);
         self.conditions(st);
+        self.unsupported_tag_keys(st);
         self.pass_role_and_slr(st);
         self.version_variables(st);
-        if self.policy.policy_type == PolicyType::ResourceControl && st.effect == Effect::Allow {
-            let all_star = st.action.patterns.iter().any(|a| a.text == "*")
-                && st
-                    .resource
-                    .as_ref()
-                    .is_some_and(|r| r.patterns.iter().any(|p| p.text == "*"));
-            if !(all_star && st.conditions.is_empty()) {
+        if self.policy.policy_type == PolicyType::ResourceControl {
+            // "RCPs only support specifying all principals ("*") in the Principal element, all
+            // resources ("*") in the Resource element, and no Condition element with an effect
+            // of Allow." (the Principal part is checked by the parser).
+            let star_resource = st
+                .resource
+                .as_ref()
+                .is_some_and(|r| !r.negated && r.patterns.iter().any(|p| p.text == "*"));
+            let has_condition = lookup(self.tree, &st.path.key("Condition")).is_some();
+            if st.effect == Effect::Allow && (!star_resource || has_condition) {
                 self.push(
                     FindingType::Error,
-                    "RCP_ALLOW_NOT_SUPPORTED",
-                    "Resource control policies support only Deny statements (the only Allow is the AWS-managed RCPFullAWSAccess: Allow * on *).".to_string(),
+                    "RCP_SYNTAX_ERROR_ALLOW",
+                    "RCPs only support specifying all principals (\"*\") in the Principal element, all resources (\"*\") in the Resource element, and no Condition element with an effect of Allow.".to_string(),
                     vec![self.element_loc(st, "Effect")],
+                );
+            }
+            // "RCPs do not support the NotAction element. Update to use the Action element."
+            if st.action.negated {
+                self.push(
+                    FindingType::Error,
+                    "RCP_SYNTAX_ERROR_NOTACTION",
+                    "RCPs do not support the NotAction element. Update to use the Action element."
+                        .to_string(),
+                    vec![self.element_loc(st, "NotAction")],
+                );
+            }
+        }
+    }
+
+    /// "Using the effect Allow with the tag condition key {{conditionKeyName}} and actions for
+    /// services with the following prefixes does not affect the policy: {{serviceNames}}."
+    /// (and the Deny counterpart, "…can be overly permissive"): actions listed by name whose
+    /// reference entry (own keys and resource types' keys) has no tag key at all (neither
+    /// `aws:ResourceTag/…`, `aws:RequestTag/…` nor `aws:TagKeys`: AWS does not flag the
+    /// `Create…` actions that only take request tags), one finding per service. A wildcard
+    /// action is flagged when one of the actions it matches is (`sagemaker-mlflow:*`, mamip). Negated, `…IfExists` and `Null` operators are not flagged (AWS
+    /// warns against them as workarounds, which it could only do if they silence the finding).
+    fn unsupported_tag_keys(&mut self, st: &Statement) {
+        let Some(cat) = self.actions else { return };
+        if st.action.negated {
+            return;
+        }
+        let (code, ty, details) = match st.effect {
+            Effect::Allow => ("ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", FindingType::Suggestion, "does not affect the policy: {svc}. The actions for the listed service are not allowed by this statement."),
+            Effect::Deny => ("DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", FindingType::SecurityWarning, "can be overly permissive: {svc}. The actions for the listed service are not denied by this statement."),
+        };
+        for c in &st.conditions {
+            let op = c.operator;
+            if !c.key_lower().starts_with("aws:resourcetag/")
+                || op.base.is_negated()
+                || op.if_exists
+                || op.base == BaseOperator::Null
+            {
+                continue;
+            }
+            let mut by_service: Vec<(String, Vec<Location>)> = Vec::new();
+            for a in &st.action.patterns {
+                let Some((svc, name)) = a.text.split_once(':') else {
+                    continue;
+                };
+                let tag_key = |k: &String| {
+                    k.starts_with("aws:resourcetag/")
+                        || k.starts_with("aws:requesttag/")
+                        || k == "aws:tagkeys"
+                };
+                let unsupported = |n: &str| {
+                    cat.action_condition_keys(svc, n)
+                        .is_some_and(|keys| !keys.iter().any(tag_key))
+                };
+                let flagged = if name.contains(['*', '?']) {
+                    // A pattern is flagged when one of the actions it matches is.
+                    cat.service_actions(svc).is_some_and(|all| {
+                        all.iter()
+                            .any(|n| glob_matches(name, n, true) && unsupported(n))
+                    })
+                } else {
+                    unsupported(name)
+                };
+                if !flagged {
+                    continue;
+                }
+                let svc = svc.to_ascii_lowercase();
+                let l = loc(&a.path, a.span);
+                match by_service.iter_mut().find(|(s, _)| *s == svc) {
+                    Some((_, locs)) => locs.push(l),
+                    None => by_service.push((svc, vec![l])),
+                }
+            }
+            for (svc, mut locs) in by_service {
+                locs.push(self.key_loc(c));
+                let effect = if st.effect == Effect::Allow {
+                    "Allow"
+                } else {
+                    "Deny"
+                };
+                self.push(
+                    ty,
+                    code,
+                    format!(
+                        "Using the effect {effect} with the condition key {} and actions for services with the following prefixes {} We recommend that you move these actions to a different statement without this condition key.",
+                        c.key,
+                        details.replace("{svc}", &svc)
+                    ),
+                    locs,
                 );
             }
         }
@@ -480,7 +966,7 @@ impl Validator<'_> {
                 self.push(
                     FindingType::SecurityWarning,
                     "ALLOW_WITH_NOT_PRINCIPAL",
-                    "Using Allow with NotPrincipal can be overly permissive: it allows every principal not listed, anonymous callers included. We recommend that you use Principal instead.".to_string(),
+                    "Using Allow with NotPrincipal can be overly permissive. We recommend that you use Principal instead.".to_string(),
                     vec![el.clone()],
                 );
             } else {
@@ -503,7 +989,7 @@ impl Validator<'_> {
             self.push(
                 FindingType::Suggestion,
                 code,
-                format!("The statement has an empty {name}, so it matches no principal and has no effect on the policy."),
+                "This statement includes no principals and does not affect the policy. Specify principals.".to_string(),
                 vec![el],
             );
         }
@@ -516,15 +1002,7 @@ impl Validator<'_> {
                 self.push(
                     FindingType::Error,
                     "INVALID_PRINCIPAL_FORMAT",
-                    format!("A string {name} must be \"*\". Name an account or ARN as {{\"AWS\": {:?}}}; iamproof reads it that way, but AWS rejects the document.", e.value),
-                    vec![loc(&e.path, e.span)],
-                );
-            }
-            if e.kind == PrincipalKind::Aws && e.value == "*" {
-                self.push(
-                    FindingType::Suggestion,
-                    "AWS_STAR_PRINCIPAL_FORM",
-                    "{\"AWS\": \"*\"} is evaluated like \"Principal\": \"*\" (everyone, anonymous callers included), but some services treat the two forms differently. Use one form consistently and check the service's documentation.".to_string(),
+                    "The Principal element contents are not valid. Specify a key-value pair in the Principal element.".to_string(),
                     vec![loc(&e.path, e.span)],
                 );
             }
@@ -548,7 +1026,7 @@ impl Validator<'_> {
                 self.push(
                     FindingType::Error,
                     "INVALID_SERVICE_PRINCIPAL_FORMAT",
-                    "The service principal does not match the expected format. Use the format service.amazonaws.com, or use one of the following suffixes: .amazon.com, .amazonaws.com.cn with all lowercase letters.".to_string(),
+                    "The service principal does not match the expected format. Use the format {service-name}.amazonaws.com.".to_string(),
                     vec![loc(&e.path, e.span)],
                 );
             }
@@ -565,7 +1043,7 @@ impl Validator<'_> {
             self.push(
                 FindingType::Suggestion,
                 "EMPTY_ARRAY_ACTION",
-                format!("The statement has an empty {name} array, so it matches no action and has no effect on the policy."),
+                "This statement includes no actions and does not affect the policy. Specify actions.".to_string(),
                 vec![self.element_loc(st, name)],
             );
         }
@@ -575,14 +1053,16 @@ impl Validator<'_> {
                 self.push(
                     FindingType::Error,
                     "INVALID_ACTION",
-                    format!("The action {} is not a valid action: an empty name or whitespace matches no action.", a.text),
+                    format!("The action {} does not exist.", a.text),
                     vec![loc(&a.path, a.span)],
                 );
-            } else if a.text.contains(',') {
+            } else if a.text.contains(',') && self.actions.is_none() {
+                // No action name holds a comma (a comma does not separate actions inside one
+                // string); with a catalogue the check below reports it.
                 self.push(
-                    FindingType::Warning,
-                    "ACTION_WITH_COMMA",
-                    format!("The action {} contains a comma; a comma does not separate actions inside one string, so this entry matches no action. Use one array entry per action.", a.text),
+                    FindingType::Error,
+                    "INVALID_ACTION",
+                    format!("The action {} does not exist.", a.text),
                     vec![loc(&a.path, a.span)],
                 );
             }
@@ -666,7 +1146,7 @@ impl Validator<'_> {
             self.push(
                 FindingType::Suggestion,
                 "EMPTY_ARRAY_RESOURCE",
-                format!("The statement has an empty {name} array, so it matches no resource and has no effect on the policy."),
+                "This statement includes no resources and does not affect the policy. Specify resources.".to_string(),
                 vec![self.element_loc(st, name)],
             );
         }
@@ -676,23 +1156,26 @@ impl Validator<'_> {
                 continue;
             }
             let l = loc(&r.path, r.span);
-            if !r.text.starts_with("arn:") {
+            let fields: Vec<&str> = r.text.splitn(6, ':').collect();
+            if fields.len() < 6 {
+                // "Resource ARNs must include at least {{fields}} fields in the following
+                // structure: arn:partition:service:region:account:resource"
                 self.push(
-                    FindingType::Warning,
-                    "RESOURCE_NOT_ARN",
-                    format!("The resource {} is neither \"*\" nor an ARN (arn:partition:service:region:account:resource); it matches no resource.", r.text),
+                    FindingType::Error,
+                    "MISSING_ARN_FIELD",
+                    "Resource ARNs must include at least 6 fields in the following structure: arn:partition:service:region:account:resource".to_string(),
                     vec![l],
                 );
                 continue;
             }
-            let fields: Vec<&str> = r.text.splitn(6, ':').collect();
-            if fields.len() < 6 {
+            if fields.first() != Some(&"arn") {
                 self.push(
-                    FindingType::Warning,
-                    "SHORT_ARN",
-                    format!("The resource {} has fewer than six ARN fields. Its meaning depends on the policy type (identity policies pad it with wildcards; resource policies match nothing unless it ends in a wildcard); write all six fields.", r.text),
-                    vec![l.clone()],
+                    FindingType::Error,
+                    "INVALID_ARN_PREFIX",
+                    "Add the required prefix (arn) to the resource ARN.".to_string(),
+                    vec![l],
                 );
+                continue;
             }
             if let (Some(cat), Some(svc)) = (self.actions, fields.get(2)) {
                 let literal = !svc.is_empty() && !svc.contains(['*', '?', '$']);
@@ -712,7 +1195,7 @@ impl Validator<'_> {
                 self.push(
                     FindingType::Suggestion,
                     "WILDCARD_IN_SERVICE_NAME",
-                    format!("The resource {} uses a wildcard in the service name of the ARN. We recommend that you specify the service.", r.text),
+                    "Avoid using wildcards (*, ?) in the service name because it might grant unintended access to other AWS services with similar names.".to_string(),
                     vec![l.clone()],
                 );
             }
@@ -723,7 +1206,7 @@ impl Validator<'_> {
                 if prefix.contains("${") {
                     self.push(
                         FindingType::Warning,
-                        "VARIABLE_IN_ARN_PREFIX",
+                        "IAMPROOF_VARIABLE_IN_ARN_PREFIX",
                         format!("The resource {} uses a policy variable in the region or account field; the documentation allows variables only in the resource part of the ARN.", r.text),
                         vec![l],
                     );
@@ -851,7 +1334,9 @@ impl Validator<'_> {
     }
 
     fn version_variables(&mut self, st: &Statement) {
-        if self.policy.version != Some(Version::V2008_10_17) {
+        // "To include variables in your policy, use the policy version 2012-10-17 or later."
+        // Without a Version the 2008-10-17 rules apply.
+        if self.policy.version == Some(Version::V2012_10_17) {
             return;
         }
         let mut locs = Vec::new();
@@ -875,7 +1360,8 @@ impl Validator<'_> {
             self.push(
                 FindingType::Error,
                 "VARIABLE_UNSUPPORTED_IN_VERSION",
-                "Policy variables are not supported in Version 2008-10-17: `${…}` is literal text here. Use \"Version\": \"2012-10-17\".".to_string(),
+                "To include variables in your policy, use the policy version 2012-10-17 or later."
+                    .to_string(),
                 vec![l],
             );
         }
@@ -889,7 +1375,7 @@ impl Validator<'_> {
             self.push(
                 FindingType::Suggestion,
                 "EMPTY_OBJECT_CONDITION",
-                "The condition block is empty; it does not restrict the statement.".to_string(),
+                "This condition block is empty and it does not affect the policy. Specify conditions.".to_string(),
                 vec![l],
             );
         }
@@ -908,7 +1394,7 @@ impl Validator<'_> {
                     self.push(
                         FindingType::Suggestion,
                         "EMPTY_OBJECT_CONDITION",
-                        format!("The condition operator {} has no condition keys; it does not restrict the statement.", op.key),
+                        "This condition block is empty and it does not affect the policy. Specify conditions.".to_string(),
                         vec![loc(&cpath.key(&op.key), op.value.span)],
                     );
                 }
@@ -937,29 +1423,27 @@ impl Validator<'_> {
         let info = self.keys.lookup(&c.key);
 
         if c.values.is_empty() {
-            let details = match (op.qualifier, op.if_exists) {
-                (Some(SetQualifier::ForAllValues), _) => format!("The condition {op} on {} has an empty value list: it matches only when the key is missing from the request.", c.key),
-                (Some(SetQualifier::ForAnyValue), _) => format!("The condition {op} on {} has an empty value list: it never matches.", c.key),
-                (None, true) => format!("The condition {op} on {} has an empty value list: it matches only when the key is missing.", c.key),
-                (None, false) => format!("The condition {op} on {} has an empty value list, so the statement has no effect on the policy.", c.key),
+            let k = &c.key;
+            let (code, details) = match (op.qualifier, op.if_exists) {
+                (Some(SetQualifier::ForAllValues), _) => ("EMPTY_ARRAY_CONDITION_FORALLVALUES", format!("The ForAllValues prefix with an empty condition key matches only if the key {k} is missing from the request context. To determine if the request context is empty, we recommend that you use the Null condition operator with the value of true instead.")),
+                (Some(SetQualifier::ForAnyValue), _) => ("EMPTY_ARRAY_CONDITION_FORANYVALUE", format!("The ForAnyValue prefix with an empty condition key {k} never matches the request context and it does not affect the policy. Specify conditions.")),
+                (None, true) => ("EMPTY_ARRAY_CONDITION_IFEXISTS", format!("The IfExists suffix with an empty condition key matches only if the key {k} is missing from the request context. To determine if the request context is empty, we recommend that you use the Null condition operator with the value of true instead.")),
+                (None, false) => ("EMPTY_ARRAY_CONDITION", format!("There are no values for the condition key {k} and it does not affect the policy. Specify conditions.")),
             };
             self.push(
                 FindingType::Suggestion,
-                "EMPTY_ARRAY_CONDITION",
+                code,
                 details,
                 vec![self.value_loc(c)],
             );
         }
         if base == BaseOperator::Null && op.qualifier.is_some() {
-            let always = if op.qualifier == Some(SetQualifier::ForAllValues) {
-                "always true"
-            } else {
-                "always false"
-            };
+            // "Avoid using the Null condition operator with the ForAllValues or ForAnyValue
+            // qualifiers because they always return a true or false respectively."
             self.push(
-                FindingType::Warning,
+                FindingType::Suggestion,
                 "NULL_WITH_QUALIFIER",
-                format!("{op} is {always} according to Access Analyzer (other evaluators treat it as plain Null). Use Null without a qualifier."),
+                "Avoid using the Null condition operator with the ForAllValues or ForAnyValue qualifiers because they always return a true or false respectively.".to_string(),
                 vec![self.key_loc(c)],
             );
         }
@@ -975,9 +1459,24 @@ impl Validator<'_> {
             self.push(
                 FindingType::Warning,
                 "FOR_ANY_VALUE_WITH_IF_EXISTS",
-                format!("{op}: when {} is missing, the IfExists rule makes this true while some evaluators return false (spec open question). Avoid IfExists under ForAnyValue.", c.key),
+                format!("{op}: when {} is missing, the IfExists rule makes this true while some evaluators return false (AWS does not document the case). Avoid IfExists under ForAnyValue.", c.key),
                 vec![self.key_loc(c)],
             );
+        }
+
+        // "The condition key {{key}} does not exist in the service {{service}}. Use a valid
+        // condition key." (a key of a known service that the key catalogue does not know)
+        if let (Some(cat), Some((svc, name)), None) = (self.actions, c.key.split_once(':'), info) {
+            // Keys with a `/` suffix (`s3:ExistingObjectTag/…`) stand for families the catalogue
+            // may list without a type; they are not judged.
+            if !svc.eq_ignore_ascii_case("aws") && !name.contains('/') && cat.has_service(svc) {
+                self.push(
+                    FindingType::Error,
+                    "INVALID_SERVICE_CONDITION_KEY",
+                    format!("The condition key {} does not exist in the service {svc}. Use a valid condition key.", c.key),
+                    vec![self.key_loc(c)],
+                );
+            }
         }
 
         // Key facts: arity and type.
@@ -997,8 +1496,8 @@ impl Validator<'_> {
                 {
                     self.push(
                         FindingType::SecurityWarning,
-                        "FOR_ALL_VALUES_WITH_SINGLE_VALUED_KEY",
-                        format!("Using ForAllValues qualifier with the single-valued condition key {} can be overly permissive: it is true when the key is missing. We recommend that you remove ForAllValues:.", c.key),
+                        "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
+                        format!("Using ForAllValues qualifier with the single-valued condition key {} can be overly permissive. We recommend that you remove ForAllValues:.", c.key),
                         vec![self.key_loc(c)],
                     );
                 }
@@ -1043,11 +1542,17 @@ impl Validator<'_> {
         }
 
         // Values.
-        let positive_plain = !base.is_negated() && op.qualifier.is_none();
-        if base == BaseOperator::StringLike
-            && positive_plain
-            && !c.values.is_empty()
-            && c.values.iter().all(|v| v.text == "*")
+        // "We recommend replacing the key {{key}} in the condition block of {{operator}} with
+        // {{{recommendedKey}}: false}" (`StringLike "*"`: the key is present) and "…: true}"
+        // (`StringNotLike "*"`: the key is absent).
+        let only_star = !c.values.is_empty() && c.values.iter().all(|v| v.text == "*");
+        let null_value = match base {
+            BaseOperator::StringLike => "false",
+            _ => "true",
+        };
+        if matches!(base, BaseOperator::StringLike | BaseOperator::StringNotLike)
+            && op.qualifier.is_none()
+            && only_star
         {
             // AA points at the value, or at each element of an array value.
             let locs = if self.is_array_value(c) {
@@ -1055,10 +1560,15 @@ impl Validator<'_> {
             } else {
                 vec![self.value_loc(c)]
             };
+            let code = if null_value == "false" {
+                "EQUIVALENT_TO_NULL_FALSE"
+            } else {
+                "EQUIVALENT_TO_NULL_TRUE"
+            };
             self.push(
                 FindingType::Suggestion,
-                "EQUIVALENT_TO_NULL_FALSE",
-                format!("We recommend replacing the key {k} in the condition block of {op} with {{{k}: false}} to ensure better enforcement of the condition.", k = c.key),
+                code,
+                format!("We recommend replacing the key {k} in the condition block of {op} with {{{k}: {null_value}}} to ensure better enforcement of the condition.", k = c.key),
                 locs,
             );
         }
@@ -1066,9 +1576,48 @@ impl Validator<'_> {
             self.push(
                 FindingType::Error,
                 "INVALID_CONDITION_MULTIPLE_BOOLEAN",
-                format!("The condition key {} of operator Bool has several values; use one Boolean value.", c.key),
+                "The condition key does not support multiple Boolean values. Use a single Boolean value.".to_string(),
                 vec![self.value_loc(c)],
             );
+        }
+        // "The condition key {{conditionKeyName}} must include a tag key to control access
+        // based on tags. Use the format {{conditionKeyName}}tag-key and specify a key name for
+        // tag-key."
+        let bare_tag = key_lower.trim_end_matches('/');
+        if matches!(
+            bare_tag,
+            "aws:resourcetag" | "aws:requesttag" | "aws:principaltag"
+        ) {
+            let name = format!("{}/", c.key.trim_end_matches('/'));
+            self.push(
+                FindingType::Error,
+                "MISSING_TAG_KEY_IN_CONDITION",
+                format!("The condition key {name} must include a tag key to control access based on tags. Use the format {name}tag-key and specify a key name for tag-key."),
+                vec![self.key_loc(c)],
+            );
+        }
+        // "Multiple values in {{operator}} are redundant. Replace with the {{greatest/least}}
+        // single value for {{key}}."
+        if op.qualifier.is_none() && c.values.len() > 1 {
+            let extreme = match base {
+                BaseOperator::NumericLessThan | BaseOperator::NumericLessThanEquals => {
+                    Some("greatest")
+                }
+                BaseOperator::NumericGreaterThan | BaseOperator::NumericGreaterThanEquals => {
+                    Some("least")
+                }
+                _ => None,
+            };
+            if let Some(extreme) = extreme {
+                if c.values.iter().all(|v| parse_number(&v.text).is_some()) {
+                    self.push(
+                        FindingType::Suggestion,
+                        "REDUNDANT_CONDITION_VALUE_NUM",
+                        format!("Multiple values in {op} are redundant. Replace with the {extreme} single value for {}.", c.key),
+                        vec![self.key_loc(c)],
+                    );
+                }
+            }
         }
         let vars = self.policy.variables_enabled();
         let mut ip_values: Vec<IpAddr> = Vec::new();
@@ -1087,7 +1636,7 @@ impl Validator<'_> {
                         self.push(
                             FindingType::Warning,
                             "WILDCARD_WITHOUT_LIKE_OPERATOR",
-                            format!("The value {:?} of {} contains a wildcard, but {} compares it literally. Use StringLike or StringNotLike for pattern matching.", v.text, c.key, base.name()),
+                            "Your condition value includes a * or ? character. If you meant to use a wildcard (*, ?), update the condition operator to include Like.".to_string(),
                             vec![l.clone()],
                         );
                     }
@@ -1111,6 +1660,26 @@ impl Validator<'_> {
                             vec![l.clone()],
                         );
                     }
+                    // "The VPC identifier in the condition key value is not valid. Use the prefix
+                    // 'vpc-' followed by 8 or 17 alphanumeric characters." (and `vpce-`)
+                    let vpc = match key_lower.as_str() {
+                        "aws:sourcevpc" => Some(("vpc-", "INVALID_VPC_FORMAT", "VPC")),
+                        "aws:sourcevpce" => Some(("vpce-", "INVALID_VPCE_FORMAT", "VPCE")),
+                        _ => None,
+                    };
+                    if let Some((prefix, code, what)) = vpc {
+                        let well_formed = v.text.strip_prefix(prefix).is_some_and(|id| {
+                            matches!(id.len(), 8 | 17) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+                        });
+                        if !has_var && !v.text.contains(['*', '?']) && !well_formed {
+                            self.push(
+                                FindingType::Error,
+                                code,
+                                format!("The {what} identifier in the condition key value is not valid.{} Use the prefix '{prefix}' followed by 8 or 17 alphanumeric characters.", if what == "VPCE" { " " } else { "" }),
+                                vec![l.clone()],
+                            );
+                        }
+                    }
                     if matches!(
                         key_lower.as_str(),
                         "aws:calledvia" | "aws:calledviafirst" | "aws:calledvialast" | "aws:principalservicename" | "aws:principalservicenameslist"
@@ -1122,24 +1691,25 @@ impl Validator<'_> {
                         self.push(
                             FindingType::Error,
                             "INVALID_SERVICE_PRINCIPAL_FORMAT",
-                            "The service principal does not match the expected format. Use the format service.amazonaws.com, or use one of the following suffixes: .amazon.com, .amazonaws.com.cn with all lowercase letters.".to_string(),
+                            "The service principal does not match the expected format. Use the format {service-name}.amazonaws.com.".to_string(),
                             vec![l.clone()],
                         );
                     }
                 }
                 OperatorFamily::Bool => {
                     if has_var {
+                        // "Policy variables can only be used with String and ARN operators."
                         self.push(
-                            FindingType::Warning,
-                            "BOOL_WITH_VARIABLE",
-                            format!("The Bool value {:?} uses a policy variable; AWS's documentation disagrees on whether Bool supports variables.", v.text),
+                            FindingType::Error,
+                            "INVALID_VARIABLE_FOR_OPERATOR",
+                            "Policy variables can only be used with String and ARN operators.".to_string(),
                             vec![l.clone()],
                         );
                     } else if parse_bool(&v.text).is_none() {
                         self.push(
                             FindingType::Warning,
                             "TYPE_MISMATCH_BOOLEAN",
-                            format!("The value {:?} of {} is not a Boolean (true or false); it never matches.", v.text, c.key),
+                            format!("Add a valid Boolean value (true or false) for the condition operator {op}."),
                             vec![l.clone()],
                         );
                     }
@@ -1149,7 +1719,7 @@ impl Validator<'_> {
                         self.push(
                             FindingType::Warning,
                             "TYPE_MISMATCH_BOOLEAN",
-                            format!("The Null value {:?} of {} is not true or false.", v.text, c.key),
+                            format!("Add a valid Boolean value (true or false) for the condition operator {op}."),
                             vec![l.clone()],
                         );
                     }
@@ -1159,7 +1729,7 @@ impl Validator<'_> {
                         self.push(
                             FindingType::Warning,
                             "TYPE_MISMATCH_NUMBER",
-                            format!("The value {:?} of {} is not a number; it never matches{}.", v.text, c.key, if base.is_negated() { " (under a negated operator the result is uncertain)" } else { "" }),
+                            format!("Add a valid numeric value for the condition operator {op}."),
                             vec![l.clone()],
                         );
                     }
@@ -1168,7 +1738,15 @@ impl Validator<'_> {
                     None => self.push(
                         FindingType::Warning,
                         "TYPE_MISMATCH_DATE",
-                        format!("The value {:?} of {} is not a date (ISO 8601 or epoch seconds); it never matches{}.", v.text, c.key, if base.is_negated() { " (under a negated operator the result is uncertain)" } else { "" }),
+                        "The date condition operator is used with an invalid value. Specify a valid date using YYYY-MM-DD or other ISO 8601 date/time format.".to_string(),
+                        vec![l.clone()],
+                    ),
+                    // "The date {{date}} might not resolve as expected. We recommend that you use
+                    // the YYYY-MM-DD format." (epoch seconds)
+                    Some(d) if d.form == DateForm::Epoch => self.push(
+                        FindingType::Warning,
+                        "INVALID_DATE_VALUE",
+                        format!("The date {} might not resolve as expected. We recommend that you use the YYYY-MM-DD format.", v.text),
                         vec![l.clone()],
                     ),
                     Some(d) if matches!(d.form, DateForm::Partial | DateForm::NoZone) => self.push(
@@ -1183,9 +1761,9 @@ impl Validator<'_> {
                     None => {
                         ip_all_parsed = false;
                         self.push(
-                            FindingType::Warning,
+                            FindingType::Error,
                             "TYPE_MISMATCH_IP_RANGE",
-                            format!("The value {:?} of {} is not an IP address or CIDR range; it never matches{}.", v.text, c.key, if base.is_negated() { " (under a negated operator the result is uncertain)" } else { "" }),
+                            format!("The condition operator {op} is used with an invalid IP range value. Specify the IP range in standard CIDR format."),
                             vec![l.clone()],
                         );
                     }
@@ -1196,7 +1774,7 @@ impl Validator<'_> {
                             self.push(
                                 FindingType::Suggestion,
                                 "IMPROVE_IP_RANGE",
-                                format!("The IP range {} has host bits set after the prefix; it means {net}. We recommend that you write {net}.", v.text),
+                                format!("The non-zero bits in the IP address after the masked bits are ignored. Replace address with {net}."),
                                 vec![l.clone()],
                             );
                         }
@@ -1214,8 +1792,8 @@ impl Validator<'_> {
                     if crate::values::decode_base64(&v.text).is_none() {
                         self.push(
                             FindingType::Warning,
-                            "INVALID_BASE64_VALUE",
-                            format!("The BinaryEquals value {:?} is not base64; it never matches.", v.text),
+                            "TYPE_MISMATCH_STRING",
+                            format!("Add a valid base64-encoded string value for the condition operator {op}."),
                             vec![l.clone()],
                         );
                     }
@@ -1224,7 +1802,7 @@ impl Validator<'_> {
                     if !has_var && v.text != "*" && v.text.split(':').count() < 6 {
                         self.push(
                             FindingType::Warning,
-                            "SHORT_ARN",
+                            "SHORT_ARN_CONDITION_VALUE",
                             format!("The ARN value {:?} of {} has fewer than six fields; ARN operators never match it.", v.text, c.key),
                             vec![l.clone()],
                         );
@@ -1233,15 +1811,28 @@ impl Validator<'_> {
             }
         }
         if key_lower == "aws:sourceip" && family == OperatorFamily::Ip {
-            if ip_all_parsed && !ip_values.is_empty() && ip_values.iter().all(|ip| is_private(*ip))
-            {
+            let private = ip_values.iter().filter(|ip| is_private(**ip)).count();
+            let all_private = ip_all_parsed && !ip_values.is_empty() && private == ip_values.len();
+            if all_private {
                 let (code, details) = if base.is_negated() {
-                    ("PRIVATE_NOT_IP_ADDRESS", "aws:SourceIp holds only public addresses, so NotIpAddress with only private ranges always matches.")
+                    ("PRIVATE_NOT_IP_ADDRESS", "The values for condition key aws:SourceIp include only private IP addresses and has no effect. aws:SourceIp works only for public IP address ranges. Update the value to include only public IP addresses.")
                 } else {
-                    ("PRIVATE_IP_ADDRESS", "aws:SourceIp holds only public addresses, so IpAddress with only private ranges never matches. For requests through a VPC endpoint use aws:VpcSourceIp.")
+                    ("PRIVATE_IP_ADDRESS", "aws:SourceIp works only for public IP address ranges. The values for condition key aws:SourceIp include only private IP addresses and will not have the desired effect. Update the value to include only public IP addresses.")
                 };
                 self.push(
-                    FindingType::Warning,
+                    FindingType::Error,
+                    code,
+                    details.to_string(),
+                    vec![self.key_loc(c)],
+                );
+            } else if private > 0 {
+                let (code, details) = if base.is_negated() {
+                    ("PRIVATE_NOT_IP_ADDRESS_SUBSET", "The values for condition key aws:SourceIp include a mix of private and public IP addresses. The private addresses have no effect. aws:SourceIp works only for public IP address ranges. To define permissions for private IP ranges, use aws:VpcSourceIp.")
+                } else {
+                    ("PRIVATE_IP_ADDRESS_SUBSET", "The values for condition key aws:SourceIp include a mix of private and public IP addresses. The private addresses will not have the desired effect. aws:SourceIp works only for public IP address ranges. To define permissions for private IP ranges, use aws:VpcSourceIp.")
+                };
+                self.push(
+                    FindingType::Suggestion,
                     code,
                     details.to_string(),
                     vec![self.key_loc(c)],
@@ -1395,7 +1986,7 @@ mod tests {
         let f = validate_policy("{\"Statement\": [}", PolicyType::Identity);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].finding_type, FindingType::Error);
-        assert_eq!(f[0].issue_code, "JSON_SYNTAX");
+        assert_eq!(f[0].issue_code, "JSON_SYNTAX_ERROR");
     }
 
     #[test]
@@ -1466,10 +2057,11 @@ mod tests {
             c,
             vec![
                 "EMPTY_ARRAY_ACTION",
-                "FOR_ALL_VALUES_WITH_SINGLE_VALUED_KEY",
+                "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
                 "WILDCARD_WITHOUT_LIKE_OPERATOR",
-                "EMPTY_ARRAY_CONDITION",
-                "IF_EXISTS_ON_NEGATED_OPERATOR"
+                // "The IfExists suffix with an empty condition key matches only if the key
+                // {{key}} is missing from the request context."
+                "EMPTY_ARRAY_CONDITION_IFEXISTS",
             ]
         );
         let c = codes(
@@ -1482,19 +2074,73 @@ mod tests {
                 "MISSING_VERSION",
                 "IMPROVE_IP_RANGE",
                 "PRIVATE_NOT_IP_ADDRESS",
-                "DENY_NOT_IP_ADDRESS_WITHOUT_SERVICE_EXCEPTION"
+                // Without a Version, `${…}` is literal text: "To include variables in your
+                // policy, use the policy version 2012-10-17 or later."
+                "VARIABLE_UNSUPPORTED_IN_VERSION",
             ]
         );
         let f = validate_policy(
             r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/${aws:username}"}}"#,
             PolicyType::Identity,
         );
-        assert!(f[0].finding_details.contains("literal text"));
+        assert_eq!(f[0].issue_code, "MISSING_VERSION");
+        assert_eq!(
+            f[0].finding_details,
+            "We recommend that you specify the Version element to help you with debugging permission issues."
+        );
+        assert_eq!(f[1].issue_code, "VARIABLE_UNSUPPORTED_IN_VERSION");
+        assert!(f[1].finding_details.contains("2012-10-17"));
         let c = codes(
             r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}"}}"#,
             PolicyType::Identity,
         );
         assert_eq!(c, vec!["VARIABLE_UNSUPPORTED_IN_VERSION"]);
+    }
+
+    #[test]
+    fn every_parse_error_code_has_an_aws_code() {
+        use crate::error::codes as c;
+        let all = [
+            c::JSON_SYNTAX,
+            c::DUPLICATE_KEY,
+            c::INVALID_ELEMENT_TYPE,
+            c::INVALID_ELEMENT,
+            c::INVALID_VERSION,
+            c::MISSING_STATEMENT,
+            c::MISSING_EFFECT,
+            c::INVALID_EFFECT,
+            c::MISSING_ACTION,
+            c::MISSING_RESOURCE,
+            c::MISSING_PRINCIPAL,
+            c::UNSUPPORTED_ELEMENT_COMBINATION,
+            c::PRINCIPAL_IN_IDENTITY_POLICY,
+            c::PRINCIPAL_IN_SERVICE_CONTROL_POLICY,
+            c::INVALID_PRINCIPAL_KEY,
+            c::INVALID_PRINCIPAL_FORMAT,
+            c::UNSUPPORTED_WILDCARD_IN_PRINCIPAL,
+            c::INVALID_ACTION,
+            c::INVALID_CONDITION_OPERATOR,
+            c::NULL_WITH_IF_EXISTS,
+            c::DUPLICATE_KEYS_WITH_DIFFERENT_CASE,
+            c::INVALID_CONDITION_KEY,
+            c::INVALID_CONDITION_VALUE,
+            c::INVALID_VARIABLE,
+            c::VARIABLE_UNSUPPORTED_IN_ELEMENT,
+            c::INVALID_VARIABLE_FOR_OPERATOR,
+            c::INVALID_RCP,
+        ];
+        for code in all {
+            let e = PolicyError::new(Span::default(), JsonPath::root(), code, String::new());
+            let f = ValidationFinding::from_error(&e);
+            assert!(f.is_aws(), "{code} -> {}", f.issue_code);
+            assert_eq!(f.finding_type, FindingType::Error, "{code}");
+        }
+        for code in [c::POLICY_TOO_LARGE, c::JSON_TOO_DEEP] {
+            let e = PolicyError::new(Span::default(), JsonPath::root(), code, String::new());
+            let f = ValidationFinding::from_error(&e);
+            assert_eq!(f.issue_code, format!("IAMPROOF_{code}"));
+            assert_eq!(f.finding_type, FindingType::Error);
+        }
     }
 
     #[test]

@@ -1,13 +1,24 @@
 //! `validate_policy`: which findings each construct gets, with type and location.
 
-use iamproof_policy::{validate_policy, FindingType, PolicyType};
+use iamproof_policy::{validate, validate_policy, FindingType, PolicyType, ValidateOptions};
 
 use FindingType::{Error as E, SecurityWarning as SW, Suggestion as SG, Warning as W};
 
-/// (issue code, finding type, path of the first location)
+/// (issue code, finding type, path of the first location), AWS's checks and iamproof's own.
 fn findings(text: &str, ty: PolicyType) -> Vec<(String, FindingType, String)> {
-    validate_policy(text, ty)
-        .into_iter()
+    let opts = ValidateOptions {
+        iamproof_checks: true,
+        ..ValidateOptions::new(ty)
+    };
+    let all = validate(text, &opts);
+    // Without iamproof's checks: exactly the AWS-coded findings.
+    let aws: Vec<_> = all.iter().filter(|f| f.is_aws()).cloned().collect();
+    assert_eq!(validate_policy(text, ty), aws, "for {text}");
+    for f in &all {
+        assert!(f.learn_more_link.is_some(), "{f:?}");
+        assert!(f.is_aws() || f.issue_code.starts_with("IAMPROOF_"), "{f:?}");
+    }
+    all.into_iter()
         .map(|f| {
             let p = f
                 .locations
@@ -57,12 +68,19 @@ fn action_and_resource_findings() {
         ),
         PolicyType::Identity,
         &[
-            ("ACTION_WITH_COMMA", W, "Statement[0].Action[0]"),
+            // "The action {{action}} does not exist." (no action name holds a comma)
+            ("INVALID_ACTION", E, "Statement[0].Action[0]"),
             ("INVALID_ACTION", E, "Statement[0].Action[1]"),
-            ("RESOURCE_NOT_ARN", W, "Statement[0].Resource[0]"),
-            ("SHORT_ARN", W, "Statement[0].Resource[1]"),
+            // "Resource ARNs must include at least {{fields}} fields in the following
+            // structure: arn:partition:service:region:account:resource"
+            ("MISSING_ARN_FIELD", E, "Statement[0].Resource[0]"),
+            ("MISSING_ARN_FIELD", E, "Statement[0].Resource[1]"),
             ("WILDCARD_IN_SERVICE_NAME", SG, "Statement[0].Resource[2]"),
-            ("VARIABLE_IN_ARN_PREFIX", W, "Statement[0].Resource[3]"),
+            (
+                "IAMPROOF_VARIABLE_IN_ARN_PREFIX",
+                W,
+                "Statement[0].Resource[3]",
+            ),
         ],
     );
     check(
@@ -106,7 +124,11 @@ fn principal_findings() {
         ),
         PolicyType::Resource,
         &[
-            ("DENY_WITH_NOT_PRINCIPAL", W, "Statement[0].NotPrincipal"),
+            (
+                "IAMPROOF_DENY_WITH_NOT_PRINCIPAL",
+                W,
+                "Statement[0].NotPrincipal",
+            ),
             ("EMPTY_OBJECT_PRINCIPAL", SG, "Statement[1].Principal"),
             (
                 "INVALID_SERVICE_PRINCIPAL_FORMAT",
@@ -125,18 +147,12 @@ fn principal_findings() {
             r#"{"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "s3:*", "Resource": "*", "Condition": {"StringEquals": {}}}"#,
         ),
         PolicyType::Resource,
-        &[
-            (
-                "AWS_STAR_PRINCIPAL_FORM",
-                SG,
-                "Statement[0].Principal.AWS[0]",
-            ),
-            (
-                "EMPTY_OBJECT_CONDITION",
-                SG,
-                "Statement[0].Condition.StringEquals",
-            ),
-        ],
+        // {"AWS": "*"} gets no finding from AWS.
+        &[(
+            "EMPTY_OBJECT_CONDITION",
+            SG,
+            "Statement[0].Condition.StringEquals",
+        )],
     );
 }
 
@@ -149,11 +165,21 @@ fn document_findings() {
         PolicyType::Identity,
         &[("UNIQUE_SIDS_REQUIRED", E, "Statement[0].Sid")],
     );
-    let rcp = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    // "RCPs only support specifying all principals ("*") in the Principal element, all
+    // resources ("*") in the Resource element, and no Condition element with an effect of
+    // Allow."
+    let rcp = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#;
     check(
         rcp,
         PolicyType::ResourceControl,
-        &[("RCP_ALLOW_NOT_SUPPORTED", E, "Statement[0].Effect")],
+        &[("RCP_SYNTAX_ERROR_ALLOW", E, "Statement[0].Effect")],
+    );
+    // "RCPs do not support the NotAction element. Update to use the Action element."
+    let rcp = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "NotAction": "s3:GetObject", "Resource": "*"}]}"#;
+    check(
+        rcp,
+        PolicyType::ResourceControl,
+        &[("RCP_SYNTAX_ERROR_NOTACTION", E, "Statement[0].NotAction")],
     );
     let full_access = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}"#;
     check(full_access, PolicyType::ResourceControl, &[]);
@@ -186,31 +212,35 @@ fn condition_findings() {
         ),
         PolicyType::Identity,
         &[
+            // "Avoid using the Null condition operator with the ForAllValues or ForAnyValue
+            // qualifiers because they always return a true or false respectively." (SUGGESTION)
             (
                 "NULL_WITH_QUALIFIER",
-                W,
+                SG,
                 "Statement[0].Condition[\"ForAllValues:Null\"][\"aws:TagKeys\"]",
             ),
             (
-                "FOR_ANY_VALUE_WITH_IF_EXISTS",
+                "IAMPROOF_FOR_ANY_VALUE_WITH_IF_EXISTS",
                 W,
                 "Statement[0].Condition[\"ForAnyValue:StringEqualsIfExists\"][\"aws:TagKeys\"]",
             ),
             (
-                "IF_EXISTS_ON_NEGATED_OPERATOR",
+                "IAMPROOF_IF_EXISTS_ON_NEGATED_OPERATOR",
                 SG,
                 "Statement[0].Condition.StringNotLikeIfExists[\"s3:prefix\"]",
             ),
             (
-                "EMPTY_STRING_CONDITION_VALUE",
+                "IAMPROOF_EMPTY_STRING_CONDITION_VALUE",
                 SG,
                 "Statement[0].Condition.StringEqualsIgnoreCase[\"s3:prefix\"][0]",
             ),
             (
-                "IGNORE_CASE_WITH_NON_ASCII",
+                "IAMPROOF_IGNORE_CASE_WITH_NON_ASCII",
                 W,
                 "Statement[0].Condition.StringEqualsIgnoreCase[\"s3:prefix\"][1]",
             ),
+            // "The condition key does not support multiple Boolean values. Use a single Boolean
+            // value."
             (
                 "INVALID_CONDITION_MULTIPLE_BOOLEAN",
                 E,
@@ -249,7 +279,7 @@ fn typed_value_findings() {
                 "Statement[0].Condition.NumericLessThan[\"s3:max-keys\"]",
             ),
             (
-                "IMPRECISE_DATE_VALUE",
+                "IAMPROOF_IMPRECISE_DATE_VALUE",
                 SG,
                 "Statement[0].Condition.DateGreaterThan[\"aws:CurrentTime\"][0]",
             ),
@@ -264,28 +294,32 @@ fn typed_value_findings() {
                 "Statement[0].Condition.IpAddress[\"aws:SourceIp\"][0]",
             ),
             (
-                "BARE_IPV6_ADDRESS",
+                "IAMPROOF_BARE_IPV6_ADDRESS",
                 SG,
                 "Statement[0].Condition.IpAddress[\"aws:SourceIp\"][1]",
             ),
+            // "The condition operator {{operator}} is used with an invalid IP range value.
+            // Specify the IP range in standard CIDR format." (ERROR)
             (
                 "TYPE_MISMATCH_IP_RANGE",
-                W,
+                E,
                 "Statement[0].Condition.IpAddress[\"aws:SourceIp\"][2]",
             ),
+            // "Add a valid base64-encoded string value for the condition operator {{operator}}."
             (
-                "INVALID_BASE64_VALUE",
+                "TYPE_MISMATCH_STRING",
                 W,
                 "Statement[0].Condition.BinaryEquals[\"s3:x\"]",
             ),
             (
-                "SHORT_ARN",
+                "IAMPROOF_SHORT_ARN_CONDITION_VALUE",
                 W,
                 "Statement[0].Condition.ArnLike[\"aws:SourceArn\"]",
             ),
+            // "Policy variables can only be used with String and ARN operators."
             (
-                "BOOL_WITH_VARIABLE",
-                W,
+                "INVALID_VARIABLE_FOR_OPERATOR",
+                E,
                 "Statement[0].Condition.Bool[\"aws:SecureTransport\"]",
             ),
         ],
@@ -322,9 +356,12 @@ fn key_catalogue_findings() {
                 SG,
                 "Statement[0].Condition.StringLike[\"aws:userid\"]",
             ),
+            // "aws:SourceIp works only for public IP address ranges. The values for condition key
+            // aws:SourceIp include only private IP addresses and will not have the desired
+            // effect." (ERROR)
             (
                 "PRIVATE_IP_ADDRESS",
-                W,
+                E,
                 "Statement[0].Condition.IpAddress[\"aws:SourceIp\"]",
             ),
         ],
@@ -410,7 +447,13 @@ fn string_principal_shorthand_parses_as_aws_but_is_an_error_finding() {
         &text,
         PolicyType::Resource,
         &[
-            ("DENY_WITH_NOT_PRINCIPAL", W, "Statement[0].NotPrincipal"),
+            (
+                "IAMPROOF_DENY_WITH_NOT_PRINCIPAL",
+                W,
+                "Statement[0].NotPrincipal",
+            ),
+            // "The Principal element contents are not valid. Specify a key-value pair in the
+            // Principal element."
             ("INVALID_PRINCIPAL_FORMAT", E, "Statement[0].NotPrincipal"),
         ],
     );

@@ -1,18 +1,35 @@
 //! `validate-policy`: Access Analyzer's ValidatePolicy, offline.
 
-use crate::cli::{OutputFormat, ValidatePolicyArgs};
+use crate::cli::{OutputFormat, PolicyTypeArg, ValidatePolicyArgs};
 use crate::error::{CliError, EXIT_FAIL, EXIT_OK};
 use crate::input::{Document, Loader};
 use crate::output;
-use iamproof_policy::{FindingType, ValidationFinding};
+use iamproof_policy::{FindingType, ValidateOptions, ValidationFinding};
 use std::fmt::Write;
 
 /// Runs `validate-policy`. Exit status 1 when a finding is an `ERROR` or a `SECURITY_WARNING`
 /// (the findings cfn-policy-validator treats as blocking by default), else 0.
+///
+/// `--validate-policy-resource-type` is accepted only with `RESOURCE_POLICY`, as AWS's API
+/// (exit status 2 otherwise).
 pub fn run(args: &ValidatePolicyArgs) -> Result<i32, CliError> {
+    let policy_type = args.policy_type.to_policy_type();
+    if args.validate_policy_resource_type.is_some() && args.policy_type != PolicyTypeArg::Resource {
+        return Err(CliError::Usage(
+            "--validate-policy-resource-type can be used only with --policy-type RESOURCE_POLICY"
+                .to_string(),
+        ));
+    }
     let mut loader = Loader::new();
     let doc = loader.load(&args.policy_document, "--policy-document")?;
-    let findings = iamproof_policy::validate_policy(&doc.text, args.policy_type.to_policy_type());
+    let opts = ValidateOptions {
+        resource_type: args
+            .validate_policy_resource_type
+            .map(|t| t.to_resource_type()),
+        iamproof_checks: args.iamproof_checks,
+        ..ValidateOptions::new(policy_type)
+    };
+    let findings = iamproof_policy::validate(&doc.text, &opts);
     let text = match args.output {
         OutputFormat::Json => output::json_text(&serde_json::json!({ "findings": findings }))?,
         OutputFormat::Text => render(&doc, &findings),
