@@ -542,33 +542,41 @@ impl Ctx {
     fn pairwise(&mut self, deadline: Instant) {
         let mut clauses: Vec<[Lit; 2]> = Vec::new();
         let mut budget = PAIRWISE_COMPARISONS;
-        'vars: for a in self.vars.values() {
-            let shapes: Vec<Shape<'_>> = a
-                .tests
-                .iter()
-                .filter_map(|(t, sv)| Shape::of(t, *sv))
-                .collect();
-            for (i, x) in shapes.iter().enumerate() {
-                let n = shapes.len() as u64;
-                if budget < 2 * n || clauses.len() >= PAIRWISE_CLAUSES || Instant::now() >= deadline
-                {
-                    break 'vars;
-                }
-                budget -= 2 * n;
-                let x_lit = Lit::new(x.sv, true);
-                for y in shapes.iter().skip(i + 1) {
-                    if x.apart(y) {
-                        clauses.push([!x_lit, !Lit::new(y.sv, true)]);
-                    }
-                }
+        let shapes: Vec<Vec<Shape<'_>>> = self
+            .vars
+            .values()
+            .map(|a| {
+                a.tests
+                    .iter()
+                    .filter_map(|(t, sv)| Shape::of(t, *sv))
+                    .collect()
+            })
+            .collect();
+        // Whether another `cost` comparisons fit in the budget (and time remains).
+        let mut spend = |cost: u64, clauses: &Vec<[Lit; 2]>| {
+            if budget < cost || clauses.len() >= PAIRWISE_CLAUSES || Instant::now() >= deadline {
+                return false;
+            }
+            budget -= cost;
+            true
+        };
+        // First the tests with finitely many values against every other test of their
+        // variable (linear in the tests: the most useful clauses, cheaply), then the pairs of
+        // patterns with disjoint literal ends (quadratic) while the budget lasts.
+        'finite: for var_shapes in &shapes {
+            for x in var_shapes {
                 let Some(members) = x.set.and_then(finite_members) else {
                     continue;
                 };
+                if !spend(var_shapes.len() as u64, &clauses) {
+                    break 'finite;
+                }
+                let x_lit = Lit::new(x.sv, true);
                 if members.is_empty() {
                     clauses.push([!x_lit, !x_lit]);
                     continue;
                 }
-                for y in &shapes {
+                for y in var_shapes {
                     if y.sv == x.sv {
                         continue;
                     }
@@ -580,6 +588,19 @@ impl Ctx {
                         clauses.push([!x_lit, !y_lit]);
                     } else if hits == members.len() {
                         clauses.push([!x_lit, y_lit]);
+                    }
+                }
+            }
+        }
+        'apart: for var_shapes in &shapes {
+            for (i, x) in var_shapes.iter().enumerate() {
+                if !spend((var_shapes.len() - i) as u64, &clauses) {
+                    break 'apart;
+                }
+                let x_lit = Lit::new(x.sv, true);
+                for y in var_shapes.iter().skip(i + 1) {
+                    if x.apart(y) {
+                        clauses.push([!x_lit, !Lit::new(y.sv, true)]);
                     }
                 }
             }
