@@ -259,6 +259,8 @@ pub fn policy_attributes(tf_type: &str) -> Vec<&'static str> {
 
 struct Ctx<'a> {
     file: &'a str,
+    /// `configuration.root_module`, to tell a computed attribute from a configured one.
+    configuration: Option<&'a Value>,
     partition: String,
     region: String,
     account: String,
@@ -283,6 +285,7 @@ pub(crate) fn extract_plan(
     }
     let mut cx = Ctx {
         file,
+        configuration: plan.get("configuration").and_then(|c| c.get("root_module")),
         partition: crate::cfn::resolve::partition_of(region).to_string(),
         region: region.to_string(),
         account: account.to_string(),
@@ -551,6 +554,14 @@ impl Ctx<'_> {
                 Some((list, inner)) => {
                     let list_unknown = unknown.and_then(|u| u.get(list));
                     if list_unknown.is_some_and(is_true) {
+                        if self.configured(&addr, list) == Some(false) {
+                            self.note(
+                                Some(&addr),
+                                values.location,
+                                format!("{list} is computed by the provider (not set in the configuration)"),
+                            );
+                            continue;
+                        }
                         self.not_analysable(
                             &addr,
                             ty,
@@ -597,6 +608,22 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether the configuration sets `attr` on the resource at `addr` (`None`: the resource is
+    /// not found in the configuration).
+    fn configured(&self, addr: &str, attr: &str) -> Option<bool> {
+        let (modules, resource) = split_address(addr);
+        let mut m = self.configuration?;
+        for name in modules {
+            m = m.get("module_calls")?.get(&name)?.get("module")?;
+        }
+        let r = m
+            .get("resources")?
+            .as_seq()?
+            .iter()
+            .find(|r| r.get("address").and_then(Value::as_str) == Some(resource.as_str()))?;
+        Some(r.get("expressions").and_then(|e| e.get(attr)).is_some())
+    }
+
     fn at(&self, l: Option<Location>) -> String {
         match l {
             Some(l) => format!("{}:{l}", self.file),
@@ -617,6 +644,15 @@ impl Ctx<'_> {
         kind: PolicyType,
     ) {
         if unknown {
+            let attr = name.split(['[', '.']).next().unwrap_or(name);
+            if self.configured(addr, attr) == Some(false) {
+                self.note(
+                    Some(addr),
+                    owner,
+                    format!("{name} is computed by the provider (not set in the configuration); the policy is read from the resource that sets it"),
+                );
+                return;
+            }
             let reason = format!("{}: {name} is known only after apply", self.at(owner));
             self.not_analysable(addr, ty, name, owner, reason);
             return;
@@ -848,5 +884,66 @@ fn strip(v: &mut Value, loc: Option<Location>) {
         Kind::Seq(items) => items.iter_mut().for_each(|i| strip(i, loc)),
         Kind::Map(m) => m.iter_mut().for_each(|(_, i)| strip(i, loc)),
         _ => {}
+    }
+}
+
+/// The module names and the `type.name` (or `data.type.name`) of a resource address, index keys
+/// removed: `module.a["x"].module.b.aws_iam_role.r[0]` gives `([a, b], "aws_iam_role.r")`.
+fn split_address(addr: &str) -> (Vec<String>, String) {
+    let mut plain = String::new();
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut escaped = false;
+    for c in addr.chars() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '"' if depth > 0 => in_str = true,
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let mut tokens = plain.split('.').peekable();
+    let mut modules = Vec::new();
+    let mut rest = Vec::new();
+    while let Some(t) = tokens.next() {
+        if t == "module" && rest.is_empty() {
+            if let Some(name) = tokens.next() {
+                modules.push(name.to_string());
+            }
+        } else {
+            rest.push(t);
+        }
+    }
+    (modules, rest.join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_address;
+
+    #[test]
+    fn addresses_split_into_modules_and_resource() {
+        assert_eq!(
+            split_address("module.a[\"x.y\"].module.b.aws_iam_role.r[0]"),
+            (
+                vec!["a".to_string(), "b".to_string()],
+                "aws_iam_role.r".to_string()
+            )
+        );
+        assert_eq!(
+            split_address("data.aws_iam_policy_document.d"),
+            (vec![], "data.aws_iam_policy_document.d".to_string())
+        );
     }
 }
