@@ -128,6 +128,28 @@ pub fn extract(path: &Path, options: &ExtractOptions) -> Result<Extraction, Temp
     }
 }
 
+/// [`extract`] on text already in memory: a CloudFormation template (JSON or YAML) or a
+/// Terraform plan (JSON). `shown` names it in locations and errors. CDK assemblies are
+/// directories and need [`extract`].
+pub fn extract_text(shown: &str, text: &str, options: &ExtractOptions) -> Result<Extraction, TemplateError> {
+    let mut opts = options.clone();
+    if let Some(cfg) = &options.template_configuration_file {
+        let mut params = read_template_configuration(cfg)?;
+        params.extend(options.parameters.clone());
+        opts.parameters = params;
+    }
+    let tree = read_any(shown, text)?;
+    let plan = tree.get("planned_values").is_some()
+        || tree.get("resource_changes").is_some()
+        || tree.get("terraform_version").is_some();
+    match options.format {
+        Some(Format::Terraform) => terraform::extract_plan(shown, &tree, opts.plan_side, &opts.region, &opts.account_id),
+        None if plan => terraform::extract_plan(shown, &tree, opts.plan_side, &opts.region, &opts.account_id),
+        Some(Format::Cdk) => Err(TemplateError::Option(format!("{shown}: a CDK cloud assembly is a directory; use extract"))),
+        _ => extract_cfn_tree(shown, Format::Cloudformation, &tree, &opts),
+    }
+}
+
 /// [`extract`] of the values *before* the change of a Terraform plan (the current state), for
 /// comparing base and head. Other formats are read as [`extract`] reads them.
 pub fn extract_terraform_before(
