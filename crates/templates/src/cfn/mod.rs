@@ -252,7 +252,11 @@ impl Extractor<'_, '_> {
         let empty = Value::new(Kind::Map(Vec::new()), res.location);
         let props = res.get("Properties").unwrap_or(&empty);
         let ppath = format!("{path}.Properties");
-        match self.policies(id, ty, props, &ppath) {
+        let r = self.policies(id, ty, props, &ppath);
+        for (loc, message) in self.ctx.take_assumptions() {
+            self.note(id, loc, message);
+        }
+        match r {
             Ok(()) => Ok(()),
             Err(Fail::Fatal(e)) => Err(e),
             Err(Fail::Skip(reason, loc)) => {

@@ -59,6 +59,8 @@ pub struct Context<'t> {
     /// Resource names and conditions being resolved (to find cycles).
     stack: RefCell<Vec<String>>,
     condition_cache: RefCell<BTreeMap<String, Option<bool>>>,
+    /// Choices made on undecided conditions, for notes.
+    assumed: RefCell<Vec<(Option<Location>, String)>>,
 }
 
 /// The partition of a region.
@@ -156,7 +158,13 @@ impl<'t> Context<'t> {
                 .unwrap_or(&[]),
             stack: RefCell::new(Vec::new()),
             condition_cache: RefCell::new(BTreeMap::new()),
+            assumed: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The choices made on undecided conditions since the last call.
+    pub fn take_assumptions(&self) -> Vec<(Option<Location>, String)> {
+        std::mem::take(&mut *self.assumed.borrow_mut())
     }
 
     fn resource(&self, id: &str) -> Option<&'t Value> {
@@ -310,6 +318,16 @@ impl<'t> Context<'t> {
                         let rb = self.resolve(b)?;
                         match (ra, rb) {
                             (Some(x), Some(y)) if same(&x, &y) => Ok(Some(x)),
+                            // A value present or absent depending on the condition (the usual
+                            // optional policy or statement): taken as present, with a note.
+                            (Some(x), None) | (None, Some(x)) => {
+                                self.assumed.borrow_mut().push((
+                                    loc,
+                                    format!("Fn::If {name}: the condition depends on values not known; the value that is present in one branch is analysed as present"),
+                                ));
+                                Ok(Some(x))
+                            }
+                            (None, None) => Ok(None),
                             _ => unknown(format!("Fn::If {name}")),
                         }
                     }
