@@ -131,7 +131,11 @@ pub fn extract(path: &Path, options: &ExtractOptions) -> Result<Extraction, Temp
 /// [`extract`] on text already in memory: a CloudFormation template (JSON or YAML) or a
 /// Terraform plan (JSON). `shown` names it in locations and errors. CDK assemblies are
 /// directories and need [`extract`].
-pub fn extract_text(shown: &str, text: &str, options: &ExtractOptions) -> Result<Extraction, TemplateError> {
+pub fn extract_text(
+    shown: &str,
+    text: &str,
+    options: &ExtractOptions,
+) -> Result<Extraction, TemplateError> {
     let mut opts = options.clone();
     if let Some(cfg) = &options.template_configuration_file {
         let mut params = read_template_configuration(cfg)?;
@@ -143,9 +147,15 @@ pub fn extract_text(shown: &str, text: &str, options: &ExtractOptions) -> Result
         || tree.get("resource_changes").is_some()
         || tree.get("terraform_version").is_some();
     match options.format {
-        Some(Format::Terraform) => terraform::extract_plan(shown, &tree, opts.plan_side, &opts.region, &opts.account_id),
-        None if plan => terraform::extract_plan(shown, &tree, opts.plan_side, &opts.region, &opts.account_id),
-        Some(Format::Cdk) => Err(TemplateError::Option(format!("{shown}: a CDK cloud assembly is a directory; use extract"))),
+        Some(Format::Terraform) => {
+            terraform::extract_plan(shown, &tree, opts.plan_side, &opts.region, &opts.account_id)
+        }
+        None if plan => {
+            terraform::extract_plan(shown, &tree, opts.plan_side, &opts.region, &opts.account_id)
+        }
+        Some(Format::Cdk) => Err(TemplateError::Option(format!(
+            "{shown}: a CDK cloud assembly is a directory; use extract"
+        ))),
         _ => extract_cfn_tree(shown, Format::Cloudformation, &tree, &opts),
     }
 }

@@ -14,13 +14,18 @@ fn corpus() -> PathBuf {
 }
 
 fn templates(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
             templates(&p, out);
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")) {
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("json" | "yaml" | "yml")
+        ) {
             out.push(p);
         }
     }
@@ -48,7 +53,10 @@ fn yaml_to_json(y: &serde_yaml::Value) -> J {
                 .map(|(k, v)| {
                     let k = match k {
                         serde_yaml::Value::String(s) => s.clone(),
-                        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+                        other => serde_yaml::to_string(other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
                     };
                     (k, yaml_to_json(v))
                 })
@@ -65,7 +73,9 @@ fn yaml_to_json(y: &serde_yaml::Value) -> J {
 /// Whether a value is an intrinsic function call (long form `Fn::X`/`Ref` or a YAML tag).
 fn is_intrinsic(v: &J) -> bool {
     match v.as_object() {
-        Some(m) if m.len() == 1 => m.keys().all(|k| k.starts_with("Fn::") || k == "Ref" || k.starts_with('!')),
+        Some(m) if m.len() == 1 => m
+            .keys()
+            .all(|k| k.starts_with("Fn::") || k == "Ref" || k.starts_with('!')),
         _ => false,
     }
 }
@@ -90,9 +100,16 @@ fn independent_count(ty: &str, props: &J) -> Option<usize> {
     match ty {
         "AWS::IAM::Role" => Some(one("AssumeRolePolicyDocument")? + list_len("Policies")?),
         "AWS::IAM::User" | "AWS::IAM::Group" => list_len("Policies"),
-        "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" | "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy"
-        | "AWS::IAM::GroupPolicy" | "AWS::S3::BucketPolicy" | "AWS::SNS::TopicPolicy" | "AWS::SNS::TopicInlinePolicy"
-        | "AWS::SQS::QueueInlinePolicy" | "AWS::Logs::ResourcePolicy" => one("PolicyDocument"),
+        "AWS::IAM::Policy"
+        | "AWS::IAM::ManagedPolicy"
+        | "AWS::IAM::RolePolicy"
+        | "AWS::IAM::UserPolicy"
+        | "AWS::IAM::GroupPolicy"
+        | "AWS::S3::BucketPolicy"
+        | "AWS::SNS::TopicPolicy"
+        | "AWS::SNS::TopicInlinePolicy"
+        | "AWS::SQS::QueueInlinePolicy"
+        | "AWS::Logs::ResourcePolicy" => one("PolicyDocument"),
         "AWS::SQS::QueuePolicy" => match (one("PolicyDocument")?, props.get("Queues")) {
             (0, _) => Some(0),
             (_, Some(J::Array(q))) if !q.iter().any(is_intrinsic) => Some(q.len().max(1)),
@@ -100,14 +117,18 @@ fn independent_count(ty: &str, props: &J) -> Option<usize> {
             _ => Some(1),
         },
         "AWS::KMS::Key" | "AWS::KMS::ReplicaKey" => one("KeyPolicy"),
-        "AWS::S3::AccessPoint" | "AWS::Events::EventBus" | "AWS::ApiGateway::RestApi" => one("Policy"),
+        "AWS::S3::AccessPoint" | "AWS::Events::EventBus" | "AWS::ApiGateway::RestApi" => {
+            one("Policy")
+        }
         "AWS::SSO::PermissionSet" => one("InlinePolicy"),
         "AWS::SecretsManager::ResourcePolicy" => one("ResourcePolicy"),
         "AWS::ECR::Repository" => one("RepositoryPolicyText"),
         "AWS::EFS::FileSystem" => one("FileSystemPolicy"),
         "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain" => one("AccessPolicies"),
         "AWS::Backup::BackupVault" => one("AccessPolicy"),
-        "AWS::Lambda::Permission" | "AWS::Lambda::LayerVersionPermission" | "AWS::Events::EventBusPolicy" => Some(1),
+        "AWS::Lambda::Permission"
+        | "AWS::Lambda::LayerVersionPermission"
+        | "AWS::Events::EventBusPolicy" => Some(1),
         "AWS::Organizations::Policy" => match props.get("Type").and_then(J::as_str) {
             Some("SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY") => Some(1),
             Some(_) => Some(0),
@@ -115,7 +136,12 @@ fn independent_count(ty: &str, props: &J) -> Option<usize> {
         },
         "AWS::Serverless::Function" => match props.get("Policies") {
             None => Some(0),
-            Some(J::Array(items)) => Some(items.iter().filter(|i| i.get("Statement").is_some()).count()),
+            Some(J::Array(items)) => Some(
+                items
+                    .iter()
+                    .filter(|i| i.get("Statement").is_some())
+                    .count(),
+            ),
             Some(J::Object(m)) if m.contains_key("Statement") => Some(1),
             Some(J::Object(_)) | Some(J::String(_)) => Some(0),
             _ => None,
@@ -134,9 +160,15 @@ fn every_corpus_template_parses_or_fails_clearly_and_counts_agree() {
     let root = corpus();
     let mut files = Vec::new();
     templates(&root, &mut files);
-    assert!(files.len() >= 300, "expected the 312 corpus templates under {}, found {}", root.display(), files.len());
+    assert!(
+        files.len() >= 300,
+        "expected the 312 corpus templates under {}, found {}",
+        root.display(),
+        files.len()
+    );
     let opts = ExtractOptions::default();
-    let (mut parsed, mut policies, mut failures, mut not_analysable, mut compared) = (0, 0, Vec::new(), 0, 0);
+    let (mut parsed, mut policies, mut failures, mut not_analysable, mut compared) =
+        (0, 0, Vec::new(), 0, 0);
     let mut mismatches = Vec::new();
     let mut by_stem: BTreeMap<PathBuf, Vec<(PathBuf, Extraction)>> = BTreeMap::new();
     for f in &files {
@@ -149,11 +181,24 @@ fn every_corpus_template_parses_or_fails_clearly_and_counts_agree() {
                     // Every document can be made concrete in both directions.
                     let (over, _) = p.policy_text(Approximation::Over);
                     let (under, _) = p.policy_text(Approximation::Under);
-                    assert!(serde_json::from_str::<J>(&over).is_ok() && serde_json::from_str::<J>(&under).is_ok());
-                    assert!(p.location.is_some(), "{}: {} has no location", p.file, p.resource);
+                    assert!(
+                        serde_json::from_str::<J>(&over).is_ok()
+                            && serde_json::from_str::<J>(&under).is_ok()
+                    );
+                    assert!(
+                        p.location.is_some(),
+                        "{}: {} has no location",
+                        p.file,
+                        p.resource
+                    );
                 }
                 if let Some(g) = generic(f) {
-                    for (id, res) in g.get("Resources").and_then(J::as_object).into_iter().flatten() {
+                    for (id, res) in g
+                        .get("Resources")
+                        .and_then(J::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
                         if res.get("Condition").is_some() {
                             continue;
                         }
@@ -164,17 +209,26 @@ fn every_corpus_template_parses_or_fails_clearly_and_counts_agree() {
                             compared += usize::from(n > 0);
                             let got = found_for(&x, id);
                             if got != n {
-                                mismatches.push(format!("{}: {id} ({ty}): {got} found, {n} expected", f.display()));
+                                mismatches.push(format!(
+                                    "{}: {id} ({ty}): {got} found, {n} expected",
+                                    f.display()
+                                ));
                             }
                         }
                     }
                 }
-                by_stem.entry(f.with_extension("")).or_default().push((f.clone(), x));
+                by_stem
+                    .entry(f.with_extension(""))
+                    .or_default()
+                    .push((f.clone(), x));
             }
             Err(e) => {
                 let msg = e.to_string();
                 let shown = f.to_string_lossy();
-                assert!(msg.starts_with(shown.as_ref()), "the error names the file: {msg}");
+                assert!(
+                    msg.starts_with(shown.as_ref()),
+                    "the error names the file: {msg}"
+                );
                 failures.push(msg);
             }
         }
@@ -191,20 +245,43 @@ fn every_corpus_template_parses_or_fails_clearly_and_counts_agree() {
     );
     // The corpus holds a few files that are not templates (event samples, build specs, a GitHub
     // workflow); they must be refused as such. Real templates must all be read.
-    let real: Vec<_> = failures.iter().filter(|m| !m.contains("not a CloudFormation template: no Resources section")).collect();
+    let real: Vec<_> = failures
+        .iter()
+        .filter(|m| !m.contains("not a CloudFormation template: no Resources section"))
+        .collect();
     assert!(real.is_empty(), "templates that fail to parse: {real:?}");
-    assert!(failures.len() <= 20, "too many files refused: {}", failures.len());
-    assert!(policies > 300, "expected several hundred policies, found {policies}");
-    assert!(compared > 200, "the independent count must cover most resources: {compared}");
-    assert!(mismatches.is_empty(), "{} resources whose policy count differs", mismatches.len());
+    assert!(
+        failures.len() <= 20,
+        "too many files refused: {}",
+        failures.len()
+    );
+    assert!(
+        policies > 300,
+        "expected several hundred policies, found {policies}"
+    );
+    assert!(
+        compared > 200,
+        "the independent count must cover most resources: {compared}"
+    );
+    assert!(
+        mismatches.is_empty(),
+        "{} resources whose policy count differs",
+        mismatches.len()
+    );
 
     // JSON and YAML renderings of the same template.
     let mut pairs = 0;
     let mut differ = Vec::new();
     for (stem, xs) in &by_stem {
-        let json = xs.iter().find(|(p, _)| p.extension().and_then(|e| e.to_str()) == Some("json"));
-        let yaml = xs.iter().find(|(p, _)| p.extension().and_then(|e| e.to_str()) != Some("json"));
-        let (Some((_, a)), Some((_, b))) = (json, yaml) else { continue };
+        let json = xs
+            .iter()
+            .find(|(p, _)| p.extension().and_then(|e| e.to_str()) == Some("json"));
+        let yaml = xs
+            .iter()
+            .find(|(p, _)| p.extension().and_then(|e| e.to_str()) != Some("json"));
+        let (Some((_, a)), Some((_, b))) = (json, yaml) else {
+            continue;
+        };
         pairs += 1;
         let key = |x: &Extraction| -> Vec<String> {
             let mut v: Vec<String> = x
@@ -231,8 +308,15 @@ fn every_corpus_template_parses_or_fails_clearly_and_counts_agree() {
         println!("JSON and YAML differ: {d}");
     }
     println!("JSON/YAML pairs: {pairs}, {} differ", differ.len());
-    assert!(pairs >= 100, "expected about 140 JSON/YAML pairs, found {pairs}");
-    assert!(differ.is_empty(), "{} JSON/YAML pairs give different policies", differ.len());
+    assert!(
+        pairs >= 100,
+        "expected about 140 JSON/YAML pairs, found {pairs}"
+    );
+    assert!(
+        differ.is_empty(),
+        "{} JSON/YAML pairs give different policies",
+        differ.len()
+    );
 }
 
 /// JSON text with numbers and booleans as strings (YAML and JSON renderings differ there).
