@@ -32,6 +32,7 @@
 
 use serde::Serialize;
 
+use crate::model::PolicyType;
 use crate::value::{Kind, Part, Value};
 
 /// Which direction to approximate unknown values in.
@@ -57,14 +58,31 @@ pub struct Unknown {
 
 /// The document as concrete policy JSON (pretty-printed), approximated in the given direction,
 /// with the unknowns that were assumed.
-pub fn policy_text(doc: &Value, approximation: Approximation) -> (String, Vec<Unknown>) {
+///
+/// `policy_type` decides whether the statements this adds (a `Deny` of everything in a document
+/// left without statements, an `Allow` of everything for a wholly unknown statement) carry
+/// `Principal: "*"` (resource policies and RCPs) or not (identity policies and SCPs).
+pub fn policy_text(
+    doc: &Value,
+    approximation: Approximation,
+    policy_type: &PolicyType,
+) -> (String, Vec<Unknown>) {
     let mut unknowns = Vec::new();
-    let json = concrete(doc, approximation, &mut unknowns);
+    let principal = matches!(
+        policy_type,
+        PolicyType::ResourcePolicy { .. } | PolicyType::ResourceControlPolicy
+    );
+    let json = concrete(doc, approximation, principal, &mut unknowns);
     let text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "{}".to_string());
     (text, unknowns)
 }
 
-fn concrete(doc: &Value, ap: Approximation, unknowns: &mut Vec<Unknown>) -> serde_json::Value {
+fn concrete(
+    doc: &Value,
+    ap: Approximation,
+    principal: bool,
+    unknowns: &mut Vec<Unknown>,
+) -> serde_json::Value {
     use serde_json::Value as J;
     let Some(members) = doc.as_map() else {
         // Not a mapping: nothing to approximate; the engine reports the error.
@@ -82,12 +100,12 @@ fn concrete(doc: &Value, ap: Approximation, unknowns: &mut Vec<Unknown>) -> serd
                 };
                 let mut stmts = Vec::new();
                 for (i, s) in items.into_iter().enumerate() {
-                    if let Some(s) = statement(s, i, ap, unknowns) {
+                    if let Some(s) = statement(s, i, ap, principal, unknowns) {
                         stmts.push(s);
                     }
                 }
                 if stmts.is_empty() {
-                    stmts.push(deny_everything());
+                    stmts.push(everything("Deny", principal));
                 }
                 out.insert(k.clone(), J::Array(stmts));
             }
@@ -105,13 +123,21 @@ fn concrete(doc: &Value, ap: Approximation, unknowns: &mut Vec<Unknown>) -> serd
         }
     }
     if !saw_statement {
-        out.insert("Statement".into(), J::Array(vec![deny_everything()]));
+        out.insert(
+            "Statement".into(),
+            J::Array(vec![everything("Deny", principal)]),
+        );
     }
     J::Object(out)
 }
 
-fn deny_everything() -> serde_json::Value {
-    serde_json::json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"})
+/// A statement of the given effect covering every request.
+fn everything(effect: &str, principal: bool) -> serde_json::Value {
+    if principal {
+        serde_json::json!({"Effect": effect, "Principal": "*", "Action": "*", "Resource": "*"})
+    } else {
+        serde_json::json!({"Effect": effect, "Action": "*", "Resource": "*"})
+    }
 }
 
 /// One statement, or `None` when it is removed.
@@ -119,6 +145,7 @@ fn statement(
     s: &Value,
     index: usize,
     ap: Approximation,
+    with_principal: bool,
     unknowns: &mut Vec<Unknown>,
 ) -> Option<serde_json::Value> {
     let widen_effect = match ap {

@@ -140,7 +140,7 @@ impl ExtractedPolicy {
         &self,
         approximation: crate::Approximation,
     ) -> (String, Vec<crate::Unknown>) {
-        crate::approximate::policy_text(&self.document, approximation)
+        crate::approximate::policy_text(&self.document, approximation, &self.policy_type)
     }
 
     /// `file:line:col` of the document (just the file when its position is not known).
