@@ -165,9 +165,7 @@ fn statement(
                     index,
                     "the unknown statement became Allow everything",
                 );
-                Some(
-                    serde_json::json!({"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}),
-                )
+                Some(everything("Allow", with_principal))
             }
             Approximation::Under => {
                 record(unknowns, names, index, "the unknown statement was removed");

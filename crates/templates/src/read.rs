@@ -392,3 +392,17 @@ fn is_number(t: &str) -> bool {
     };
     mant_ok && exp_ok
 }
+
+/// An error of a JSON document read from a string value, described relative to the string
+/// (its positions are not positions of the file).
+pub(crate) fn string_error(e: &TemplateError) -> String {
+    match e {
+        TemplateError::Syntax {
+            line,
+            column,
+            message,
+            ..
+        } => format!("at line {line}, column {column} of the string: {message}"),
+        other => other.to_string(),
+    }
+}

@@ -567,10 +567,7 @@ impl Ctx<'_> {
                             ty,
                             list,
                             values.location,
-                            format!(
-                                "{}: {list} is known only after apply",
-                                self.at(values.location)
-                            ),
+                            format!("{list} is known only after apply"),
                         );
                         continue;
                     }
@@ -624,13 +621,6 @@ impl Ctx<'_> {
         Some(r.get("expressions").and_then(|e| e.get(attr)).is_some())
     }
 
-    fn at(&self, l: Option<Location>) -> String {
-        match l {
-            Some(l) => format!("{}:{l}", self.file),
-            None => self.file.to_string(),
-        }
-    }
-
     #[allow(clippy::too_many_arguments)]
     fn attribute(
         &mut self,
@@ -653,7 +643,7 @@ impl Ctx<'_> {
                 );
                 return;
             }
-            let reason = format!("{}: {name} is known only after apply", self.at(owner));
+            let reason = format!("{name} is known only after apply");
             self.not_analysable(addr, ty, name, owner, reason);
             return;
         }
@@ -701,8 +691,8 @@ impl Ctx<'_> {
                 }
                 Err(e) => {
                     let reason = format!(
-                        "{}: {name} is not a JSON policy document: {e}",
-                        self.at(location)
+                        "{name} is not a JSON policy document: {}",
+                        crate::read::string_error(&e)
                     );
                     self.not_analysable(addr, ty, name, location, reason);
                     return;
@@ -710,10 +700,7 @@ impl Ctx<'_> {
             },
             Kind::Map(_) => v.clone(),
             _ => {
-                let reason = format!(
-                    "{}: {name} is not a JSON policy document",
-                    self.at(location)
-                );
+                let reason = format!("{name} is not a JSON policy document");
                 self.not_analysable(addr, ty, name, location, reason);
                 return;
             }

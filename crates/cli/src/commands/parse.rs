@@ -109,9 +109,13 @@ fn render_text(x: &Extraction) -> String {
         ));
     }
     for n in &x.not_analysable {
+        let at = match &n.location {
+            Some(l) => format!("{}:{l}", n.file),
+            None => n.file.clone(),
+        };
         t.push_str(&format!(
-            "{}: {} {} {}: not analysable: {}\n",
-            n.file, n.resource_type, n.resource, n.policy_name, n.reason
+            "{at}: {} {} {}: not analysable: {}\n",
+            n.resource_type, n.resource, n.policy_name, n.reason
         ));
     }
     for n in &x.notes {

@@ -195,14 +195,7 @@ impl Extractor<'_, '_> {
         match self.ctx.resolve(raw) {
             Ok(v) => Ok(v),
             Err(e) if e.fatal => Err(Fail::Fatal(self.fatal(e, &format!("{path}.{key}")))),
-            Err(e) => Err(Fail::Skip(
-                format!(
-                    "{}: {}",
-                    at(self.file, e.location.or(raw.location)),
-                    e.message
-                ),
-                raw.location,
-            )),
+            Err(e) => Err(Fail::Skip(e.message, e.location.or(raw.location))),
         }
     }
 
@@ -520,8 +513,8 @@ impl Extractor<'_, '_> {
                         name,
                         location,
                         format!(
-                            "{}: the policy is a string that is not a JSON document: {e}",
-                            at(self.file, location)
+                            "the policy is a string that is not a JSON document: {}",
+                            crate::read::string_error(&e)
                         ),
                     );
                     return;
@@ -533,10 +526,7 @@ impl Extractor<'_, '_> {
                     ty,
                     name,
                     location,
-                    format!(
-                        "{}: the whole policy document is unknown ({u})",
-                        at(self.file, location)
-                    ),
+                    format!("the whole policy document is unknown ({u})"),
                 );
                 return;
             }
@@ -547,8 +537,7 @@ impl Extractor<'_, '_> {
                     name,
                     location,
                     format!(
-                        "{}: the policy is a JSON string built from values not known ({})",
-                        at(self.file, location),
+                        "the policy is a JSON string built from values not known ({})",
                         doc.unknowns().join(", ")
                     ),
                 );
@@ -560,10 +549,7 @@ impl Extractor<'_, '_> {
                     ty,
                     name,
                     location,
-                    format!(
-                        "{}: the policy document must be a mapping or a JSON string",
-                        at(self.file, location)
-                    ),
+                    format!("the policy document must be a mapping or a JSON string"),
                 );
                 return;
             }
@@ -611,11 +597,7 @@ impl Extractor<'_, '_> {
                 ty,
                 "Policies",
                 list.location,
-                format!(
-                    "{}: Policies is not a list ({})",
-                    at(self.file, list.location),
-                    list.unknowns().join(", ")
-                ),
+                format!("Policies is not a list ({})", list.unknowns().join(", ")),
             );
             return Ok(());
         };
@@ -639,10 +621,7 @@ impl Extractor<'_, '_> {
                     ty,
                     &name,
                     item.location,
-                    format!(
-                        "{}: Policies[{i}] has no PolicyDocument",
-                        at(self.file, item.location)
-                    ),
+                    format!("Policies[{i}] has no PolicyDocument"),
                 ),
             }
         }
@@ -723,11 +702,7 @@ impl Extractor<'_, '_> {
                     ty,
                     &name,
                     item.location,
-                    format!(
-                        "{}: {name} is not known ({})",
-                        at(self.file, item.location),
-                        item.unknowns().join(", ")
-                    ),
+                    format!("{name} is not known ({})", item.unknowns().join(", ")),
                 ),
             }
         }
@@ -980,10 +955,7 @@ impl Extractor<'_, '_> {
                     ));
                 } else {
                     return Err(Fail::Skip(
-                        format!(
-                            "{}: Condition must have Key and Value",
-                            at(self.file, c.location)
-                        ),
+                        format!("Condition must have Key and Value"),
                         c.location,
                     ));
                 }
@@ -1049,12 +1021,5 @@ fn relocate(v: &mut Value, loc: Option<Location>) {
         Kind::Seq(items) => items.iter_mut().for_each(|i| relocate(i, loc)),
         Kind::Map(m) => m.iter_mut().for_each(|(_, i)| relocate(i, loc)),
         _ => {}
-    }
-}
-
-fn at(file: &str, l: Option<Location>) -> String {
-    match l {
-        Some(l) => format!("{file}:{l}"),
-        None => file.to_string(),
     }
 }
