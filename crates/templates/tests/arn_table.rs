@@ -13,7 +13,10 @@ fn shape(pattern: &str) -> (String, String) {
     let parts: Vec<&str> = pattern.splitn(6, ':').collect();
     let service = parts.get(2).copied().unwrap_or("").to_string();
     let rest = parts.get(5).copied().unwrap_or("");
-    let token: String = rest.chars().take_while(|c| !matches!(c, '/' | ':' | '$' | '{' | '*' | '[')).collect();
+    let token: String = rest
+        .chars()
+        .take_while(|c| !matches!(c, '/' | ':' | '$' | '{' | '*' | '['))
+        .collect();
     (service, token)
 }
 
@@ -21,12 +24,16 @@ fn shape(pattern: &str) -> (String, String) {
 fn arn_shapes_agree_with_cfn_policy_validators_map() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/corpora/cfn-policy-validator-tests/cfn_policy_validator/parsers/utils/cfn_to_arn_map.json");
-    let map: J = serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let map: J = serde_json::from_str(
+        &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let (mut compared, mut missing) = (0, Vec::new());
     for rule in TYPES {
         let mut it = rule.cfn_type.split("::").skip(1);
-        let (Some(service), Some(resource)) = (it.next(), it.next()) else { continue };
+        let (Some(service), Some(resource)) = (it.next(), it.next()) else {
+            continue;
+        };
         let Some(entry) = map.get(service).and_then(|s| s.get(resource)) else {
             missing.push(rule.cfn_type);
             continue;
@@ -35,11 +42,19 @@ fn arn_shapes_agree_with_cfn_policy_validators_map() {
         shapes.push(("Ref", rule.reference));
         for (attr, s) in shapes {
             let Shape::Arn(mine) = s else { continue };
-            let theirs = entry.get(attr).and_then(|a| a.get("Value")).and_then(J::as_str);
+            let theirs = entry
+                .get(attr)
+                .and_then(|a| a.get("Value"))
+                .and_then(J::as_str);
             match theirs {
                 Some(t) => {
                     compared += 1;
-                    assert_eq!(shape(mine), shape(t), "{} {attr}: {mine} vs {t}", rule.cfn_type);
+                    assert_eq!(
+                        shape(mine),
+                        shape(t),
+                        "{} {attr}: {mine} vs {t}",
+                        rule.cfn_type
+                    );
                 }
                 None => println!("{} {attr}: not in the map ({mine})", rule.cfn_type),
             }
