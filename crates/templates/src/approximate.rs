@@ -416,10 +416,9 @@ fn render(
     match &v.kind {
         Kind::Null => J::Null,
         Kind::Bool(b) => J::Bool(*b),
-        Kind::Number(n) => match serde_json::from_str::<serde_json::Number>(n) {
-            Ok(n) => J::Number(n),
-            Err(_) => J::String(n.clone()),
-        },
+        // IAM keeps policy values as strings; a YAML plain number (an account id, a port) is its
+        // text, as CloudFormation passes it.
+        Kind::Number(n) => J::String(n.clone()),
         Kind::String(s) => J::String(s.clone()),
         Kind::Seq(items) => J::Array(
             items

@@ -170,6 +170,7 @@ fn every_corpus_template_parses_or_fails_clearly_and_counts_agree() {
     let (mut parsed, mut policies, mut failures, mut not_analysable, mut compared) =
         (0, 0, Vec::new(), 0, 0);
     let mut mismatches = Vec::new();
+    let mut engine_rejects: Vec<String> = Vec::new();
     let mut by_stem: BTreeMap<PathBuf, Vec<(PathBuf, Extraction)>> = BTreeMap::new();
     for f in &files {
         match extract(f, &opts) {
@@ -236,12 +237,16 @@ fn every_corpus_template_parses_or_fails_clearly_and_counts_agree() {
     for m in &failures {
         println!("failed: {m}");
     }
+    for m in &engine_rejects {
+        println!("the policy parser rejects: {m}");
+    }
     for m in &mismatches {
         println!("count mismatch: {m}");
     }
     println!(
-        "templates: {parsed} parsed, {policies} policies, {not_analysable} not analysable, {} failed; {compared} policy-bearing resources counted independently",
-        failures.len()
+        "templates: {parsed} parsed, {policies} policies, {not_analysable} not analysable, {} failed; {compared} policy-bearing resources counted independently; {} policies rejected by the policy parser",
+        failures.len(),
+        engine_rejects.len()
     );
     // The corpus holds a few files that are not templates (event samples, build specs, a GitHub
     // workflow); they must be refused as such. Real templates must all be read.

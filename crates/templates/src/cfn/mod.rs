@@ -549,7 +549,7 @@ impl Extractor<'_, '_> {
                     ty,
                     name,
                     location,
-                    format!("the policy document must be a mapping or a JSON string"),
+                    "the policy document must be a mapping or a JSON string".to_string(),
                 );
                 return;
             }
@@ -955,7 +955,7 @@ impl Extractor<'_, '_> {
                     ));
                 } else {
                     return Err(Fail::Skip(
-                        format!("Condition must have Key and Value"),
+                        "Condition must have Key and Value".to_string(),
                         c.location,
                     ));
                 }
