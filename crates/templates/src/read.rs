@@ -116,6 +116,7 @@ pub fn read_yaml(file: &str, text: &str) -> Result<Value, TemplateError> {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
         depth: 0,
+        nodes: 0,
     };
     reader.document()
 }
@@ -126,8 +127,22 @@ const MAX_YAML_DEPTH: usize = 256;
 struct YamlReader<'a, 'i> {
     file: &'a str,
     parser: Parser<'i, saphyr_parser::StrInput<'i>>,
-    anchors: HashMap<usize, Value>,
+    /// Anchored values and their sizes in nodes.
+    anchors: HashMap<usize, (Value, usize)>,
     depth: usize,
+    /// Nodes produced so far, aliases counted at their expanded size.
+    nodes: usize,
+}
+
+/// Most nodes a YAML document may expand to (aliases included): a guard against alias bombs.
+const MAX_YAML_NODES: usize = 2_000_000;
+
+fn size(v: &Value) -> usize {
+    1 + match &v.kind {
+        Kind::Seq(items) => items.iter().map(size).sum(),
+        Kind::Map(m) => m.iter().map(|(_, v)| size(v)).sum(),
+        _ => 0,
+    }
 }
 
 fn yloc(span: &YSpan) -> Location {
@@ -188,9 +203,21 @@ impl<'i> YamlReader<'_, 'i> {
         if self.depth > MAX_YAML_DEPTH {
             return Err(self.err_at(Some(loc), "the YAML is nested too deeply"));
         }
+        self.nodes += 1;
+        if self.nodes > MAX_YAML_NODES {
+            return Err(self.err_at(Some(loc), "the YAML expands to too many nodes (aliases)"));
+        }
         let out = match ev {
             Event::Alias(id) => match self.anchors.get(&id) {
-                Some(v) => Ok(v.clone()),
+                Some((v, n)) => {
+                    self.nodes += n;
+                    if self.nodes > MAX_YAML_NODES {
+                        return Err(
+                            self.err_at(Some(loc), "the YAML expands to too many nodes (aliases)")
+                        );
+                    }
+                    Ok(v.clone())
+                }
                 None => Err(self.err_at(Some(loc), "alias to an unknown anchor")),
             },
             Event::Scalar(text, style, anchor, tag) => {
@@ -198,7 +225,7 @@ impl<'i> YamlReader<'_, 'i> {
                 let v = Value::new(kind, Some(loc));
                 let v = self.tagged(v, tag.as_deref(), loc)?;
                 if anchor > 0 {
-                    self.anchors.insert(anchor, v.clone());
+                    self.anchors.insert(anchor, (v.clone(), size(&v)));
                 }
                 Ok(v)
             }
@@ -214,7 +241,7 @@ impl<'i> YamlReader<'_, 'i> {
                 let v = Value::new(Kind::Seq(items), Some(join(loc, yloc(&end))));
                 let v = self.tagged(v, tag.as_deref(), loc)?;
                 if anchor > 0 {
-                    self.anchors.insert(anchor, v.clone());
+                    self.anchors.insert(anchor, (v.clone(), size(&v)));
                 }
                 Ok(v)
             }
@@ -265,7 +292,7 @@ impl<'i> YamlReader<'_, 'i> {
                 let v = Value::new(Kind::Map(members), Some(join(loc, yloc(&end))));
                 let v = self.tagged(v, tag.as_deref(), loc)?;
                 if anchor > 0 {
-                    self.anchors.insert(anchor, v.clone());
+                    self.anchors.insert(anchor, (v.clone(), size(&v)));
                 }
                 Ok(v)
             }

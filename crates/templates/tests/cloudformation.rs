@@ -504,3 +504,34 @@ fn a_policy_string_that_is_not_json_is_not_analysable() {
         Kind::String(_)
     ));
 }
+
+#[test]
+fn yaml_anchors_aliases_and_alias_bombs() {
+    let t = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - &s {Effect: Allow, Action: s3:GetObject, Resource: '*'}\n          - *s\n";
+    let d = doc(&cfn(t));
+    assert_eq!(d["Statement"][0], d["Statement"][1]);
+    let mut bomb = String::from("a: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = i - 1;
+        bomb.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+    }
+    let e = run(&bomb, &ExtractOptions::default())
+        .expect_err("an alias bomb")
+        .to_string();
+    assert!(e.contains("too many nodes"), "{e}");
+}
+
+#[test]
+fn to_json_string_and_length() {
+    let t = "Transform: AWS::LanguageExtensions\nResources:\n  L:\n    Type: AWS::Logs::ResourcePolicy\n    Properties:\n      PolicyName: p\n      PolicyDocument:\n        Fn::ToJsonString:\n          Statement: [{Effect: Allow, Principal: {Service: es.amazonaws.com}, Action: logs:PutLogEvents, Resource: !Sub 'arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:x:*'}]\n";
+    let x = cfn(t);
+    assert_eq!(
+        doc(&x)["Statement"][0]["Resource"],
+        json!("arn:aws:logs:us-east-1:123456789012:log-group:x:*")
+    );
+    assert!(x.notes.iter().any(|n| n.message.contains("Transform")));
+    assert_eq!(
+        resource_of("", "!Sub ['${N}', {N: !Length [a, b, c]}]"),
+        json!("3")
+    );
+}

@@ -9,6 +9,7 @@
 //! | `Fn::Sub` (both forms) | the string with variables replaced; a variable that is neither in the variable map nor a parameter, pseudo parameter or resource (CloudFormation rejects such a template) makes the policy *not analysable* |
 //! | `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::FindInMap` | computed when their arguments are known, else unknown |
 //! | `Fn::If`, `Condition`, `Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not` | decided when the values compared are known; an undecidable `Fn::If` is unknown (or its branches' common value) |
+//! | `Fn::ToJsonString`, `Fn::Length` | computed when known (`Fn::ToJsonString` of a value with unknowns is the value itself) |
 //! | `Fn::ImportValue`, `Fn::GetAZs`, `Fn::Base64`, `Fn::Cidr`, other functions | unknown, named after the function and its argument |
 //!
 //! A cycle (a resource name that refers to itself through `Ref`/`Fn::Sub`, a condition that
@@ -347,6 +348,22 @@ impl<'t> Context<'t> {
                     _ => serde_json::to_string(&a).unwrap_or_default(),
                 };
                 unknown(format!("Fn::ImportValue {name}"))
+            }
+            "Fn::ToJsonString" => {
+                // AWS::LanguageExtensions: the JSON text of a value. Known: the text; with
+                // unknowns: the value itself (policy properties accept both forms).
+                let v = self.value(arg)?;
+                match v.to_json() {
+                    Some(j) => Ok(Some(Value::string(j.to_string(), loc))),
+                    None => Ok(Some(v)),
+                }
+            }
+            "Fn::Length" => {
+                let v = self.value(arg)?;
+                match v.as_seq() {
+                    Some(items) => Ok(Some(Value::new(Kind::Number(items.len().to_string()), loc))),
+                    None => unknown("Fn::Length (unknown list)".into()),
+                }
             }
             _ => unknown(format!("{f} (not evaluated)")),
         }
