@@ -122,8 +122,9 @@ pub struct ExtractedPolicy {
     pub source_path: String,
     /// The policy's type.
     pub policy_type: PolicyType,
-    /// The document; values unknown at analysis time are [`Value::Unknown`] or
-    /// [`Value::Partial`].
+    /// The document; values unknown at analysis time are
+    /// [`Kind::Unknown`](crate::value::Kind::Unknown) or
+    /// [`Kind::Partial`](crate::value::Kind::Partial).
     pub document: Value,
     /// Where the document is in the file (`None` only when the file was too large to be read with
     /// positions).

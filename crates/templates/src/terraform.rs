@@ -7,7 +7,7 @@
 //! `json` attribute from `prior_state` (and from the planned values when they are there).
 //!
 //! Which attributes hold policies (all JSON strings) and of which type follows the Terraform AWS
-//! provider's documentation; see [`ATTRIBUTES`]. `aws_lambda_permission` has no policy attribute:
+//! provider's documentation (the table is [`policy_attributes`]). `aws_lambda_permission` has no policy attribute:
 //! the statement it adds is built from its attributes. A policy attribute known only after apply
 //! makes the resource *not analysable* (the whole document is unknown); inside a built Lambda
 //! statement, unknown attributes are explicit unknowns. Unknown fields of the plan are ignored;

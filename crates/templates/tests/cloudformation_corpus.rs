@@ -186,6 +186,16 @@ fn every_corpus_template_parses_or_fails_clearly_and_counts_agree() {
                         serde_json::from_str::<J>(&over).is_ok()
                             && serde_json::from_str::<J>(&under).is_ok()
                     );
+                    for text in [&over, &under] {
+                        if let Err(e) =
+                            iamproof_policy::parse_policy(text, p.policy_type.to_policy_type())
+                        {
+                            engine_rejects.push(format!(
+                                "{} {} {}: {}",
+                                p.file, p.resource, p.policy_name, e.message
+                            ));
+                        }
+                    }
                     assert!(
                         p.location.is_some(),
                         "{}: {} has no location",
