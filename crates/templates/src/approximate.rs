@@ -27,6 +27,8 @@
 //! - a wholly unknown statement becomes "everything" (`Principal`, `Action`, `Resource` all `*`)
 //!   when widened and is removed otherwise.
 //!
+//! A statement whose only unknown is its `Sid` keeps its effect; the `Sid` is dropped.
+//!
 //! A document left with no statement gets one `Deny` of everything, so that it is still a valid
 //! policy and allows nothing. Every unknown that was assumed is listed with what was done to it.
 
@@ -175,6 +177,18 @@ fn statement(
     };
     if !s.has_unknown() {
         return Some(render(s, unknowns, Some(index), "became *"));
+    }
+    // A `Sid` has no effect on what a statement allows: an unknown one is only dropped.
+    if !members.iter().any(|(k, v)| k != "Sid" && v.has_unknown()) {
+        let mut out = serde_json::Map::new();
+        for (k, v) in members {
+            if v.has_unknown() {
+                record(unknowns, v.unknowns(), index, "Sid dropped");
+            } else {
+                out.insert(k.clone(), render(v, unknowns, Some(index), "became *"));
+            }
+        }
+        return Some(serde_json::Value::Object(out));
     }
     let effect = s.get("Effect");
     let effect_text = effect.and_then(Value::as_str);

@@ -245,3 +245,25 @@ fn over_allows_a_superset_and_under_a_subset_of_every_instantiation() {
         "the grid must mix allowed and denied requests"
     );
 }
+
+#[test]
+fn an_unknown_sid_is_only_dropped() {
+    let t = r#"
+Parameters: {S: {Type: String}}
+Resources:
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement: [{Sid: !Ref S, Effect: Deny, Action: s3:DeleteObject, Resource: "*"}]
+"#;
+    let x = cfn(t, &[]);
+    for ap in [Approximation::Over, Approximation::Under] {
+        let (j, u) = text(&x, ap);
+        assert_eq!(
+            j["Statement"],
+            json!([{"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}])
+        );
+        assert_eq!(u[0].treatment, "Sid dropped");
+    }
+}
