@@ -27,7 +27,7 @@ fn parse_prints_the_extraction_as_json() {
     assert_eq!(policies[0]["resource"], "ArtifactBucketPolicy");
     assert_eq!(
         policies[0]["policy_type"],
-        serde_json::json!({"kind": "RESOURCE_POLICY", "resourceType": "AWS::S3::Bucket"})
+        serde_json::json!({"kind": "RESOURCE_POLICY", "resource_type": "AWS::S3::Bucket"})
     );
     assert_eq!(policies[0]["statement_locations"][0]["start"]["line"], 29);
     assert_eq!(

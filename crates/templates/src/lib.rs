@@ -52,7 +52,7 @@ pub use model::{
 };
 pub use options::{parse_parameters, read_template_configuration, ExtractOptions};
 pub use terraform::PlanSide;
-pub use value::Value;
+pub use value::{Kind, Part, Value};
 
 /// Largest input file read (templates are at most 1 MB in CloudFormation; plans can be larger).
 pub const MAX_FILE_BYTES: u64 = 64 << 20;

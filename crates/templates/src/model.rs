@@ -63,7 +63,7 @@ pub enum PolicyType {
     ResourcePolicy {
         /// Access Analyzer's resource type for the resource, when one applies (`AWS::S3::Bucket`,
         /// `AWS::IAM::AssumeRolePolicyDocument`, `AWS::KMS::Key`...).
-        #[serde(rename = "resourceType", skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         resource_type: Option<String>,
     },
     /// An AWS Organizations service control policy.

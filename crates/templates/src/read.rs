@@ -238,7 +238,14 @@ impl<'i> YamlReader<'_, 'i> {
                     }
                     items.push(self.node(ev, sp)?);
                 };
-                let v = Value::new(Kind::Seq(items), Some(join(loc, yloc(&end))));
+                // A block collection ends where its last item ends (the end event's mark is at
+                // the next token, possibly lines below).
+                let end = items
+                    .last()
+                    .and_then(|i| i.location)
+                    .filter(|_| !is_flow(&end))
+                    .unwrap_or(yloc(&end));
+                let v = Value::new(Kind::Seq(items), Some(join(loc, end)));
                 let v = self.tagged(v, tag.as_deref(), loc)?;
                 if anchor > 0 {
                     self.anchors.insert(anchor, (v.clone(), size(&v)));
@@ -289,7 +296,12 @@ impl<'i> YamlReader<'_, 'i> {
                     let value = self.node(ev, sp)?;
                     members.push((k, value));
                 };
-                let v = Value::new(Kind::Map(members), Some(join(loc, yloc(&end))));
+                let end = members
+                    .last()
+                    .and_then(|(_, v)| v.location)
+                    .filter(|_| !is_flow(&end))
+                    .unwrap_or(yloc(&end));
+                let v = Value::new(Kind::Map(members), Some(join(loc, end)));
                 let v = self.tagged(v, tag.as_deref(), loc)?;
                 if anchor > 0 {
                     self.anchors.insert(anchor, (v.clone(), size(&v)));
@@ -350,6 +362,12 @@ impl<'i> YamlReader<'_, 'i> {
             Some(loc),
         ))
     }
+}
+
+/// Whether a collection's end mark is a flow end (`]` or `}`), which is exact, rather than the
+/// start of the next token after a block collection.
+fn is_flow(end: &YSpan) -> bool {
+    end.end.index() > end.start.index()
 }
 
 fn join(a: Location, b: Location) -> Location {

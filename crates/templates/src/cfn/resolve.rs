@@ -24,7 +24,7 @@ use crate::value::{concat, parts_of, Kind, Part, Value};
 
 /// Why a value could not be resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResolveError {
+pub(crate) struct ResolveError {
     /// Where.
     pub location: Option<Location>,
     /// What is wrong.
@@ -44,7 +44,7 @@ fn err(location: Option<Location>, message: impl Into<String>) -> ResolveError {
 }
 
 /// The values the template is resolved with.
-pub struct Context<'t> {
+pub(crate) struct Context<'t> {
     /// `AWS::Region`.
     pub region: String,
     /// `AWS::AccountId`.
@@ -65,7 +65,7 @@ pub struct Context<'t> {
 }
 
 /// The partition of a region.
-pub fn partition_of(region: &str) -> &'static str {
+pub(crate) fn partition_of(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
     } else if region.starts_with("us-gov-") {
