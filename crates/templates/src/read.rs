@@ -357,9 +357,13 @@ impl<'i> YamlReader<'_, 'i> {
         } else {
             v
         };
+        let whole = match arg.location {
+            Some(a) => join(loc, a),
+            None => loc,
+        };
         Ok(Value::new(
             Kind::Map(vec![(key.to_string(), arg)]),
-            Some(loc),
+            Some(whole),
         ))
     }
 }
