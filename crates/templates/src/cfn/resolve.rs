@@ -619,11 +619,17 @@ impl<'t> Context<'t> {
                 }
             }
         }
+        let [map, top, second] = keys.as_slice() else {
+            return Err(err(
+                loc,
+                "Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]",
+            ));
+        };
         let found = self
             .mappings
-            .and_then(|m| m.get(&keys[0]))
-            .and_then(|m| m.get(&keys[1]))
-            .and_then(|m| m.get(&keys[2]));
+            .and_then(|m| m.get(map))
+            .and_then(|m| m.get(top))
+            .and_then(|m| m.get(second));
         match found {
             Some(v) => self.resolve(v),
             None => {
@@ -632,10 +638,7 @@ impl<'t> Context<'t> {
                     Some(d) => self.resolve(d),
                     None => Err(err(
                         loc,
-                        format!(
-                            "Fn::FindInMap: no {}.{}.{} in Mappings",
-                            keys[0], keys[1], keys[2]
-                        ),
+                        format!("Fn::FindInMap: no {map}.{top}.{second} in Mappings"),
                     )),
                 }
             }
