@@ -113,6 +113,16 @@ and resource, with the statements that decided it.",
         "Exit status: 0 PASS, 1 FAIL (the policy might grant access outside the trusted accounts), 2 bad usage or input."
     ))]
     CheckNoExternalAccess(CheckNoExternalAccessArgs),
+
+    /// Print the policies found in a CloudFormation template, a CDK cloud assembly or a Terraform plan.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  iamproof parse --template-path examples/templates/cloudformation.yaml --parameters Env=prod\n",
+        "  iamproof parse --template-path examples/templates/cdk.out --output text\n",
+        "  iamproof parse --template-path examples/templates/terraform-plan.json\n\n",
+        "Exit status: 0 the input was read, 2 bad usage or input (file:line:col says where)."
+    ))]
+    Parse(crate::commands::parse::ParseArgs),
 }
 
 const RESOURCE_TYPE_HELP: &str = "The resource type the policy is attached to, as Access \
