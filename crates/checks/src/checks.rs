@@ -1669,7 +1669,10 @@ mod tests {
         for (action, resource) in [
             ("s3:LIST*UCKET", "*"),
             // z3's answer: a NUL for `?` and the Kelvin sign for `k`.
-            ("S3:LIst\u{0}UC\u{212a}ET", "arn:aws:;;\u{4000}\u{13a}[t;k[::^k;:;"),
+            (
+                "S3:LIst\u{0}UC\u{212a}ET",
+                "arn:aws:;;\u{4000}\u{13a}[t;k[::^k;:;",
+            ),
             ("s3:listaucket", "arn:aws::::"),
         ] {
             let liar = LyingEngine(req("arn:aws:iam::111122223333:user/x", action, resource));
