@@ -398,3 +398,55 @@ fn examples_are_requests_on_every_solver() {
         }
     }
 }
+
+#[test]
+fn access_is_a_list_its_one_object_or_the_aws_cli_shorthand() {
+    let policy = example("identity/pipeline-changed.json");
+    let run = |access: &str| {
+        iamproof(&[
+            "check-access-not-granted",
+            "--policy-document",
+            &policy,
+            "--access",
+            access,
+            "--policy-type",
+            "IDENTITY_POLICY",
+            "--solver",
+            "native",
+            "--output",
+            "json",
+        ])
+    };
+    let list = run(r#"[{"actions":["s3:DeleteBucket","s3:DeleteObject"]}]"#);
+    assert_eq!(list.code, 1, "{list:?}");
+    for same in [
+        r#"{"actions":["s3:DeleteBucket","s3:DeleteObject"]}"#,
+        "actions=s3:DeleteBucket,s3:DeleteObject",
+        "actions=[s3:DeleteBucket,s3:DeleteObject]",
+    ] {
+        let r = run(same);
+        assert_eq!(r.code, list.code, "{same}: {r:?}");
+        assert_eq!(
+            json(&r.stdout)["reasons"],
+            json(&list.stdout)["reasons"],
+            "{same}"
+        );
+    }
+    // Resources in the shorthand: ARNs keep their colons and slashes.
+    let with = run(
+        r#"[{"actions":["s3:DeleteObject"],"resources":["arn:aws:s3:::nope/*","arn:aws:s3:::other/*"]}]"#,
+    );
+    let short = run("actions=s3:DeleteObject,resources=arn:aws:s3:::nope/*,arn:aws:s3:::other/*");
+    assert_eq!(with.code, 0, "{with:?}");
+    assert_eq!(short.code, 0, "{short:?}");
+    assert_eq!(json(&short.stdout), json(&with.stdout));
+    for (bad, why) in [
+        ("actions=a:b,actions=c:d", "actions is given twice"),
+        ("actions=[a:b,c:d", "not closed"),
+        ("actions=", "at least one"),
+    ] {
+        let r = run(bad);
+        assert_eq!(r.code, 2, "{bad}: {r:?}");
+        assert!(r.stderr.contains(why), "{bad}: {r:?}");
+    }
+}
