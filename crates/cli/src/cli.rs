@@ -285,9 +285,9 @@ pub struct FormulaArgs {
     /// The policy to encode.
     #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
     pub policy_document: String,
-    /// What kind of policy the document is.
-    #[arg(long, value_name = "TYPE", default_value = "IDENTITY_POLICY")]
-    pub policy_type: PolicyTypeArg,
+    /// What kind of policy the document is [default: IDENTITY_POLICY].
+    #[arg(long, value_name = "TYPE")]
+    pub policy_type: Option<PolicyTypeArg>,
     /// The notation.
     #[arg(long, value_enum, default_value_t = FormulaFormat::Zelkova)]
     pub format: FormulaFormat,
