@@ -14,6 +14,12 @@
 //!    (`iamproof_eval::evaluate_policy(P, r).allows()` and statement `i` among the applicable
 //!    Allows) and against `X` before it is shown. A witness that does not replay is a bug in
 //!    iamproof; the check then FAILs with an "internal disagreement" reason (never PASSes).
+//!    A witness must also be a request AWS could receive (`Request::check_concrete`): solvers
+//!    may answer values no request has (an action `s3:LIST*UCKET`, or one with a NUL, for the
+//!    pattern `s3:List?ucket`). Such a witness is rewritten (the odd characters replaced by
+//!    letters, `*` or the statement's resources for the resource, a readable principal…) into a
+//!    valid request that replays, or else the query is asked again with the invalid values
+//!    excluded (at most 3 times); if neither gives one, the check FAILs saying so.
 //! 4. The examples shown are simplified: context keys the verdicts do not depend on are dropped,
 //!    and for identity policies the principal becomes `arn:aws:iam::111122223333:user/example`
 //!    when that changes no verdict (each simplified example is replayed again).
