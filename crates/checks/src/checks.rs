@@ -683,15 +683,20 @@ impl Query<'_> {
     ) -> Found {
         let preferred = self.preferred.as_ref();
         let mut q = q.clone();
-        let mut problems: Vec<String> = Vec::new();
+        // The invalid values, grouped by what is wrong with them, and how the last ask ended.
+        let mut problems: Vec<(&'static str, Vec<String>)> = Vec::new();
+        let mut ending = format!("asked {MAX_REASKS} more times, the engine gave no valid one");
         for attempt in 0..=MAX_REASKS {
             let w = match solve(engine, clock, &q, preferred, prefer) {
                 SolveAnswer::Sat(w) => w,
                 SolveAnswer::Unsat if attempt == 0 => return Found::Unsat,
                 SolveAnswer::Unknown(why) if attempt == 0 => return Found::Unknown(why),
-                SolveAnswer::Unsat => break,
+                SolveAnswer::Unsat => {
+                    ending = "asked again with them excluded, the engine found no request".into();
+                    break;
+                }
                 SolveAnswer::Unknown(why) => {
-                    problems.push(format!("asked again, the engine could not decide: {why}"));
+                    ending = format!("asked again, the engine could not decide: {why}");
                     break;
                 }
             };
@@ -699,17 +704,24 @@ impl Query<'_> {
             if let Err(e) = self.verify(&w, stmt) {
                 return Found::Disagreement(e);
             }
-            let bad = match self.repair(w, stmt, realistic, axioms) {
+            let (w, bad) = match self.repair(w, stmt, realistic, axioms) {
                 Ok((w, applies)) => return Found::Witness(w, applies),
-                Err(bad) => {
-                    problems.push(bad.1.to_string());
-                    bad
-                }
+                Err(bad) => *bad,
             };
-            q = Formula::and2(q, exclusion(&bad.0, &bad.1));
+            let value = format!("{} {:?}", bad.part, bad.value);
+            match problems.iter_mut().find(|(why, _)| *why == bad.why) {
+                Some((_, values)) => values.push(value),
+                None => problems.push((bad.why, vec![value])),
+            }
+            q = Formula::and2(q, exclusion(&w, &bad));
         }
+        let problems: Vec<String> = problems
+            .iter()
+            .map(|(why, values)| format!("{}: {why}", values.join(", ")))
+            .collect();
         Found::Invalid(format!(
-            "the engine's example requests were not valid requests ({}) and no valid one was found",
+            "the engine's example requests were not valid requests ({}; {ending}); the check \
+             fails because PASS must be a proof",
             problems.join("; ")
         ))
     }

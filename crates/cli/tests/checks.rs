@@ -450,3 +450,49 @@ fn access_is_a_list_its_one_object_or_the_aws_cli_shorthand() {
         assert!(r.stderr.contains(why), "{bad}: {r:?}");
     }
 }
+
+#[test]
+fn a_policy_that_allows_only_invalid_actions_fails_saying_so() {
+    // Every action name starting with a letter, digit or `-` is denied: only values no action
+    // has are allowed. The solvers find those; the check must not show them, and must not
+    // PASS either (the validity of requests is not part of the proof).
+    let denied: Vec<String> = ('a'..='z')
+        .chain('0'..='9')
+        .chain(['-'])
+        .map(|c| format!("\"s3:{c}*\""))
+        .collect();
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"*"}},
+        {{"Effect":"Deny","Action":[{}],"Resource":"*"}}]}}"#,
+        denied.join(",")
+    );
+    for solver in ["native", "cvc5"] {
+        let r = iamproof(&[
+            "check-access-not-granted",
+            "--policy-document",
+            &policy,
+            "--access",
+            "actions=s3:*",
+            "--policy-type",
+            "IDENTITY_POLICY",
+            "--solver",
+            solver,
+            "--timeout",
+            "120",
+            "--output",
+            "json",
+        ]);
+        assert_eq!(r.code, 1, "{solver}: {r:?}");
+        let v = json(&r.stdout);
+        let why = v["unknownReason"].as_str().unwrap_or("");
+        assert!(why.contains("were not valid requests"), "{solver}: {v}");
+        assert!(
+            v["reasons"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .all(|x| x.get("exampleRequest").is_none()),
+            "{solver}: {v}"
+        );
+    }
+}
