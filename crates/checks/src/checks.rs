@@ -14,6 +14,12 @@
 //!    (`iamproof_eval::evaluate_policy(P, r).allows()` and statement `i` among the applicable
 //!    Allows) and against `X` before it is shown. A witness that does not replay is a bug in
 //!    iamproof; the check then FAILs with an "internal disagreement" reason (never PASSes).
+//!    A witness must also be a request AWS could receive (`Request::check_concrete`): solvers
+//!    may answer values no request has (an action `s3:LIST*UCKET`, or one with a NUL, for the
+//!    pattern `s3:List?ucket`). Such a witness is rewritten (the odd characters replaced by
+//!    letters, `*` or the statement's resources for the resource, a readable principal…) into a
+//!    valid request that replays, or else the query is asked again with the invalid values
+//!    excluded (at most 3 times); if neither gives one, the check FAILs saying so.
 //! 4. The examples shown are simplified: context keys the verdicts do not depend on are dropped,
 //!    and for identity policies the principal becomes `arn:aws:iam::111122223333:user/example`
 //!    when that changes no verdict (each simplified example is replayed again).
@@ -73,6 +79,106 @@ fn fill_resource(pattern: &str) -> String {
 
 /// At most this many values of a multi-valued key are tried alone when simplifying an example.
 const MAX_VALUES_TRIED: usize = 16;
+
+/// At most this many times a query is asked again, with the invalid values its engine answered
+/// excluded, when its witness is not a valid request and no rewrite of it is.
+const MAX_REASKS: usize = 3;
+
+/// The ASCII control characters: never in a request's action, resource or principal.
+fn control_chars() -> Vec<char> {
+    ('\0'..='\x1f').chain(['\x7f']).collect()
+}
+
+/// `value` with every character `ok` rejects replaced by `with` (`drop`: removed instead).
+fn sanitize(value: &str, ok: impl Fn(char) -> bool, with: char, drop: bool) -> String {
+    value
+        .chars()
+        .filter_map(|c| match (ok(c), drop) {
+            (true, _) => Some(c),
+            (false, true) => None,
+            (false, false) => Some(with),
+        })
+        .collect()
+}
+
+/// A formula that excludes the invalid part of `w`: its exact value, and for actions,
+/// resources and principals every value with a character of the class that made it invalid
+/// (for actions: any ASCII character other than letters, digits, `:` and `-`; for resources and
+/// principals: control characters, and for principals wildcards too). Only invalid requests
+/// are excluded, so a query asked again with it still has every valid request.
+fn exclusion(w: &Request, bad: &iamproof_eval::InvalidRequest) -> Formula {
+    use iamproof_eval::RequestPart;
+    use iamproof_logic::GlobPart;
+    let containing = |var: Var, chars: Vec<char>| {
+        Formula::not(Formula::matches(
+            var,
+            PatternSet::new(
+                MatchMode::Glob,
+                vec![Glob::from_parts(vec![
+                    GlobPart::AnyRun,
+                    GlobPart::OneOf(chars),
+                    GlobPart::AnyRun,
+                ])],
+            ),
+        ))
+    };
+    let not_equal = |var: Var, mode: MatchMode, value: &str| {
+        Formula::not(Formula::matches(
+            var,
+            PatternSet::new(mode, vec![Glob::literal(value)]),
+        ))
+    };
+    match &bad.part {
+        RequestPart::Action => {
+            let mut odd: Vec<char> = ('\0'..='\x7f')
+                .filter(|c| !c.is_ascii_alphanumeric() && *c != ':' && *c != '-')
+                .collect();
+            odd.sort_unstable();
+            Formula::and2(
+                not_equal(Var::Action, MatchMode::ExactIgnoreCase, &w.action),
+                containing(Var::Action, odd),
+            )
+        }
+        RequestPart::Resource => Formula::and2(
+            not_equal(Var::Resource, MatchMode::Exact, &w.resource),
+            containing(Var::Resource, control_chars()),
+        ),
+        RequestPart::Principal => match &w.principal {
+            Principal::Arn(a) => {
+                let mut odd = control_chars();
+                odd.extend(['*', '?']);
+                odd.sort_unstable();
+                Formula::and2(
+                    not_equal(Var::Principal, MatchMode::Exact, a),
+                    containing(Var::Principal, odd),
+                )
+            }
+            Principal::Service(s) | Principal::Federated(s) | Principal::CanonicalUser(s) => {
+                not_equal(Var::Principal, MatchMode::Exact, s)
+            }
+            Principal::Anonymous => Formula::tt(),
+        },
+        RequestPart::ResourceAccount | RequestPart::Context(_) => Formula::tt(),
+    }
+}
+
+/// A request that is not valid and could not be rewritten into a valid one, with its problem.
+type Unrepaired = (Request, iamproof_eval::InvalidRequest);
+
+/// What finding a valid witness for one query gave.
+enum Found {
+    /// A valid request that replays, and the statements that apply to it.
+    Witness(Request, Vec<usize>),
+    /// The query is unsatisfiable (asked once, with nothing excluded: a proof).
+    Unsat,
+    /// The engine could not decide the query (asked once).
+    Unknown(String),
+    /// The engine's witness does not replay: a bug (see [`Query::internal_error`]).
+    Disagreement(String),
+    /// The engine's witnesses were not valid requests, and neither a rewrite of them nor asking
+    /// again with them excluded gave one.
+    Invalid(String),
+}
 
 /// Lists undecided statements grouped by reason: `statements 1, 2: why; statement 4: other`.
 fn group_undecided(undecided: &[(usize, String)]) -> String {
@@ -553,11 +659,273 @@ impl Query<'_> {
         };
         let mut nice = w.clone();
         nice.action = spelling.clone();
-        if self.verify(&nice, stmt).is_ok() {
+        if iamproof_eval::check_action(&nice.action).is_ok() && self.verify(&nice, stmt).is_ok() {
             nice
         } else {
             w
         }
+    }
+
+    /// Decides `q` and turns its witness into a valid request that replays (statement `stmt`
+    /// among the applicable Allows, if given): the witness itself when it is valid
+    /// ([`Request::check_concrete`]); else a rewrite of its invalid part ([`Query::repair`]);
+    /// else `q` is asked again, at most [`MAX_REASKS`] times, with the invalid values excluded.
+    #[allow(clippy::too_many_arguments)]
+    fn find(
+        &self,
+        engine: &dyn Engine,
+        clock: &Clock,
+        q: &Formula,
+        stmt: Option<usize>,
+        prefer: &mut bool,
+        realistic: &Formula,
+        axioms: &Formula,
+    ) -> Found {
+        let preferred = self.preferred.as_ref();
+        let mut q = q.clone();
+        // The invalid values, grouped by what is wrong with them, and how the last ask ended.
+        let mut problems: Vec<(&'static str, Vec<String>)> = Vec::new();
+        let mut ending = format!("asked {MAX_REASKS} more times, the engine gave no valid one");
+        for attempt in 0..=MAX_REASKS {
+            let w = match solve(engine, clock, &q, preferred, prefer) {
+                SolveAnswer::Sat(w) => w,
+                SolveAnswer::Unsat if attempt == 0 => return Found::Unsat,
+                SolveAnswer::Unknown(why) if attempt == 0 => return Found::Unknown(why),
+                SolveAnswer::Unsat => {
+                    ending = "asked again with them excluded, the engine found no request".into();
+                    break;
+                }
+                SolveAnswer::Unknown(why) => {
+                    ending = format!("asked again, the engine could not decide: {why}");
+                    break;
+                }
+            };
+            let w = self.prettify(w, stmt);
+            if let Err(e) = self.verify(&w, stmt) {
+                return Found::Disagreement(e);
+            }
+            let (w, bad) = match self.repair(w, stmt, realistic, axioms) {
+                Ok((w, applies)) => return Found::Witness(w, applies),
+                Err(bad) => *bad,
+            };
+            let value = format!("{} {:?}", bad.part, bad.value);
+            match problems.iter_mut().find(|(why, _)| *why == bad.why) {
+                Some((_, values)) => values.push(value),
+                None => problems.push((bad.why, vec![value])),
+            }
+            q = Formula::and2(q, exclusion(&w, &bad));
+        }
+        let problems: Vec<String> = problems
+            .iter()
+            .map(|(why, values)| format!("{}: {why}", values.join(", ")))
+            .collect();
+        Found::Invalid(format!(
+            "the engine's example requests were not valid requests ({}; {ending}); the check \
+             fails because PASS must be a proof",
+            problems.join("; ")
+        ))
+    }
+
+    /// `w` if it is a valid request, else `w` with its invalid parts rewritten ([`rewrites`]) so
+    /// that it is valid and still replays (through statement `stmt`, if given), is realistic and
+    /// satisfies the request axioms; with the statements that apply to it. Otherwise the last
+    /// request tried and what is wrong with it.
+    fn repair(
+        &self,
+        mut w: Request,
+        stmt: Option<usize>,
+        realistic: &Formula,
+        axioms: &Formula,
+    ) -> Result<(Request, Vec<usize>), Box<Unrepaired>> {
+        // Each round fixes one part; a request has at most four parts plus its context keys.
+        for _ in 0..(4 + w.context.len()) {
+            let bad = match w.check_concrete() {
+                Ok(()) => match self.verify(&w, stmt) {
+                    Ok(applies) => return Ok((w, applies)),
+                    Err(_) => break,
+                },
+                Err(bad) => bad,
+            };
+            let fixed = self.rewrites(&w, &bad, stmt).into_iter().find(|c| {
+                c.check_concrete().err().is_none_or(|e| e.part != bad.part)
+                    && realistic.eval(c)
+                    && axioms.eval(c)
+                    && self.verify(c, stmt).is_ok()
+            });
+            match fixed {
+                Some(c) => w = c,
+                None => return Err(Box::new((w, bad))),
+            }
+        }
+        let bad = w
+            .check_concrete()
+            .err()
+            .unwrap_or(iamproof_eval::InvalidRequest {
+                part: iamproof_eval::RequestPart::Action,
+                value: w.action.clone(),
+                why: "no rewrite of the request replays",
+            });
+        Err(Box::new((w, bad)))
+    }
+
+    /// Candidate rewrites of the invalid part of `w`: odd characters replaced by a letter (or
+    /// dropped), the action spellings of the documents, `*` or the statement's resources made
+    /// concrete, a readable principal, a context key dropped. Every candidate is checked by the
+    /// caller; none is trusted.
+    fn rewrites(
+        &self,
+        w: &Request,
+        bad: &iamproof_eval::InvalidRequest,
+        stmt: Option<usize>,
+    ) -> Vec<Request> {
+        use iamproof_eval::{ContextValue, RequestPart};
+        const LETTERS: [char; 4] = ['a', 'e', 'x', 's'];
+        let with = |f: &dyn Fn(&mut Request)| {
+            let mut c = w.clone();
+            f(&mut c);
+            c
+        };
+        let mut out = Vec::new();
+        match &bad.part {
+            RequestPart::Action => {
+                let action_char = |c: char| c.is_ascii_alphanumeric() || c == '-';
+                // A non-ASCII character whose lowercase is an ASCII letter (the Kelvin sign `K`
+                // for `k`, the long `ſ` for `s`) matches as that letter: use the letter.
+                let folded: String = w
+                    .action
+                    .chars()
+                    .map(|c| {
+                        let mut lower = c.to_lowercase();
+                        match (action_char(c), lower.next(), lower.next()) {
+                            (false, Some(l), None) if l.is_ascii_alphanumeric() => l,
+                            _ => c,
+                        }
+                    })
+                    .collect();
+                let (svc, name) = folded.split_once(':').unwrap_or(("", &folded));
+                for (letter, drop) in LETTERS.iter().map(|l| (*l, false)).chain([('a', true)]) {
+                    let svc = sanitize(svc, action_char, letter, drop).to_ascii_lowercase();
+                    let name = sanitize(name, action_char, letter, drop);
+                    if !svc.is_empty() && !name.is_empty() {
+                        out.push(with(&|c| c.action = format!("{svc}:{name}")));
+                    }
+                }
+                for a in &self.spellings {
+                    out.push(with(&|c| c.action = a.clone()));
+                }
+            }
+            RequestPart::Resource => {
+                out.push(with(&|c| c.resource = "*".to_string()));
+                let statements: Vec<&iamproof_policy::Statement> = match stmt {
+                    Some(i) => self.policy.statements.get(i).into_iter().collect(),
+                    None => self.policy.statements.iter().collect(),
+                };
+                let patterns = statements
+                    .iter()
+                    .filter_map(|s| s.resource.as_ref().filter(|r| !r.negated))
+                    .flat_map(|r| r.patterns.iter())
+                    .filter(|p| !p.text.contains('$') && p.text != "*")
+                    .take(4 * MAX_CHEAP_PATTERNS);
+                for p in patterns {
+                    let r = fill_resource(&p.text);
+                    out.push(with(&|c| c.resource = r.clone()));
+                }
+                let fields: Vec<&str> = w.resource.splitn(6, ':').collect();
+                if let ["arn", p, svc, region, account, rest] = fields[..] {
+                    let field = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+                    let p = if p.is_empty() || !p.chars().all(field) {
+                        "aws".to_string()
+                    } else {
+                        p.to_string()
+                    };
+                    let svc = sanitize(&svc.to_ascii_lowercase(), field, 'x', false);
+                    let svc = if svc.is_empty() {
+                        "example".into()
+                    } else {
+                        svc
+                    };
+                    let region = sanitize(&region.to_ascii_lowercase(), field, 'x', false);
+                    let account = sanitize(account, field, 'x', false);
+                    let rest = sanitize(rest, |c| !c.is_control(), 'x', false);
+                    let rest = if rest.is_empty() {
+                        "example".into()
+                    } else {
+                        rest
+                    };
+                    let r = format!("arn:{p}:{svc}:{region}:{account}:{rest}");
+                    out.push(with(&|c| c.resource = r.clone()));
+                }
+            }
+            RequestPart::Principal => match &w.principal {
+                Principal::Arn(arn) => {
+                    let fields: Vec<&str> = arn.splitn(6, ':').collect();
+                    if let ["arn", p, svc, _, account, rest] = fields[..] {
+                        let name_char =
+                            |c: char| c.is_ascii_alphanumeric() || "+=,.@_/-".contains(c);
+                        let account =
+                            if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
+                                account
+                            } else {
+                                self.example_account.as_deref().unwrap_or(EXAMPLE_ACCOUNT)
+                            };
+                        let rest = sanitize(rest, name_char, 'x', false);
+                        let fixed = format!("arn:{p}:{svc}::{account}:{rest}");
+                        out.push(with(&|c| c.principal = Principal::Arn(fixed.clone())));
+                        let nice = format!("arn:{p}:iam::{account}:user/example");
+                        out.push(with(&|c| c.principal = Principal::Arn(nice.clone())));
+                    }
+                }
+                Principal::Service(s) => {
+                    let ok = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-';
+                    let fixed = sanitize(s, ok, 'x', false);
+                    out.push(with(&|c| c.principal = Principal::Service(fixed.clone())));
+                }
+                Principal::Federated(s) | Principal::CanonicalUser(s) => {
+                    let ok = |c: char| !c.is_control() && c != '*' && c != '?';
+                    let fixed = sanitize(s, ok, 'x', false);
+                    out.push(with(&|c| {
+                        c.principal = match &w.principal {
+                            Principal::Federated(_) => Principal::Federated(fixed.clone()),
+                            _ => Principal::CanonicalUser(fixed.clone()),
+                        }
+                    }));
+                }
+                Principal::Anonymous => {}
+            },
+            RequestPart::ResourceAccount => {
+                out.push(with(&|c| c.resource_account = None));
+                let account = self
+                    .example_account
+                    .clone()
+                    .unwrap_or_else(|| EXAMPLE_ACCOUNT.to_string());
+                out.push(with(&|c| c.resource_account = Some(account.clone())));
+            }
+            RequestPart::Context(k) => {
+                out.push(with(&|c| {
+                    c.context.remove(k);
+                }));
+                let clean = |v: &str| sanitize(v, |c| !c.is_control(), 'x', false);
+                let fixed = match w.context.get(k) {
+                    Some(ContextValue::Single(v)) => Some(ContextValue::Single(clean(v))),
+                    Some(ContextValue::Multi(vs)) => {
+                        Some(ContextValue::Multi(vs.iter().map(|v| clean(v)).collect()))
+                    }
+                    None => None,
+                };
+                if let Some(v) = fixed {
+                    let key = if k.chars().any(char::is_control) {
+                        sanitize(k, |c| !c.is_control(), 'x', false)
+                    } else {
+                        k.clone()
+                    };
+                    out.push(with(&|c| {
+                        c.context.remove(k);
+                        c.context.insert(&key, v.clone());
+                    }));
+                }
+            }
+        }
+        out
     }
 
     fn internal_error(
@@ -585,20 +953,30 @@ impl Query<'_> {
             )),
         );
         let goal = Formula::and([self.encoded.allows(), self.extra.clone(), realistic.clone()]);
+        let axioms = iamproof_logic::axioms::request_axioms(&goal.vars());
         let mut prefer = true;
         let preferred = self.preferred.as_ref();
-        let first = match solve(engine, &clock, &goal, preferred, &mut prefer) {
-            SolveAnswer::Unsat => {
+        let (first, applies) = match self.find(
+            engine,
+            &clock,
+            &goal,
+            None,
+            &mut prefer,
+            &realistic,
+            &axioms,
+        ) {
+            Found::Witness(w, applies) => (w, applies),
+            Found::Unsat => {
                 let mut r = CheckResult::pass(self.kind);
                 r.engine = Some(engine.name());
                 return r;
             }
-            SolveAnswer::Unknown(why) => {
+            Found::Unknown(why) | Found::Invalid(why) => {
                 let mut r = CheckResult::unknown(self.kind, &why);
                 r.engine = Some(engine.name());
                 return r;
             }
-            SolveAnswer::Sat(w) => w,
+            Found::Disagreement(e) => return self.internal_error(Vec::new(), e, engine),
         };
         let n = self.policy.statements.len();
         let mut witness: Vec<Option<Request>> = vec![None; n];
@@ -611,12 +989,7 @@ impl Query<'_> {
                 }
             }
         };
-        let first = self.prettify(first, None);
-        match self.verify(&first, None) {
-            Ok(applies) => cover(&mut witness, &first, &applies),
-            Err(e) => return self.internal_error(Vec::new(), e, engine),
-        }
-        let axioms = iamproof_logic::axioms::request_axioms(&goal.vars());
+        cover(&mut witness, &first, &applies);
         // The witnesses cheap candidates are built from: the first and the latest.
         let mut bases: Vec<Request> = vec![first];
         // Pinpointing: statement `i` is responsible iff `applies_i ∧ ¬deny ∧ X` is SAT. Every
@@ -674,7 +1047,8 @@ impl Query<'_> {
                 .cheap_candidates(st.index, &bases)
                 .into_iter()
                 .find(|c| {
-                    realistic.eval(c)
+                    c.check_concrete().is_ok()
+                        && realistic.eval(c)
                         && axioms.eval(c)
                         && (!prefer || preferred.is_none_or(|p| p.eval(c)))
                         && self.verify(c, Some(st.index)).is_ok()
@@ -693,29 +1067,33 @@ impl Query<'_> {
                 self.extra.clone(),
                 realistic.clone(),
             ]);
-            match solve(engine, &part, &q, preferred, &mut prefer) {
-                SolveAnswer::Unsat => {}
-                SolveAnswer::Unknown(_) if !retried && part.part_expired() && !clock.expired() => {
+            let found = self.find(
+                engine,
+                &part,
+                &q,
+                Some(st.index),
+                &mut prefer,
+                &realistic,
+                &axioms,
+            );
+            match found {
+                Found::Unsat => {}
+                Found::Unknown(_) if !retried && part.part_expired() && !clock.expired() => {
                     retry.push_back(st)
                 }
-                SolveAnswer::Unknown(why) => undecided.push((st.index, why)),
-                SolveAnswer::Sat(w) => {
-                    let w = self.prettify(w, Some(st.index));
-                    match self.verify(&w, Some(st.index)) {
-                        Ok(applies) => {
-                            if bases.len() > 1 {
-                                bases.pop();
-                            }
-                            bases.push(w.clone());
-                            left.retain(|s| !applies.contains(&s.index));
-                            retry.retain(|s| !applies.contains(&s.index));
-                            cover(&mut witness, &w, &applies);
-                        }
-                        Err(e) => {
-                            let reasons = self.reasons(&witness);
-                            return self.internal_error(reasons, e, engine);
-                        }
+                Found::Unknown(why) | Found::Invalid(why) => undecided.push((st.index, why)),
+                Found::Witness(w, applies) => {
+                    if bases.len() > 1 {
+                        bases.pop();
                     }
+                    bases.push(w.clone());
+                    left.retain(|s| !applies.contains(&s.index));
+                    retry.retain(|s| !applies.contains(&s.index));
+                    cover(&mut witness, &w, &applies);
+                }
+                Found::Disagreement(e) => {
+                    let reasons = self.reasons(&witness);
+                    return self.internal_error(reasons, e, engine);
                 }
             }
         }
@@ -824,7 +1202,8 @@ impl Query<'_> {
         target.sort_unstable();
         target.dedup();
         let same = |c: &Request| {
-            realistic.eval(c)
+            c.check_concrete().is_ok()
+                && realistic.eval(c)
                 && axioms.eval(c)
                 && self.verify(c, None).is_ok_and(|mut a| {
                     a.sort_unstable();
@@ -1295,6 +1674,61 @@ mod tests {
         let r = check_access_not_granted_with(&p, &access, &pool());
         let idx: Vec<_> = r.reasons.iter().filter_map(|x| x.statement_index).collect();
         assert_eq!(idx, vec![0, 1]);
+    }
+
+    const LIST_BUCKET: &str = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:List?ucket","Resource":"*"}]}"#;
+
+    #[test]
+    fn a_witness_that_is_not_a_request_is_rewritten_into_one_that_replays() {
+        let p = parse_policy(LIST_BUCKET, PolicyType::Identity).unwrap();
+        let access = AccessSpec::new(vec!["s3:*".into()], vec![]).unwrap();
+        for (action, resource) in [
+            ("s3:LIST*UCKET", "*"),
+            // z3's answer: a NUL for `?` and the Kelvin sign for `k`.
+            (
+                "S3:LIst\u{0}UC\u{212a}ET",
+                "arn:aws:;;\u{4000}\u{13a}[t;k[::^k;:;",
+            ),
+            ("s3:listaucket", "arn:aws::::"),
+        ] {
+            let liar = LyingEngine(req("arn:aws:iam::111122223333:user/x", action, resource));
+            let r = check_access_not_granted_with(&p, &access, &liar);
+            assert_eq!(r.result, Verdict::Fail);
+            assert!(r.internal_error.is_none(), "{:?}", r.internal_error);
+            assert!(r.unknown_reason.is_none(), "{:?}", r.unknown_reason);
+            let w = r.reasons[0].example_request.as_ref().unwrap();
+            assert!(w.check_concrete().is_ok(), "{w:?}");
+            assert!(evaluate_policy(&p, w).allows());
+            assert_eq!(w.action.len(), "s3:ListBucket".len(), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn an_invalid_witness_that_cannot_be_repaired_is_a_fail_with_a_reason() {
+        // The policy allows only a literal `*` in the action: no valid request matches, and the
+        // lying engine keeps answering the invalid one. FAIL (never PASS), saying why.
+        // The policy allows only actions whose name starts with a character no action has.
+        let denied: Vec<String> = ('a'..='z')
+            .chain('0'..='9')
+            .chain(['-'])
+            .map(|c| format!("\"s3:{c}*\""))
+            .collect();
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"*"}},
+            {{"Effect":"Deny","Action":[{}],"Resource":"*"}}]}}"#,
+            denied.join(",")
+        );
+        let p = parse_policy(&text, PolicyType::Identity).unwrap();
+        let access = AccessSpec::new(vec!["s3:*".into()], vec![]).unwrap();
+        let liar = LyingEngine(req("arn:aws:iam::111122223333:user/x", "s3:*x", "*"));
+        let r = check_access_not_granted_with(&p, &access, &liar);
+        assert_eq!(r.result, Verdict::Fail);
+        assert!(r.internal_error.is_none(), "{:?}", r.internal_error);
+        let why = r.unknown_reason.as_deref().unwrap_or("");
+        assert!(why.contains("not valid requests"), "{why}");
+        assert!(why.contains("\"s3:*x\""), "{why}");
+        assert!(r.reasons.iter().all(|x| x.example_request.is_none()));
     }
 
     #[test]

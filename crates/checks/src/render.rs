@@ -9,6 +9,11 @@ use std::fmt::Write as _;
 /// At most this many source lines are quoted per statement; the rest is summarised.
 const MAX_QUOTED_LINES: usize = 40;
 
+/// A quoted line longer than this many characters is clipped to the statement (from its first
+/// character on its first line, to its last on its last line) and then to this width, with `…`
+/// where text is left out: a minified policy is one long line.
+const MAX_QUOTED_CHARS: usize = 160;
+
 impl CheckResult {
     /// Renders the result as text. `policy_source` is the text of the policy the reasons point
     /// into (the *new* policy for `check-no-new-access`); pass `""` to leave out the quotes.
@@ -55,7 +60,7 @@ impl CheckResult {
                 } else {
                     let _ = writeln!(out, "  statement {index}, lines {first}-{last}:");
                 }
-                quote_lines(out, source, first, last);
+                quote_lines(out, source, &loc.span);
             }
         }
         if let Some(req) = &reason.example_request {
@@ -71,13 +76,20 @@ impl CheckResult {
     }
 }
 
-/// Quotes lines `first..=last` (1-based) of `source` with right-aligned line numbers.
-fn quote_lines(out: &mut String, source: &str, first: usize, last: usize) {
+/// Quotes the lines of `span` in `source` with right-aligned line numbers; long lines are
+/// clipped ([`clip_line`]).
+fn quote_lines(out: &mut String, source: &str, span: &iamproof_policy::Span) {
     if source.is_empty() {
         return;
     }
+    let (first, last) = (span.start.line as usize, span.end.line as usize);
     let width = last.to_string().len();
-    for (shown, (n, line)) in source.lines().enumerate().skip(first - 1).enumerate() {
+    for (shown, (n, line)) in source
+        .lines()
+        .enumerate()
+        .skip(first.saturating_sub(1))
+        .enumerate()
+    {
         let lineno = n + 1;
         if lineno > last {
             break;
@@ -91,8 +103,32 @@ fn quote_lines(out: &mut String, source: &str, first: usize, last: usize) {
             );
             break;
         }
-        let _ = writeln!(out, "    {lineno:>width$} | {line}");
+        let from = (lineno == first).then_some(span.start.column as usize);
+        let to = (lineno == last).then_some(span.end.column as usize);
+        let _ = writeln!(out, "    {lineno:>width$} | {}", clip_line(line, from, to));
     }
+}
+
+/// `line` as quoted: unchanged when it has at most [`MAX_QUOTED_CHARS`] characters; otherwise
+/// the part from character `from` to character `to` (the statement's columns on its first and
+/// last lines), cut to [`MAX_QUOTED_CHARS`], with `…` for each side that was cut.
+fn clip_line(line: &str, from: Option<usize>, to: Option<usize>) -> String {
+    let len = line.chars().count();
+    if len <= MAX_QUOTED_CHARS {
+        return line.to_string();
+    }
+    let start = from.unwrap_or(0).min(len);
+    let end = to.unwrap_or(len).clamp(start, len);
+    let stop = end.min(start + MAX_QUOTED_CHARS);
+    let mut clipped = String::new();
+    if start > 0 {
+        clipped.push('…');
+    }
+    clipped.extend(line.chars().skip(start).take(stop - start));
+    if stop < len {
+        clipped.push('…');
+    }
+    clipped
 }
 
 /// Writes a request as indented `name: value` lines.
@@ -201,6 +237,42 @@ mod tests {
         assert!(text.contains(" 40 | line 40\n"), "{text}");
         assert!(!text.contains("line 41\n"), "{text}");
         assert!(text.contains("… (60 more lines)"), "{text}");
+    }
+
+    #[test]
+    fn a_minified_policy_is_clipped_to_the_statement() {
+        let padding = "x".repeat(300);
+        let statement = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#;
+        let source = format!(
+            r#"{{"Version":"2012-10-17","Id":"{padding}","Statement":[{statement},{statement}]}}"#
+        );
+        let start = source.find(statement).unwrap();
+        let end = start + statement.len();
+        let mut reason = reason(1, 1);
+        reason.location = Some(StatementLocation {
+            span: Span {
+                start: Position {
+                    line: 1,
+                    column: start as u32,
+                    offset: start,
+                },
+                end: Position {
+                    line: 1,
+                    column: end as u32,
+                    offset: end,
+                },
+            },
+        });
+        let r = CheckResult::fail(CheckKind::NoPublicAccess, vec![reason]);
+        let text = r.render_text(&source);
+        assert!(text.contains(&format!("    1 | …{statement}…\n")), "{text}");
+        assert!(!text.contains(&padding), "{text}");
+        // A long statement is cut to the width as well.
+        assert_eq!(
+            super::clip_line(&padding, Some(10), None).chars().count(),
+            162
+        );
+        assert_eq!(super::clip_line("short", Some(2), Some(3)), "short");
     }
 
     #[test]

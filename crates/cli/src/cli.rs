@@ -340,9 +340,9 @@ pub struct FormulaArgs {
     /// The policy to encode.
     #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
     pub policy_document: String,
-    /// What kind of policy the document is.
-    #[arg(long, value_name = "TYPE", default_value = "IDENTITY_POLICY")]
-    pub policy_type: PolicyTypeArg,
+    /// What kind of policy the document is [default: IDENTITY_POLICY].
+    #[arg(long, value_name = "TYPE")]
+    pub policy_type: Option<PolicyTypeArg>,
     /// The notation.
     #[arg(long, value_enum, default_value_t = FormulaFormat::Zelkova)]
     pub format: FormulaFormat,
@@ -416,8 +416,9 @@ pub struct CheckAccessNotGrantedArgs {
     /// The policy to check.
     #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
     pub policy_document: String,
-    /// The critical access, as JSON `[{"actions":[…],"resources":[…]}]` (at most one item, at
-    /// most 100 actions and 100 resources), inline or file://PATH.
+    /// The critical access, as the API's JSON list `[{"actions":[…],"resources":[…]}]` (at most
+    /// one item, at most 100 actions and 100 resources), inline, file://PATH, PATH or -; or that
+    /// one object alone; or the AWS CLI shorthand `actions=s3:DeleteBucket,s3:GetObject,resources=ARN`.
     #[arg(long, value_name = "JSON")]
     pub access: String,
     /// The type of the document.

@@ -91,40 +91,33 @@ impl ContextKeyType {
         )
     }
 
-    /// Checks one value's syntax where it is unambiguous (numbers, booleans, IPs).
+    /// Checks one value against its type with the parsers the evaluator reads condition values
+    /// with (`iamproof_policy::values`), so a value the evaluator could not read (a date
+    /// `notadate`, a number `1,5`) is an input error rather than a silent non-match.
     fn check_value(self, v: &str) -> Result<(), String> {
+        use iamproof_policy::values::{
+            decode_base64, parse_bool, parse_cidr, parse_date, parse_number,
+        };
         use ContextKeyType::*;
         match self {
-            Numeric | NumericList if v.trim().parse::<f64>().is_err() => {
+            Numeric | NumericList if parse_number(v).is_none() => {
                 Err(format!("{v:?} is not a number"))
             }
-            Boolean | BooleanList
-                if !v.eq_ignore_ascii_case("true") && !v.eq_ignore_ascii_case("false") =>
-            {
+            Boolean | BooleanList if parse_bool(v).is_none() => {
                 Err(format!("{v:?} is not true or false"))
             }
-            Ip | IpList if !is_ip_or_cidr(v) => {
+            Date | DateList if parse_date(v).is_none() => Err(format!(
+                "{v:?} is not a date: use ISO 8601 (2024-01-31, 2024-01-31T12:00:00Z) or epoch \
+                 seconds (1706702400)"
+            )),
+            Ip | IpList if parse_cidr(v).is_none() => {
                 Err(format!("{v:?} is not an IP address or CIDR block"))
+            }
+            Binary | BinaryList if decode_base64(v).is_none() => {
+                Err(format!("{v:?} is not base64"))
             }
             _ => Ok(()),
         }
-    }
-}
-
-fn is_ip_or_cidr(v: &str) -> bool {
-    let (addr, len) = match v.split_once('/') {
-        Some((a, l)) => (a, Some(l)),
-        None => (v, None),
-    };
-    let Ok(ip) = addr.parse::<std::net::IpAddr>() else {
-        return false;
-    };
-    match len {
-        None => true,
-        Some(l) => match l.parse::<u8>() {
-            Ok(n) => n <= if ip.is_ipv4() { 32 } else { 128 },
-            Err(_) => false,
-        },
     }
 }
 

@@ -480,15 +480,74 @@ fn endless_and_oversized_inputs_are_cut_off() {
         assert_eq!(r.code, 2, "{r:?}");
         assert!(
             r.stderr
-                .contains("/dev/zero: document is larger than 4 MiB"),
+                .contains("/dev/zero: document is larger than 1 MiB"),
             "{r:?}"
         );
     }
-    let big = vec![b' '; 5 * 1024 * 1024];
-    let r = iamproof_stdin(&["formula", "--policy-document", "-"], &big);
-    assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr.contains("<stdin>: document is larger than 4 MiB"),
-        "{r:?}"
-    );
+    // One limit for every reader (the README's 1 MiB): just over it is refused when read, for
+    // every command, with the same message.
+    for size in [5 * 1024 * 1024, 1024 * 1024 + 1] {
+        let big = vec![b' '; size];
+        for args in [
+            &["formula", "--policy-document", "-"][..],
+            &[
+                "check-no-public-access",
+                "--policy-document",
+                "-",
+                "--resource-type",
+                "AWS::S3::Bucket",
+            ][..],
+        ] {
+            let r = iamproof_stdin(args, &big);
+            assert_eq!(r.code, 2, "{r:?}");
+            assert!(
+                r.stderr.contains("<stdin>: document is larger than 1 MiB"),
+                "{r:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn control_characters_in_keys_are_escaped_in_errors() {
+    for (text, expected) in [
+        (
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Eff\\u0001ect\":\"Allow\"}]}",
+            "invalid policy element \"Eff\\u{1}ect\"",
+        ),
+        (
+            "{\"Version\":\"2012-10-17\",\"a\\u001bb\":1,\"a\\u001bb\":2}",
+            "duplicate key \"a\\u{1b}b\"",
+        ),
+        (
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"A\\u0007\":\"*\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}]}",
+            "invalid principal key \"A\\u{7}\"",
+        ),
+    ] {
+        let r = iamproof_stdin(
+            &[
+                "validate-policy",
+                "--policy-document",
+                "-",
+                "--policy-type",
+                "RESOURCE_POLICY",
+            ],
+            text.as_bytes(),
+        );
+        let r2 = iamproof_stdin(
+            &[
+                "formula",
+                "--policy-document",
+                "-",
+                "--policy-type",
+                "RESOURCE_POLICY",
+            ],
+            text.as_bytes(),
+        );
+        for out in [&r.stdout, &r.stderr, &r2.stderr] {
+            assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        }
+        assert_eq!(r2.code, 2, "{r2:?}");
+        assert!(r2.stderr.contains(expected), "{expected}: {r2:?}");
+    }
 }

@@ -531,3 +531,112 @@ fn validate_iamproof_checks_are_opt_in_and_marked() {
     );
     assert!(v["findings"][0]["learnMoreLink"].is_string());
 }
+
+#[test]
+fn validate_on_malformed_json_exits_2_and_json_columns_are_aws_positions() {
+    let text = "{\"Version\": \"2012-10-17\",";
+    let args = |out: &'static str| {
+        [
+            "validate-policy",
+            "--policy-document",
+            text,
+            "--policy-type",
+            "IDENTITY_POLICY",
+            "--output",
+            out,
+        ]
+    };
+    let r = iamproof(&args("text"));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.starts_with("error: <inline>:1:26: $: "), "{r:?}");
+    let r = iamproof(&args("json"));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.starts_with("error: <inline>:1:26: "), "{r:?}");
+    // ValidatePolicy's response is still printed; its column counts from 0, as AWS's Position.
+    let v = json(&r.stdout);
+    let f = &v["findings"][0];
+    assert_eq!(f["issueCode"], "JSON_SYNTAX", "{v}");
+    assert_eq!(f["locations"][0]["span"]["start"]["line"], 1, "{v}");
+    assert_eq!(f["locations"][0]["span"]["start"]["column"], 25, "{v}");
+}
+
+#[test]
+fn formula_says_the_default_policy_type_when_a_principal_needs_another() {
+    let r = iamproof(&[
+        "formula",
+        "--policy-document",
+        &example("s3/bucket-public.json"),
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains(
+            "note: without --policy-type the document is read as an IDENTITY_POLICY (the default)"
+        ),
+        "{r:?}"
+    );
+    // No note when the type was given, or when the document is wrong as a resource policy too.
+    let r = iamproof(&[
+        "formula",
+        "--policy-document",
+        &example("s3/bucket-public.json"),
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(!r.stderr.contains("note:"), "{r:?}");
+}
+
+#[test]
+fn simulate_rejects_context_values_that_are_not_of_their_type() {
+    let policy = example("identity/pipeline-changed.json");
+    let run = |entry: &str| {
+        iamproof(&[
+            "simulate",
+            "--policy-input-list",
+            &policy,
+            "--action-names",
+            "s3:GetObject",
+            "--context-entries",
+            entry,
+        ])
+    };
+    for (entry, why) in [
+        (
+            "ContextKeyName=aws:CurrentTime,ContextKeyValues=notadate,ContextKeyType=date",
+            "\"notadate\" is not a date",
+        ),
+        (
+            "ContextKeyName=aws:EpochTime,ContextKeyValues=2024-13-01,ContextKeyType=date",
+            "is not a date",
+        ),
+        (
+            "ContextKeyName=s3:max-keys,ContextKeyValues=NaN,ContextKeyType=numeric",
+            "\"NaN\" is not a number",
+        ),
+        (
+            "ContextKeyName=aws:SecureTransport,ContextKeyValues=yes,ContextKeyType=boolean",
+            "\"yes\" is not true or false",
+        ),
+        (
+            "ContextKeyName=aws:SourceIp,ContextKeyValues=10.0.0.0/33,ContextKeyType=ip",
+            "not an IP address",
+        ),
+        (
+            "ContextKeyName=aws:TagKeys,ContextKeyValues=1,x,ContextKeyType=numericList",
+            "\"x\" is not a number",
+        ),
+    ] {
+        let r = run(entry);
+        assert_eq!(r.code, 2, "{entry}: {r:?}");
+        assert!(r.stderr.contains(why), "{entry}: {r:?}");
+    }
+    for entry in [
+        "ContextKeyName=aws:CurrentTime,ContextKeyValues=2024-01-31T12:00:00Z,ContextKeyType=date",
+        "ContextKeyName=aws:EpochTime,ContextKeyValues=1706702400,ContextKeyType=date",
+        "ContextKeyName=s3:max-keys,ContextKeyValues=10,ContextKeyType=numeric",
+        "ContextKeyName=aws:SecureTransport,ContextKeyValues=TRUE,ContextKeyType=boolean",
+    ] {
+        let r = run(entry);
+        assert_eq!(r.code, 0, "{entry}: {r:?}");
+    }
+}

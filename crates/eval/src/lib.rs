@@ -44,4 +44,7 @@ pub use evaluate::{
     PolicyRef, PolicySet, StatementMatch, StatementRef,
 };
 pub use matching::PrincipalMatch;
-pub use request::{Context, ContextValue, Decision, Principal, Request};
+pub use request::{
+    check_action, check_principal, check_resource, Context, ContextValue, Decision, InvalidRequest,
+    Principal, Request, RequestPart,
+};

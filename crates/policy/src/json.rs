@@ -526,7 +526,7 @@ impl<'a> Reader<'a> {
                     key_span,
                     path,
                     codes::DUPLICATE_KEY,
-                    format!("duplicate key \"{key}\" (first used at {prev})"),
+                    format!("duplicate key {:?} (first used at {prev})", key.as_ref()),
                 ));
             }
             self.skip_ws();

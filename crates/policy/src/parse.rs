@@ -206,7 +206,7 @@ fn check_element_name(
         m.key_span,
         parent.key(&m.key),
         codes::INVALID_ELEMENT,
-        format!("invalid policy element \"{}\"{hint}", m.key),
+        format!("invalid policy element {:?}{hint}", m.key.as_ref()),
     ))
 }
 
@@ -509,7 +509,7 @@ fn parse_principal(
                             k.key_span,
                             kp,
                             codes::INVALID_PRINCIPAL_KEY,
-                            format!("invalid principal key \"{other}\"{hint}"),
+                            format!("invalid principal key {other:?}{hint}"),
                         ));
                     }
                 };

@@ -25,10 +25,22 @@ pub struct AccessItem {
     pub resources: Vec<String>,
 }
 
-/// Reads and checks `--access` (inline JSON, file://PATH, PATH or -): a list with one
-/// `{"actions":[…],"resources":[…]}` (or that object alone). JSON errors are located; the
-/// limits (1 item, 100 actions, 100 resources, ARNs ≤ 2048 characters) are AWS's.
-pub fn parse_access(arg: &str, loader: &mut Loader) -> Result<(Document, AccessSpec), CliError> {
+/// Reads and checks `--access`, in one of three forms (README, "check-access-not-granted"):
+/// * the API's `access` list, `[{"actions":[…],"resources":[…]}]`, as inline JSON, file://PATH,
+///   PATH or -, with located JSON errors;
+/// * that list's one object alone, `{"actions":[…]}` (what the list holds; the library's
+///   `AccessSpec::from_json` accepts it too);
+/// * the AWS CLI's shorthand for one item, `actions=s3:DeleteBucket,s3:GetObject,resources=ARN,…`
+///   (values may be bracketed, `actions=[a,b]`), so an `aws accessanalyzer
+///   check-access-not-granted` command line can be reused as it is.
+///
+/// The limits (1 item, 100 actions, 100 resources, ARNs ≤ 2048 characters) are AWS's.
+pub fn parse_access(arg: &str, loader: &mut Loader) -> Result<AccessSpec, CliError> {
+    if arg.starts_with("actions=") || arg.starts_with("resources=") {
+        let item = access_shorthand(arg)?;
+        return AccessSpec::new(item.actions, item.resources)
+            .map_err(|e| CliError::Input(format!("--access {arg:?}: {e}")));
+    }
     let doc = loader.load(arg, "--access")?;
     let item = if doc.text.trim_start().starts_with('{') {
         jsonin::parse::<AccessItem>(&doc)?
@@ -44,8 +56,63 @@ pub fn parse_access(arg: &str, loader: &mut Loader) -> Result<(Document, AccessS
             doc.error("give one access item: [{\"actions\":[…],\"resources\":[…]}]")
         })?
     };
-    let spec = AccessSpec::new(item.actions, item.resources).map_err(|e| doc.error(e))?;
-    Ok((doc, spec))
+    AccessSpec::new(item.actions, item.resources).map_err(|e| doc.error(e))
+}
+
+/// Parses the AWS CLI shorthand of one access item: `actions=a,b,resources=r1,r2` (either field
+/// may be left out; `actions=[a,b]` brackets are allowed). An item after a comma that does not
+/// start a new `actions=`/`resources=` field continues the current list.
+fn access_shorthand(arg: &str) -> Result<AccessItem, CliError> {
+    let bad = |m: String| CliError::Input(format!("--access {arg:?}: {m}"));
+    let mut item = AccessItem {
+        actions: Vec::new(),
+        resources: Vec::new(),
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    let mut current: Option<&str> = None;
+    let mut bracket = false;
+    for part in arg.split(',') {
+        let value = match part.split_once('=') {
+            Some((field @ ("actions" | "resources"), value)) if !bracket => {
+                if seen.contains(&field) {
+                    return Err(bad(format!("{field} is given twice")));
+                }
+                seen.push(field);
+                current = Some(field);
+                match value.strip_prefix('[') {
+                    Some(rest) => {
+                        bracket = true;
+                        rest
+                    }
+                    None => value,
+                }
+            }
+            _ if current.is_some() => part,
+            _ => {
+                return Err(bad(format!(
+                    "expected actions=… or resources=…, found {part:?}"
+                )))
+            }
+        };
+        let value = match value.strip_suffix(']') {
+            Some(v) if bracket => {
+                bracket = false;
+                v
+            }
+            _ => value,
+        };
+        if value.is_empty() {
+            continue;
+        }
+        match current {
+            Some("actions") => item.actions.push(value.to_string()),
+            _ => item.resources.push(value.to_string()),
+        }
+    }
+    if bracket {
+        return Err(bad("a list opened with [ is not closed with ]".to_string()));
+    }
+    Ok(item)
 }
 
 fn options(common: &CheckCommon) -> CheckOptions {
@@ -117,7 +184,7 @@ pub fn access_not_granted(args: &CheckAccessNotGrantedArgs) -> Result<i32, CliEr
         "--policy-document",
         args.policy_type.to_policy_type(),
     )?;
-    let (_, access) = parse_access(&args.access, &mut loader)?;
+    let access = parse_access(&args.access, &mut loader)?;
     crate::limits::set_check(iamproof_checks::CheckKind::AccessNotGranted {
         with_resources: !access.resources.is_empty(),
     });

@@ -1,20 +1,33 @@
 //! `formula`: the logic formula a policy stands for.
 
-use crate::cli::{FormulaArgs, FormulaFormat};
+use crate::cli::{FormulaArgs, FormulaFormat, PolicyTypeArg};
 use crate::error::{CliError, EXIT_OK};
 use crate::input::Loader;
 use crate::output;
 
 /// Runs `formula`: prints the formula that holds exactly for the requests the policy allows on
-/// its own (some Allow statement applies and no Deny statement does).
+/// its own (some Allow statement applies and no Deny statement does). Without `--policy-type`
+/// the document is read as an `IDENTITY_POLICY`; when that fails and it would parse as a
+/// `RESOURCE_POLICY` (it has a `Principal`), the error ends with a note saying so.
 pub fn run(args: &FormulaArgs) -> Result<i32, CliError> {
     let mut loader = Loader::new();
-    let (doc, policy) = super::load_policy(
-        &mut loader,
-        &args.policy_document,
-        "--policy-document",
-        args.policy_type.to_policy_type(),
-    )?;
+    let ty = args.policy_type.unwrap_or(PolicyTypeArg::Identity);
+    let doc = loader.load(&args.policy_document, "--policy-document")?;
+    let policy = match iamproof_policy::parse_policy(&doc.text, ty.to_policy_type()) {
+        Ok(p) => p,
+        Err(e) => {
+            let resource = iamproof_policy::PolicyType::Resource;
+            let note = if args.policy_type.is_none()
+                && iamproof_policy::parse_policy(&doc.text, resource).is_ok()
+            {
+                "\nnote: without --policy-type the document is read as an IDENTITY_POLICY (the \
+                 default); it parses as a RESOURCE_POLICY: give --policy-type RESOURCE_POLICY"
+            } else {
+                ""
+            };
+            return Err(doc.error_at(format_args!("{e}{note}")));
+        }
+    };
     let encoded = iamproof_logic::encode_policy(&policy).map_err(|e| doc.error(e))?;
     let allows = encoded.allows();
     let mut text = match args.format {

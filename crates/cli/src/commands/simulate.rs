@@ -167,39 +167,24 @@ pub fn requests(args: &SimulateArgs, loader: &mut Loader) -> Result<Vec<Request>
             (args.action_names.clone(), resources)
         }
     };
-    for a in &actions {
-        check_action(a)?;
-    }
     let mut out = Vec::new();
     for action in &actions {
         for resource in &resources {
-            out.push(Request {
+            let request = Request {
                 principal: principal.clone(),
                 action: action.clone(),
                 resource: resource.clone(),
                 resource_account: resource_account.clone(),
                 context: context.clone(),
-            });
+            };
+            // The same shape the checks' example requests have (iamproof_eval's predicate).
+            request
+                .check_concrete()
+                .map_err(|e| CliError::Input(e.to_string()))?;
+            out.push(request);
         }
     }
     Ok(out)
-}
-
-/// A request names one concrete action: `service:Name`, no wildcards.
-fn check_action(a: &str) -> Result<(), CliError> {
-    let ok = match a.split_once(':') {
-        Some((svc, name)) => {
-            !svc.is_empty() && !name.is_empty() && !name.contains(':') && !a.contains(['*', '?'])
-        }
-        None => false,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(CliError::Input(format!(
-            "action {a:?}: a request names one concrete action, service:Name (no wildcards)"
-        )))
-    }
 }
 
 /// The policies of the command line, as the evaluator's set plus what is needed to point back

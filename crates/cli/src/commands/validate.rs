@@ -30,11 +30,20 @@ pub fn run(args: &ValidatePolicyArgs) -> Result<i32, CliError> {
         ..ValidateOptions::new(policy_type)
     };
     let findings = iamproof_policy::validate(&doc.text, &opts);
+    // A document that is not JSON is bad input: exit status 2 with the error on stderr, as for
+    // every command (`--output json` still prints ValidatePolicy's response first).
+    let not_json = iamproof_policy::json::parse_json(&doc.text).err();
+    if let (Some(e), OutputFormat::Text) = (&not_json, args.output) {
+        return Err(doc.error_at(e));
+    }
     let text = match args.output {
         OutputFormat::Json => output::json_text(&serde_json::json!({ "findings": findings }))?,
         OutputFormat::Text => render(&doc, &findings),
     };
     output::emit(&text)?;
+    if let Some(e) = not_json {
+        return Err(doc.error_at(e));
+    }
     let blocking = findings.iter().any(is_blocking);
     Ok(if blocking { EXIT_FAIL } else { EXIT_OK })
 }
