@@ -555,7 +555,7 @@ fn validate_on_malformed_json_exits_2_and_json_columns_are_aws_positions() {
     // ValidatePolicy's response is still printed; its column counts from 0, as AWS's Position.
     let v = json(&r.stdout);
     let f = &v["findings"][0];
-    assert_eq!(f["issueCode"], "JSON_SYNTAX", "{v}");
+    assert_eq!(f["issueCode"], "JSON_SYNTAX_ERROR", "{v}");
     assert_eq!(f["locations"][0]["span"]["start"]["line"], 1, "{v}");
     assert_eq!(f["locations"][0]["span"]["start"]["column"], 25, "{v}");
 }

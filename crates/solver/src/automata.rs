@@ -640,8 +640,15 @@ fn star_absorbs(h: CTok, g: CTok, cl: &Classes) -> bool {
     }
 }
 
+/// At most this many cells in one [`includes`] table; larger pairs are not compared (the
+/// answer `false` is always sound), which keeps two long patterns from costing seconds.
+const MAX_INCLUSION_CELLS: usize = 1 << 22;
+
 /// Sound syntactic inclusion: `true` means L(g) ⊆ L(h) (the converse need not hold).
 fn includes(h: &[CTok], g: &[CTok], cl: &Classes) -> bool {
+    if h.len().saturating_mul(g.len() + 1) > MAX_INCLUSION_CELLS {
+        return false;
+    }
     let m = g.len();
     // dp over h from the end; row[j] = h[i..] ⊇ g[j..]
     let mut row = vec![false; m + 1];
@@ -699,22 +706,36 @@ struct InclusionIndex<'a> {
     by_prefix: FxHashMap<String, Vec<usize>>,
     suffixes: Vec<String>,
     wild: Vec<bool>,
+    /// The distinct lengths (in bytes) of the keys of `by_prefix`, ascending.
+    key_lengths: Vec<usize>,
     budget: u64,
+    /// Pruning is optional (sound to skip), so the index stops looking at the deadline.
+    deadline: Option<Instant>,
 }
 
 impl<'a> InclusionIndex<'a> {
-    fn new(pats: &'a [Vec<CTok>], classes: &'a Classes, budget: u64) -> Self {
+    fn new(
+        pats: &'a [Vec<CTok>],
+        classes: &'a Classes,
+        budget: u64,
+        deadline: Option<Instant>,
+    ) -> Self {
         let mut by_prefix: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, p) in pats.iter().enumerate() {
             by_prefix.entry(lit_prefix(p)).or_default().push(i);
         }
+        let mut key_lengths: Vec<usize> = by_prefix.keys().map(String::len).collect();
+        key_lengths.sort_unstable();
+        key_lengths.dedup();
         InclusionIndex {
             pats,
             classes,
             by_prefix,
             suffixes: pats.iter().map(|p| lit_suffix_rev(p)).collect(),
             wild: pats.iter().map(|p| p.iter().any(|t| is_wild(*t))).collect(),
+            key_lengths,
             budget,
+            deadline,
         }
     }
 
@@ -727,8 +748,14 @@ impl<'a> InclusionIndex<'a> {
     ) -> Option<usize> {
         let gp = lit_prefix(g);
         let gs = lit_suffix_rev(g);
-        let mut ends: Vec<usize> = gp.char_indices().map(|(i, _)| i).collect();
-        ends.push(gp.len());
+        // Only the prefix lengths some indexed pattern has (hashing every prefix of a long
+        // literal would be quadratic in its length).
+        let ends: Vec<usize> = self
+            .key_lengths
+            .iter()
+            .copied()
+            .filter(|&l| l <= gp.len() && gp.is_char_boundary(l))
+            .collect();
         for end in ends {
             let Some(key) = gp.get(..end) else { continue };
             let Some(cands) = self.by_prefix.get(key) else {
@@ -748,6 +775,12 @@ impl<'a> InclusionIndex<'a> {
                     return None;
                 }
                 self.budget -= 1;
+                if self.budget.is_multiple_of(256)
+                    && self.deadline.is_some_and(|d| Instant::now() >= d)
+                {
+                    self.budget = 0;
+                    return None;
+                }
                 if let Some(hp) = self.pats.get(h) {
                     if includes(hp, g, self.classes) {
                         return Some(h);
@@ -832,7 +865,7 @@ fn decide_inner(
     // Drop negative patterns included in another negative pattern.
     {
         let mut keep = vec![true; neg.len()];
-        let mut idx = InclusionIndex::new(&neg, &classes, budget);
+        let mut idx = InclusionIndex::new(&neg, &classes, budget, limits.deadline);
         let before = idx.budget;
         for i in 0..neg.len() {
             let Some(g) = neg.get(i) else { continue };
@@ -851,7 +884,7 @@ fn decide_inner(
     // Drop positive patterns included in a negative one (they can never give a witness).
     let mut kept_pos: Vec<Vec<Vec<CTok>>> = Vec::new();
     {
-        let mut neg_idx = InclusionIndex::new(&neg, &classes, budget);
+        let mut neg_idx = InclusionIndex::new(&neg, &classes, budget, limits.deadline);
         let before = neg_idx.budget;
         let neg_set: FxHashSet<&Vec<CTok>> = neg.iter().collect();
         for pats in pos {

@@ -1815,7 +1815,9 @@ fn minimise(
         .partition(|(v, _)| Some(*v) == a.present || Some(*v) == a.multi);
     let mut budget = MINIMISE_BUDGET;
     let mut conflicts = |set: &[(SVar, bool)]| -> Option<bool> {
-        if budget == 0 {
+        // Minimising is optional (the whole assignment is a sound conflict): stop at the
+        // budget or the deadline.
+        if budget == 0 || limits.deadline.is_some_and(|d| Instant::now() >= d) {
             return None;
         }
         budget -= 1;
