@@ -249,10 +249,13 @@ fn two_calls(args: &[&str], format: &str, file: &str) -> Vec<Vec<String>> {
     vec![json, report]
 }
 
+/// A case: its name, the inputs, and the calls of iamproof expected.
+type CommandCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<Vec<String>>);
+
 #[test]
 fn each_check_type_builds_its_command_line() {
     let t = ("template-path", "infra/app.yaml");
-    let cases: Vec<(&str, Vec<(&str, &str)>, Vec<Vec<String>>)> = vec![
+    let cases: Vec<CommandCase> = vec![
         (
             "validate, defaults",
             vec![("policy-check-type", "VALIDATE_POLICY"), t],
