@@ -64,7 +64,7 @@
 //! the line:column (from 1, columns in characters) of the offending key, value or table:
 //!
 //! ```text
-//! .iamproof.toml:3:1: unknown field `blockin`, expected one of `blocking`, `ignore`, …
+//! .iamproof.toml:2:1: unknown field `finding-type`, expected `finding-types`
 //! .iamproof.toml:7:1: this [[ignore]] entry has no `reason`: say why the finding is accepted (a ticket, a review)
 //! ```
 //!

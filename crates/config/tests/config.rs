@@ -151,14 +151,14 @@ fn bad_files_are_errors_naming_the_file_and_line_column() {
             "[blockin]\nfinding-types = []\n".into(),
             1,
             2,
-            "unknown field `blockin`",
+            "unknown field `blockin`, expected one of `blocking`, `ignore`, `external-access`, `access-not-granted`, `templates`",
         ),
         (
             "unknown key",
             "[blocking]\nfinding-type = [\"ERROR\"]\n".into(),
             2,
             1,
-            "unknown field `finding-type`",
+            "unknown field `finding-type`, expected `finding-types`",
         ),
         (
             "snake_case key",
