@@ -73,6 +73,10 @@ fn manifest_hooks() -> Vec<Mapping> {
     for hook in &hooks {
         assert_eq!(hook["language"].as_str(), Some("script"));
         assert_eq!(hook["files"].as_str(), Some(r"\.(json|ya?ml|template)$"));
+        assert_eq!(
+            hook["exclude"].as_str(),
+            Some(r"^(\.pre-commit-config\.yaml|\.github/)")
+        );
         assert_eq!(hook["pass_filenames"].as_bool(), Some(true));
         // A `script` entry is a file of the hook repository.
         let entry = hook["entry"].as_str().unwrap();
@@ -136,6 +140,8 @@ fn pre_commit_runs_the_hooks_on_each_template() {
     std::fs::write(sample.join("infra/app.yaml"), TEMPLATE).unwrap();
     std::fs::write(sample.join("infra/plan.json"), "{}\n").unwrap();
     std::fs::write(sample.join("docs/notes.md"), "not a template\n").unwrap();
+    std::fs::create_dir_all(sample.join(".github/workflows")).unwrap();
+    std::fs::write(sample.join(".github/workflows/ci.yml"), "on: push\n").unwrap();
     git(&sample, &env, &["add", "-A"]);
     git(&sample, &env, &["commit", "--quiet", "-m", "sample"]);
 
@@ -154,7 +160,7 @@ fn pre_commit_runs_the_hooks_on_each_template() {
             .unwrap()
     };
 
-    // Each matching file, once per hook; not the Markdown file.
+    // Each matching file, once per hook; not the Markdown file, not the excluded YAML files.
     let out = run(0);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
@@ -163,11 +169,7 @@ fn pre_commit_runs_the_hooks_on_each_template() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let files = [
-        ".pre-commit-config.yaml",
-        "infra/app.yaml",
-        "infra/plan.json",
-    ];
+    let files = ["infra/app.yaml", "infra/plan.json"];
     let mut expected = BTreeSet::new();
     for file in files {
         expected.insert(strings(&[
