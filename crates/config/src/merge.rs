@@ -1,13 +1,5 @@
-//! Flags override the file: how the command line's values combine with a [`Config`].
-//!
-//! | Setting | Rule |
-//! |---|---|
-//! | `--treat-finding-type-as-blocking` / `[blocking] finding-types` | the flag replaces the file's list; neither: `ERROR,SECURITY_WARNING` |
-//! | `--ignore-finding` / `[[ignore]]` | **added**: the file's entries (with their reasons) and then the flag's items; a flag cannot un-ignore a reviewed exception |
-//! | `--allow-external-principals` / `[external-access] allowed-principals` | the flag replaces the file's list |
-//! | `--actions`, `--resources` / `[access-not-granted]` | either flag replaces the whole access of the file (the pair describes one access: a flag's actions are never combined with the file's resources) |
-//! | `--region`, `--account-id` / `[templates]` | the flag replaces the file's value |
-//! | `--parameters K=V` / `[templates] parameters` | per name: a flag's value replaces the file's value of that name; the file's other names stay |
+//! Flags override the file: how the command line's values combine with a [`Config`] (the rules
+//! are in the crate documentation).
 
 use crate::file::{Access, Config};
 use iamproof_report::{BlockingRules, FindingType, RulesError};
