@@ -578,10 +578,48 @@ pub fn realistic_request(policies: &[&Policy]) -> Formula {
                 GlobPart::AnyRun,
             ])],
         );
+        // The fields a request's ARN can hold (`iamproof_eval::Request::check_concrete`): a
+        // service of letters, digits and `-`, a region and an account of lowercase letters,
+        // digits and `-`, a non-empty resource part. Stated for ASCII; other characters are left
+        // to the witness checks.
+        let ascii_except = |ok: &dyn Fn(char) -> bool| -> Vec<char> {
+            (' '..='~').filter(|c| *c != ':' && !ok(*c)).collect()
+        };
+        let svc_bad = ascii_except(&|c| c.is_ascii_alphanumeric() || c == '-');
+        let field_bad = ascii_except(&|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let bad_in = |field: usize, bad: &[char]| {
+            let mut parts = vec![lit("arn:"), GlobPart::AnyRun];
+            for i in 2..6 {
+                parts.push(lit(":"));
+                if i != field {
+                    parts.push(GlobPart::AnyRun);
+                } else if !bad.is_empty() {
+                    parts.extend([
+                        GlobPart::AnyRun,
+                        GlobPart::OneOf(bad.to_vec()),
+                        GlobPart::AnyRun,
+                    ]);
+                }
+                // (an empty `bad` list: the field itself is empty)
+            }
+            Glob::from_parts(parts)
+        };
+        let malformed = PatternSet::new(
+            MatchMode::Arn,
+            vec![
+                bad_in(2, &svc_bad),
+                bad_in(3, &field_bad),
+                bad_in(4, &field_bad),
+                bad_in(5, &[]),
+            ],
+        );
         let star = PatternSet::new(MatchMode::Exact, vec![Glob::literal("*")]);
         let resource_ok = Formula::or2(
             Formula::matches(Var::Resource, star),
-            Formula::matches(Var::Resource, resources),
+            Formula::and2(
+                Formula::matches(Var::Resource, resources),
+                Formula::not(Formula::matches(Var::Resource, malformed)),
+            ),
         );
         Formula::and2(principal_ok, resource_ok)
     });
