@@ -5,6 +5,7 @@ use crate::error::CliError;
 
 mod checks;
 mod formula;
+pub(crate) mod serve;
 mod simulate;
 mod validate;
 
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::CheckAccessNotGranted(a) => checks::access_not_granted(&a),
         Command::CheckNoPublicAccess(a) => checks::no_public_access(&a),
         Command::CheckNoExternalAccess(a) => checks::no_external_access(&a),
+        Command::Serve(a) => serve::run(&a),
     }
 }
 
