@@ -411,7 +411,17 @@ pub fn run(config: ServeConfig) -> Result<(), ServeError> {
     let result = rt.block_on(async {
         let listener = bind(config.listen).await?;
         let addr = listener.local_addr().map_err(ServeError::Runtime)?;
-        let shutdown = shutdown_signal()?;
+        let signal = shutdown_signal()?;
+        let quiet = config.quiet;
+        let shutdown = async move {
+            signal.await;
+            if !quiet {
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "iamproof serve: stopping; requests in progress finish first"
+                );
+            }
+        };
         if !config.quiet {
             let _ = writeln!(
                 std::io::stderr().lock(),

@@ -526,3 +526,28 @@ fn shutdown_lets_requests_in_progress_finish() {
         "still accepting after shutdown"
     );
 }
+
+#[test]
+fn a_check_out_of_time_answers_fail_never_pass() {
+    let server = start(ServeConfig {
+        timeout: Duration::from_nanos(1),
+        extras: true,
+        ..config()
+    });
+    let a = server.addr();
+    // PASS with time to decide; here the check runs out of time at once.
+    let r = post_json(
+        a,
+        "/policy/check-no-public-access",
+        &json!({"policyDocument": example("s3/bucket-restricted.json"), "resourceType": "AWS::S3::Bucket"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["result"], "FAIL", "{v}");
+    assert!(v["unknownReason"].is_string(), "{v}");
+    let metrics = send(a, "GET", "/metrics", &[], b"").text();
+    assert!(
+        metrics.contains("iamproof_checks_undecided_total{operation=\"CheckNoPublicAccess\"} 1"),
+        "{metrics}"
+    );
+}
