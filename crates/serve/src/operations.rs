@@ -515,3 +515,54 @@ fn validate(
         undecided: false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(e: &ApiError) -> Vec<String> {
+        match e {
+            ApiError::Validation { fields, .. } => fields.iter().map(|f| f.name.clone()).collect(),
+            other => panic!("not a ValidationException: {other}"),
+        }
+    }
+
+    #[test]
+    fn members_are_checked_against_the_model() {
+        let e = parse_job(Operation::CheckNoNewAccess, None, b"{}").unwrap_err();
+        assert_eq!(
+            names(&e),
+            ["newPolicyDocument", "existingPolicyDocument", "policyType"]
+        );
+        let e = parse_job(
+            Operation::ValidatePolicy,
+            Some("maxResults=x"),
+            br#"{"policyDocument":"{}","policyType":"IDENTITY_POLICY","locale":"XX","validatePolicyResourceType":"AWS::S3::Bucket"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            names(&e),
+            ["locale", "validatePolicyResourceType", "maxResults"]
+        );
+        let e = parse_job(Operation::CheckNoPublicAccess, None, b"[]").unwrap_err();
+        assert!(matches!(
+            e,
+            ApiError::Validation {
+                reason: "cannotParse",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn paging_tokens_name_the_next_finding() {
+        let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:getobject","s3:GetObject"],"Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/4"}}}]}"#;
+        let first = validate(doc, PolicyType::Identity, Some(1), 0).unwrap();
+        let token = first.body["nextToken"].as_str().unwrap().to_string();
+        let (max, offset) = paging(Some(&format!("maxResults=1&nextToken={token}"))).unwrap();
+        let second = validate(doc, PolicyType::Identity, max, offset).unwrap();
+        assert_eq!(second.body["findings"].as_array().map(Vec::len), Some(1));
+        assert!(second.body.get("nextToken").is_none());
+        assert!(validate(doc, PolicyType::Identity, None, 7).is_err());
+    }
+}
