@@ -3,8 +3,9 @@
 //! version pairs, resource policies of the IAM User Guide).
 //!
 //! The clients are required: when `aws` or boto3 is missing the tests FAIL and say how to install
-//! them (`pip install awscli boto3`; `.ci/run` does it). `IAMPROOF_TEST_AWS` and
-//! `IAMPROOF_TEST_PYTHON` name other executables.
+//! them (`pip install awscli boto3`; `.ci/run` does it, into `target/aws-clients-venv`, which the
+//! tests use when it is there). `IAMPROOF_TEST_AWS` and `IAMPROOF_TEST_PYTHON` name other
+//! executables.
 
 mod common;
 
@@ -21,11 +22,11 @@ const INSTALL: &str =
 (or run .ci/run, which installs them into a virtual environment when they are missing)";
 
 fn aws_program() -> String {
-    std::env::var("IAMPROOF_TEST_AWS").unwrap_or_else(|_| "aws".to_string())
+    client_program("IAMPROOF_TEST_AWS", "aws")
 }
 
 fn python_program() -> String {
-    std::env::var("IAMPROOF_TEST_PYTHON").unwrap_or_else(|_| "python3".to_string())
+    client_program("IAMPROOF_TEST_PYTHON", "python3")
 }
 
 /// A command with dummy credentials and no user configuration.

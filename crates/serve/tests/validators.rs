@@ -2,8 +2,8 @@
 //! `AWS_ENDPOINT_URL`, unchanged: its `check-no-public-access` on its own test template.
 //!
 //! The validator is required: when it is missing the test FAILs and says how to install it
-//! (`pip install cfn-policy-validator`; `.ci/run` does it). `IAMPROOF_TEST_CFN_POLICY_VALIDATOR`
-//! names another executable. Its `validate` command is not covered: it first calls
+//! (`pip install cfn-policy-validator`; `.ci/run` does it, into `target/aws-clients-venv`, which
+//! the test uses when it is there). `IAMPROOF_TEST_CFN_POLICY_VALIDATOR` names another executable. Its `validate` command is not covered: it first calls
 //! `ListAnalyzers`/`CreateAnalyzer` and access previews, which the server does not implement
 //! (they get `UnknownOperationException`).
 
@@ -20,8 +20,7 @@ const INSTALL: &str =
 
 #[test]
 fn cfn_policy_validator_check_no_public_access() {
-    let program = std::env::var("IAMPROOF_TEST_CFN_POLICY_VALIDATOR")
-        .unwrap_or_else(|_| "cfn-policy-validator".to_string());
+    let program = client_program("IAMPROOF_TEST_CFN_POLICY_VALIDATOR", "cfn-policy-validator");
     let template =
         Corpora::locate().path("cfn-policy-validator-tests/test_files/public_access_test.yml");
     assert!(template.is_file(), "{} is missing", template.display());

@@ -194,3 +194,18 @@ pub fn example(rel: &str) -> String {
         .join(rel);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
+
+/// The client program `name` the tests drive: `$env_var` if set, else the one `.ci/run`
+/// installed into `target/aws-clients-venv` if it is there, else `name` from `PATH`.
+pub fn client_program(env_var: &str, name: &str) -> String {
+    if let Ok(p) = std::env::var(env_var) {
+        return p;
+    }
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/aws-clients-venv/bin")
+        .join(name);
+    if venv.is_file() {
+        return venv.to_string_lossy().into_owned();
+    }
+    name.to_string()
+}
