@@ -123,6 +123,18 @@ and resource, with the statements that decided it.",
         "Exit status: 0 the input was read, 2 bad usage or input (file:line:col says where)."
     ))]
     Parse(crate::commands::parse::ParseArgs),
+
+    /// Serve IAM Access Analyzer's policy checks over its own HTTP API, for the AWS CLI and SDKs.
+    #[command(after_help = concat!(
+        "Example:\n",
+        "  iamproof serve &\n",
+        "  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1 \\\n",
+        "    aws accessanalyzer check-no-public-access --endpoint-url http://127.0.0.1:8080 \\\n",
+        "    --policy-document file://examples/s3/bucket-public.json --resource-type AWS::S3::Bucket\n\n",
+        "Request signatures are not verified: listen on loopback or put your own authentication in front.\n",
+        "Stops gracefully on SIGTERM or SIGINT; exit status 0, or 2 when it cannot start."
+    ))]
+    Serve(crate::commands::serve::ServeArgs),
 }
 
 const RESOURCE_TYPE_HELP: &str = "The resource type the policy is attached to, as Access \
