@@ -778,16 +778,19 @@ impl Query<'_> {
         // Each round fixes one part; a request has at most four parts plus its context keys.
         for _ in 0..(4 + w.context.len()) {
             let bad = match w.check_concrete() {
-                Ok(()) => match self.verify(&w, stmt) {
+                Ok(()) if realistic.eval(&w) && axioms.eval(&w) => match self.verify(&w, stmt) {
                     Ok(applies) => return Ok((w, applies)),
                     Err(_) => break,
                 },
+                Ok(()) => break,
                 Err(bad) => bad,
             };
+            // A part is fixed at a time: the request is realistic (a property of all its parts)
+            // only once every part is valid.
             let fixed = self.rewrites(&w, &bad, stmt).into_iter().find(|c| {
-                c.check_concrete().err().is_none_or(|e| e.part != bad.part)
-                    && realistic.eval(c)
-                    && axioms.eval(c)
+                let rest = c.check_concrete();
+                rest.as_ref().err().is_none_or(|e| e.part != bad.part)
+                    && (rest.is_err() || (realistic.eval(c) && axioms.eval(c)))
                     && self.verify(c, stmt).is_ok()
             });
             match fixed {

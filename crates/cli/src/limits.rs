@@ -12,8 +12,9 @@
 //! allocator plus one atomic counter of live bytes. The watchdog looks every [`POLL`], so the
 //! heap can overshoot the limit by what the program allocates in that time.
 //!
-//! The command's own answer and the watchdog's never interleave: both print while holding
-//! [`output_lock`]; whichever takes it first is the only one to print.
+//! The command's own answer and the watchdog's never both appear: the command calls
+//! [`claim_output`] before it prints (an answer or an error), the watchdog prints only if it
+//! takes the same lock first; whichever takes it keeps it until the process ends.
 
 use crate::cli::OutputFormat;
 use iamproof_checks::{CheckKind, CheckResult};
@@ -81,11 +82,13 @@ pub fn live_bytes() -> usize {
     LIVE_BYTES.load(Ordering::Relaxed)
 }
 
-/// Held while a command prints its answer (see the module docs).
-pub fn output_lock() -> MutexGuard<'static, ()> {
-    OUTPUT
+/// Claims standard output for the command's own answer, for the rest of the process: from now
+/// on the watchdog never prints (see the module docs).
+pub fn claim_output() {
+    let guard: MutexGuard<'static, ()> = OUTPUT
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    std::mem::forget(guard);
 }
 
 /// Tells the watchdog which check it answers for (see [`CHECK`]).

@@ -29,6 +29,7 @@ fn main() {
     let code = match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
+            limits::claim_output();
             let _ = writeln!(std::io::stderr(), "error: {e}");
             e.exit_code()
         }

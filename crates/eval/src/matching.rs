@@ -445,8 +445,11 @@ fn aws_entry_matches(value: &str, arn: &str) -> PrincipalMatch {
 /// except the user named Bob in AWS account 444455556666 are explicitly denied". The layers of
 /// a caller are:
 /// - the account root `arn:P:iam::A:root`: its account (an account id `A` or the root ARN);
-/// - an IAM user, a role used as a caller, a federated-user session, any other IAM/STS ARN: its
-///   account, then its own exact ARN;
+/// - an IAM user, a role used as a caller, any other IAM/STS ARN: its account, then its own
+///   exact ARN;
+/// - a federated-user session `arn:P:sts::A:federated-user/N`: its account, then its own exact
+///   ARN or the IAM user that names it in a `Principal` (`arn:P:iam::A:user/N`, as
+///   [`principal_entry_matches`] matches sessions to users);
 /// - a role session `arn:P:sts::A:assumed-role/R/S`: its account, its role (a role ARN whose
 ///   name is `R`, matched as [`principal_entry_matches`] matches sessions to roles), then its
 ///   exact session ARN;
@@ -517,6 +520,10 @@ pub fn not_principal_layers(
         PrincipalArnKind::Root => account,
         PrincipalArnKind::AssumedRole { .. } => {
             own && matches.contains(&PrincipalMatch::SessionViaRole)
+        }
+        // The entry that names the session in a `Principal` (its user) names it here too.
+        PrincipalArnKind::FederatedUser(_) => {
+            own || matches.contains(&PrincipalMatch::SessionViaUser)
         }
         _ => own,
     };

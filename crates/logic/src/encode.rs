@@ -302,13 +302,27 @@ fn encode_principal(policy: &Policy, clause: Option<&PrincipalClause>) -> (Formu
 /// docs/semantics.md, "NotPrincipal, layer by layer"): (named at every layer, named at every
 /// layer below the account). The statement matches at any level iff the first is false, above
 /// account level iff the second is false. Every caller but an account root has its own identity
-/// among its layers, so apart from roots the callers named below the account are among the
-/// entries' own values: for each, the evaluator's rule is applied to that value at encoding
+/// among its layers, named by its exact ARN or (a federated-user session) by its user's ARN, so
+/// apart from roots the callers named below the account are the entries' own values and the
+/// sessions of the users they name: for each, the evaluator's rule is applied at encoding
 /// time. A root is named when its account is (an account id, or a root ARN of its partition).
 fn not_principal_named(entries: &[PrincipalEntry]) -> (Formula, Formula) {
     let mut all_layers = Vec::new();
     let mut identity_layers = Vec::new();
-    for e in entries {
+    // The callers to try: the entries' own values, and for each IAM user named without a path,
+    // the federated-user session that user names (`arn:P:sts::A:federated-user/N`).
+    let mut candidates: Vec<PrincipalEntry> = entries.to_vec();
+    for e in entries.iter().filter(|e| e.kind == PrincipalKind::Aws) {
+        if let Some([p, "iam", _, a, res]) = principal_arn_fields(&e.value) {
+            if let Some(name) = res.strip_prefix("user/").filter(|n| !n.contains('/')) {
+                candidates.push(PrincipalEntry {
+                    value: format!("arn:{p}:sts::{a}:federated-user/{name}"),
+                    ..e.clone()
+                });
+            }
+        }
+    }
+    for e in &candidates {
         let value = e.value.as_str();
         let (principal, kind) = match e.kind {
             PrincipalKind::Everyone => return (Formula::tt(), Formula::tt()),

@@ -131,8 +131,8 @@ fn options(common: &CheckCommon) -> CheckOptions {
 /// Prints a result and gives the exit status: 0 PASS, 1 FAIL. `doc` is the document the
 /// reasons point into.
 fn finish(result: &CheckResult, doc: &Document, format: OutputFormat) -> Result<i32, CliError> {
-    // The watchdog of `crate::limits` must not print over this answer.
-    let _printing = crate::limits::output_lock();
+    // The watchdog of `crate::limits` must not print after or over this answer.
+    crate::limits::claim_output();
     let text = match format {
         OutputFormat::Json => output::json_text(result)?,
         OutputFormat::Text => {
