@@ -466,24 +466,24 @@ pub struct CheckNoNewAccessArgs {
     #[arg(long, value_name = "PATH")]
     pub template_path: Option<PathBuf>,
     /// Compare each policy of the template's type with this reference policy (JSON file).
-    #[arg(long, value_name = "FILE", requires_all = ["reference_policy_type", "template_path"])]
+    #[arg(long, value_name = "FILE", requires = "reference_policy_type")]
     pub reference_policy: Option<PathBuf>,
     /// The type of the reference policy: identity policies of the template are compared with an
     /// identity reference, resource policies with a resource reference.
     #[arg(long, value_enum, value_name = "TYPE", requires = "reference_policy")]
     pub reference_policy_type: Option<ReferencePolicyTypeArg>,
     /// The base version: another template, cloud assembly or plan.
-    #[arg(long, value_name = "PATH", requires = "template_path")]
+    #[arg(long, value_name = "PATH")]
     pub base_template_path: Option<PathBuf>,
     /// The base version: the same path at this git revision (`git show REF:PATH`, no checkout),
     /// e.g. origin/main.
-    #[arg(long, value_name = "REF", requires = "template_path")]
+    #[arg(long, value_name = "REF")]
     pub base_ref: Option<String>,
     /// Accept policies the head version adds (otherwise each is new access as a whole).
-    #[arg(long, requires = "template_path")]
+    #[arg(long)]
     pub allow_added: bool,
     /// Report failed checks as non-blocking findings (exit 0).
-    #[arg(long, requires = "template_path")]
+    #[arg(long)]
     pub treat_findings_as_non_blocking: bool,
     #[command(flatten)]
     pub template: TemplateOptions,
@@ -498,49 +498,61 @@ pub enum ReferencePolicyTypeArg {
     Resource,
 }
 
+impl TemplateOptions {
+    /// The first of these flags given on the command line, for the error of a document-mode
+    /// command that got one.
+    pub fn first_given(&self) -> Option<&'static str> {
+        [
+            (self.template_format.is_some(), "--format"),
+            (self.region.is_some(), "--region"),
+            (self.account_id.is_some(), "--account-id"),
+            (!self.parameters.is_empty(), "--parameters"),
+            (
+                self.template_configuration_file.is_some(),
+                "--template-configuration-file",
+            ),
+            (
+                !self.exclude_resource_types.is_empty(),
+                "--exclude-resource-types",
+            ),
+            (self.ignore_finding.is_some(), "--ignore-finding"),
+            (self.output_file.is_some(), "--output-file"),
+            (self.quiet, "--quiet"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
+}
+
 /// The flags of every command that reads a template (cfn-policy-validator's names).
 #[derive(Debug, Args)]
 pub struct TemplateOptions {
     /// The input format [default: auto].
-    #[arg(
-        long = "format",
-        value_enum,
-        value_name = "FORMAT",
-        requires = "template_path"
-    )]
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
     pub template_format: Option<crate::commands::parse::TemplateFormatArg>,
     /// AWS::Region (the partition follows from it) [default: us-east-1].
-    #[arg(long, requires = "template_path")]
+    #[arg(long)]
     pub region: Option<String>,
     /// AWS::AccountId [default: 123456789012].
-    #[arg(long, requires = "template_path")]
+    #[arg(long)]
     pub account_id: Option<String>,
     /// Template parameters: KEY=VALUE ..., or file://PATH.
-    #[arg(long, num_args = 1.., value_name = "KEY=VALUE", requires = "template_path")]
+    #[arg(long, num_args = 1.., value_name = "KEY=VALUE")]
     pub parameters: Vec<String>,
     /// A CloudFormation template configuration file: {"Parameters": {"Key": "Value"}}.
-    #[arg(long, value_name = "FILE", requires = "template_path")]
+    #[arg(long, value_name = "FILE")]
     pub template_configuration_file: Option<PathBuf>,
     /// Leave out the policies of these resource types (AWS::SQS::QueuePolicy,aws_sqs_queue_policy,...).
-    #[arg(
-        long,
-        value_name = "TYPE,...",
-        value_delimiter = ',',
-        requires = "template_path"
-    )]
+    #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
     pub exclude_resource_types: Vec<String>,
     /// Findings to ignore: CODE, RESOURCE or RESOURCE.CODE, comma-separated (case-insensitive).
-    #[arg(
-        long,
-        value_name = "CODE|RESOURCE|RESOURCE.CODE,...",
-        requires = "template_path"
-    )]
+    #[arg(long, value_name = "CODE|RESOURCE|RESOURCE.CODE,...")]
     pub ignore_finding: Option<String>,
     /// Write the report to FILE instead of standard output (the summary line goes to standard error).
-    #[arg(long, value_name = "FILE", requires = "template_path")]
+    #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
     /// No progress bar and no summary on standard error.
-    #[arg(long, requires = "template_path")]
+    #[arg(long)]
     pub quiet: bool,
 }
 
@@ -576,23 +588,13 @@ pub struct CheckAccessNotGrantedArgs {
     #[arg(long, value_name = "PATH")]
     pub template_path: Option<PathBuf>,
     /// The actions that must not be granted (template mode), comma-separated, at most 100.
-    #[arg(
-        long,
-        value_name = "ACTION,...",
-        value_delimiter = ',',
-        requires = "template_path"
-    )]
+    #[arg(long, value_name = "ACTION,...", value_delimiter = ',')]
     pub actions: Vec<String>,
     /// The resources that must not be accessible (template mode), comma-separated, at most 100.
-    #[arg(
-        long,
-        value_name = "ARN,...",
-        value_delimiter = ',',
-        requires = "template_path"
-    )]
+    #[arg(long, value_name = "ARN,...", value_delimiter = ',')]
     pub resources: Vec<String>,
     /// Report failed checks as non-blocking findings (exit 0).
-    #[arg(long, requires = "template_path")]
+    #[arg(long)]
     pub treat_findings_as_non_blocking: bool,
     #[command(flatten)]
     pub template: TemplateOptions,
@@ -615,7 +617,7 @@ pub struct CheckNoPublicAccessArgs {
     #[arg(long, value_name = "PATH")]
     pub template_path: Option<PathBuf>,
     /// Report failed checks as non-blocking findings (exit 0).
-    #[arg(long, requires = "template_path")]
+    #[arg(long)]
     pub treat_findings_as_non_blocking: bool,
     #[command(flatten)]
     pub template: TemplateOptions,

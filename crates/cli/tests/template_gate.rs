@@ -562,6 +562,43 @@ fn two_cdk_assemblies_are_compared_stack_by_stack() {
     assert_eq!(f["location"]["start"]["line"].as_u64(), line);
     assert_eq!(f["exampleRequest"]["action"], "dynamodb:PutItem");
 
+    // The same assemblies as two commits of a repository: the base directory is read from git.
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["config", "user.name", "iamproof test"]);
+    git(&repo, &["config", "user.email", "test@example.com"]);
+    git(&repo, &["config", "commit.gpgsign", "false"]);
+    write_assembly(&repo.join("infra/cdk.out"), read);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    write_assembly(&repo.join("infra/cdk.out"), &format!("{read},\n{write}"));
+    git(&repo, &["commit", "-q", "-am", "head"]);
+    let r = iamproof_in(
+        &repo,
+        &[
+            "check-no-new-access",
+            "--template-path",
+            "infra/cdk.out",
+            "--base-ref",
+            "HEAD~1",
+            "--output",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let report: J = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    let findings = report["BlockingFindings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(findings.len(), 1, "{}", r.stdout);
+    assert_eq!(
+        findings[0]["location"]["path"],
+        "infra/cdk.out/AppStack.template.json"
+    );
+    assert_eq!(findings[0]["exampleRequest"]["action"], "dynamodb:PutItem");
+
     // The other way round, the head only narrows: PASS, exit 0.
     let r = iamproof_in(
         dir.path(),
@@ -636,6 +673,34 @@ fn document_and_template_modes_exclude_each_other() {
     ] {
         let r = iamproof_in(dir.path(), &args);
         assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+    }
+    // Template-mode flags with a (valid) document: a usage error naming the flag.
+    let bucket = examples.join("s3/bucket-restricted.json");
+    let bucket = bucket.to_string_lossy();
+    for (flag, value) in [
+        ("--region", Some("eu-west-1")),
+        ("--treat-findings-as-non-blocking", None),
+        ("--reference-policy", Some(&*bucket)),
+        ("--base-ref", Some("HEAD")),
+        ("--allow-added", None),
+    ] {
+        let mut args = vec![
+            "check-no-new-access",
+            "--existing-policy-document",
+            &*bucket,
+            "--new-policy-document",
+            &*bucket,
+            "--policy-type",
+            "RESOURCE_POLICY",
+            flag,
+        ];
+        args.extend(value);
+        if flag == "--reference-policy" {
+            args.extend(["--reference-policy-type", "resource"]);
+        }
+        let r = iamproof_in(dir.path(), &args);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(flag), "{args:?}: {}", r.stderr);
     }
 }
 

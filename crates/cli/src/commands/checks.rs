@@ -139,6 +139,16 @@ fn document_output(format: ReportFormat) -> Result<OutputFormat, CliError> {
     }
 }
 
+/// Refuses template-mode flags in document mode (`flag` is the first one given).
+fn no_template_flags(flag: Option<&'static str>) -> Result<(), CliError> {
+    match flag {
+        Some(flag) => Err(CliError::Usage(format!(
+            "{flag} needs --template-path (it is a template-mode option)"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// A document-mode flag clap requires unless `--template-path` is given.
 fn required<'a, T>(value: &'a Option<T>, flag: &str) -> Result<&'a T, CliError> {
     value
@@ -179,6 +189,20 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs) -> Result<i32, CliError> {
     if let Some(path) = &args.template_path {
         return super::scan::no_new_access(args, path);
     }
+    no_template_flags(args.template.first_given().or_else(|| {
+        [
+            (args.base_template_path.is_some(), "--base-template-path"),
+            (args.base_ref.is_some(), "--base-ref"),
+            (args.reference_policy.is_some(), "--reference-policy"),
+            (args.allow_added, "--allow-added"),
+            (
+                args.treat_findings_as_non_blocking,
+                "--treat-findings-as-non-blocking",
+            ),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }))?;
     document_output(args.common.output)?;
     let mut loader = Loader::new();
     let ty = required(&args.policy_type, "--policy-type")?.to_policy_type();
@@ -203,6 +227,18 @@ pub fn access_not_granted(args: &CheckAccessNotGrantedArgs) -> Result<i32, CliEr
     if let Some(path) = &args.template_path {
         return super::scan::access_not_granted(args, path);
     }
+    no_template_flags(args.template.first_given().or_else(|| {
+        [
+            (!args.actions.is_empty(), "--actions"),
+            (!args.resources.is_empty(), "--resources"),
+            (
+                args.treat_findings_as_non_blocking,
+                "--treat-findings-as-non-blocking",
+            ),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }))?;
     document_output(args.common.output)?;
     let mut loader = Loader::new();
     let policy_type: &CheckPolicyTypeArg = required(&args.policy_type, "--policy-type")?;
@@ -226,6 +262,11 @@ pub fn no_public_access(args: &CheckNoPublicAccessArgs) -> Result<i32, CliError>
     if let Some(path) = &args.template_path {
         return super::scan::no_public_access(args, path);
     }
+    no_template_flags(
+        args.template.first_given().or(args
+            .treat_findings_as_non_blocking
+            .then_some("--treat-findings-as-non-blocking")),
+    )?;
     document_output(args.common.output)?;
     let resource_type = *required(&args.resource_type, "--resource-type")?;
     let mut loader = Loader::new();
