@@ -83,8 +83,12 @@ and resource, with the statements that decided it.",
     #[command(after_help = concat!(
         "Example (a CI gate):\n",
         "  iamproof check-no-new-access --existing-policy-document file://examples/identity/pipeline-reference.json \\\n",
-        "      --new-policy-document file://examples/identity/pipeline-changed.json --policy-type IDENTITY_POLICY\n\n",
-        "Exit status: 0 PASS, 1 FAIL (the new policy might allow new access), 2 bad usage or input."
+        "      --new-policy-document file://examples/identity/pipeline-changed.json --policy-type IDENTITY_POLICY\n",
+        "Example (the pull-request gate over a whole template):\n",
+        "  iamproof check-no-new-access --template-path template.yaml --base-ref origin/main \\\n",
+        "      --output sarif --output-file iamproof.sarif\n\n",
+        "Exit status: 0 PASS, 1 FAIL (the new policy might allow new access), 2 bad usage or input.\n",
+        "With --template-path: 0 no blocking finding, 1 blocking findings, 2 bad usage or input."
     ))]
     CheckNoNewAccess(CheckNoNewAccessArgs),
 

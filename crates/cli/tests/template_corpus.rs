@@ -48,7 +48,14 @@ fn validate_and_public_access_over_the_cloudformation_corpus() {
             let expected = iamproof_templates::extract(file, &options);
             let shown = file.to_string_lossy();
             let out = Command::new(env!("CARGO_BIN_EXE_iamproof"))
-                .args([command, "--template-path", &shown, "--output", "json", "--quiet"])
+                .args([
+                    command,
+                    "--template-path",
+                    &shown,
+                    "--output",
+                    "json",
+                    "--quiet",
+                ])
                 .args(["--timeout", "10"])
                 .output()
                 .expect("run iamproof");
@@ -58,7 +65,10 @@ fn validate_and_public_access_over_the_cloudformation_corpus() {
             assert!(!stderr.contains("panicked"), "{shown}: {stderr}");
             match expected {
                 Ok(x) => {
-                    assert!(code == 0 || code == 1, "{command} {shown}: exit {code}: {stderr}");
+                    assert!(
+                        code == 0 || code == 1,
+                        "{command} {shown}: exit {code}: {stderr}"
+                    );
                     let report: J = serde_json::from_str(&stdout)
                         .unwrap_or_else(|e| panic!("{command} {shown}: {e}: {stdout}"));
                     let blocking = report["BlockingFindings"].as_array().map_or(0, Vec::len);
