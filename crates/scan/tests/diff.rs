@@ -175,3 +175,29 @@ fn a_head_policy_that_cannot_be_built_blocks() {
         summary(&findings)
     );
 }
+
+#[test]
+fn a_check_that_runs_out_of_time_fails() {
+    // The head only narrows the base, so a completed check would PASS; with no time at all the
+    // check cannot complete and must FAIL.
+    let base = template(&role("P", &format!("{READ}{WRITE}")));
+    let head = template(&role("P", READ));
+    let diff = DiffOptions {
+        allow_added: false,
+        base_root: "template.yaml".into(),
+        head_root: "template.yaml".into(),
+    };
+    let mut opts = ScanOptions {
+        quiet: true,
+        ..ScanOptions::default()
+    };
+    assert_eq!(
+        summary(&diff_extractions(&base, &head, &diff, &opts, &Sources::new())),
+        []
+    );
+    opts.check.timeout = std::time::Duration::ZERO;
+    let findings = diff_extractions(&base, &head, &diff, &opts, &Sources::new());
+    assert_eq!(findings.len(), 1, "{:?}", summary(&findings));
+    assert_eq!(findings[0].code.as_str(), "policy-analysis-CheckNoNewAccess");
+    assert!(findings[0].details["unknownReason"].is_string(), "{}", findings[0].details);
+}
