@@ -29,7 +29,7 @@ use crate::prepared::Prepared;
 use crate::source::Sources;
 use iamproof_checks::check_no_new_access;
 use iamproof_policy::{parse_policy, Policy};
-use iamproof_report::{Finding, FindingCode, FindingType};
+use iamproof_report::{Finding, FindingCode, FindingType, Position, SourceLocation};
 use iamproof_templates::{Approximation, ExtractedPolicy, Extraction, Format};
 use serde_json::json;
 use std::collections::{BTreeMap, HashSet};
@@ -47,6 +47,9 @@ pub struct DiffOptions {
     pub base_root: String,
     /// The path the head was read from.
     pub head_root: String,
+    /// The git revision the base was read from, when it was (`--base-ref`): its policies' files
+    /// are then named by the head's path, but their lines are the revision's.
+    pub base_revision: Option<String>,
 }
 
 /// Where a policy is, independent of the file the version was read from.
@@ -134,15 +137,21 @@ pub fn diff_extractions(
         }
     }
     // Renamed resources: an unmatched head policy whose document is an unmatched base one's.
-    for pair in pairs.iter_mut().filter(|(_, b)| b.is_none()) {
-        let head_over = Prepared::new(pair.0, Approximation::Over);
-        let found = base_keys.iter().find(|(k, b)| {
-            !matched_base.contains(k)
-                && head_over.same_document(&Prepared::new(b, Approximation::Over))
-        });
-        if let Some((k, b)) = found {
-            matched_base.insert(k);
-            pair.1 = Some(b);
+    let unmatched_base: Vec<(&Key, Prepared<'_>)> = base_keys
+        .iter()
+        .filter(|(k, _)| !matched_base.contains(k))
+        .map(|(k, b)| (k, Prepared::new(b, Approximation::Over)))
+        .collect();
+    if !unmatched_base.is_empty() {
+        for pair in pairs.iter_mut().filter(|(_, b)| b.is_none()) {
+            let head_over = Prepared::new(pair.0, Approximation::Over);
+            let found = unmatched_base
+                .iter()
+                .find(|(k, b)| !matched_base.contains(k) && head_over.same_document(b));
+            if let Some((k, b)) = found {
+                matched_base.insert(k);
+                pair.1 = Some(b.policy);
+            }
         }
     }
 
@@ -172,7 +181,7 @@ pub fn diff_extractions(
     let mut out: Vec<Finding> = per_task.into_iter().flatten().collect();
     for (k, b) in &base_keys {
         if !matched_base.contains(k) {
-            out.push(removed_finding(b));
+            out.push(removed_finding(b, diff.base_revision.as_deref()));
         }
     }
     out.extend(
@@ -246,19 +255,28 @@ fn run_task(task: &Task<'_>, opts: &ScanOptions, sources: &Sources) -> Vec<Findi
     out
 }
 
-fn removed_finding(base: &ExtractedPolicy) -> Finding {
+/// The note of a policy the head no longer has. It is located in the base file, or, for a base
+/// read from git (whose lines are not the working tree's), at the start of the head file.
+fn removed_finding(base: &ExtractedPolicy, revision: Option<&str>) -> Finding {
+    let (at, location) = match revision {
+        Some(rev) => {
+            let line = base.location.map_or(1, |l| l.start.line);
+            (
+                format!("{rev}:{}, line {line}", base.file),
+                SourceLocation::new(&base.file, Position::new(1, 1), Position::new(1, 1)),
+            )
+        }
+        None => (base.origin(), document_location(base)),
+    };
     Finding::new(
         FindingType::Suggestion,
         FindingCode::Validation(POLICY_REMOVED.into()),
-        format!(
-            "The policy is in the base version ({}) and not in the head version.",
-            base.origin()
-        ),
+        format!("The policy is in the base version ({at}) and not in the head version."),
         &base.resource,
         &base.policy_name,
     )
     .with_details(
         json!({"resourceType": base.resource_type, "policyType": base.policy_type.name()}),
     )
-    .with_location(document_location(base))
+    .with_location(location)
 }

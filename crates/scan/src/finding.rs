@@ -89,10 +89,13 @@ pub fn check_findings(
         }
         out.push(with_excerpt(f, sources));
     }
-    if out.is_empty() {
+    // No statement named, or the check stopped before deciding every statement: a finding at
+    // the document says why (the statements found so far have their own).
+    if out.is_empty() || result.unknown_reason.is_some() {
         let why = result
             .reasons
             .iter()
+            .filter(|r| out.is_empty() || r.statement_index.is_none())
             .map(|r| r.description.as_str())
             .collect::<Vec<_>>()
             .join(" ");

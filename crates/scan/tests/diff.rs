@@ -26,6 +26,7 @@ fn gate(base: &Extraction, head: &Extraction, allow_added: bool, threads: usize)
         allow_added,
         base_root: "template.yaml".into(),
         head_root: "template.yaml".into(),
+        base_revision: None,
     };
     let opts = ScanOptions {
         threads: NonZeroUsize::new(threads),
@@ -186,18 +187,32 @@ fn a_check_that_runs_out_of_time_fails() {
         allow_added: false,
         base_root: "template.yaml".into(),
         head_root: "template.yaml".into(),
+        base_revision: None,
     };
     let mut opts = ScanOptions {
         quiet: true,
         ..ScanOptions::default()
     };
     assert_eq!(
-        summary(&diff_extractions(&base, &head, &diff, &opts, &Sources::new())),
+        summary(&diff_extractions(
+            &base,
+            &head,
+            &diff,
+            &opts,
+            &Sources::new()
+        )),
         []
     );
     opts.check.timeout = std::time::Duration::ZERO;
     let findings = diff_extractions(&base, &head, &diff, &opts, &Sources::new());
     assert_eq!(findings.len(), 1, "{:?}", summary(&findings));
-    assert_eq!(findings[0].code.as_str(), "policy-analysis-CheckNoNewAccess");
-    assert!(findings[0].details["unknownReason"].is_string(), "{}", findings[0].details);
+    assert_eq!(
+        findings[0].code.as_str(),
+        "policy-analysis-CheckNoNewAccess"
+    );
+    assert!(
+        findings[0].details["unknownReason"].is_string(),
+        "{}",
+        findings[0].details
+    );
 }

@@ -200,6 +200,7 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs, head_path: &Path) -> Result<i3
         allow_added: args.allow_added,
         base_root: base.root,
         head_root: head_path.to_string_lossy().to_string(),
+        base_revision: args.base_ref.clone(),
     };
     let findings = diff_extractions(&base_extraction, &head, &diff, &scan, &sources);
     finish(head_path, &head, findings, &rules, args.common.output, t)
