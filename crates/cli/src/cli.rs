@@ -397,7 +397,8 @@ pub struct CheckCommon {
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,
     /// Heap limit of the whole command, in MiB; reaching it gives FAIL (the check could not be
-    /// completed). Together with --timeout it bounds any input, however hostile.
+    /// completed). Together with --timeout it bounds any input, however hostile. Document mode
+    /// only (a template run bounds each check by --timeout and the engine's own budgets).
     #[arg(long, value_name = "MIB", default_value_t = 768, value_parser = clap::value_parser!(u64).range(16..=1_048_576))]
     pub max_memory: u64,
 }

@@ -28,7 +28,7 @@ impl Sources {
             .clone()
     }
 
-    /// The lines of `file` from `start` to `end` (at most [`MAX_EXCERPT_LINES`]).
+    /// The lines of `file` from `start` to `end` (at most 15).
     pub fn excerpt(&self, file: &str, start: Position, end: Position) -> Option<Excerpt> {
         let text = self.text(file)?;
         let end = if end.line > start.line + MAX_EXCERPT_LINES {
