@@ -1,7 +1,8 @@
 //! The command line, declared with clap's derive API.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use iamproof_checks::{ResourceType, UnknownResourceType};
+use std::path::PathBuf;
 
 const DOC_HELP: &str = "A DOC is file://PATH, a plain PATH, - for standard input, or the JSON \
 text itself (anything starting with { or [).";
@@ -82,8 +83,12 @@ and resource, with the statements that decided it.",
     #[command(after_help = concat!(
         "Example (a CI gate):\n",
         "  iamproof check-no-new-access --existing-policy-document file://examples/identity/pipeline-reference.json \\\n",
-        "      --new-policy-document file://examples/identity/pipeline-changed.json --policy-type IDENTITY_POLICY\n\n",
-        "Exit status: 0 PASS, 1 FAIL (the new policy might allow new access), 2 bad usage or input."
+        "      --new-policy-document file://examples/identity/pipeline-changed.json --policy-type IDENTITY_POLICY\n",
+        "Example (the pull-request gate over a whole template):\n",
+        "  iamproof check-no-new-access --template-path template.yaml --base-ref origin/main \\\n",
+        "      --output sarif --output-file iamproof.sarif\n\n",
+        "Exit status: 0 PASS, 1 FAIL (the new policy might allow new access), 2 bad usage or input.\n",
+        "With --template-path: 0 no blocking finding, 1 blocking findings, 2 bad usage or input."
     ))]
     CheckNoNewAccess(CheckNoNewAccessArgs),
 
@@ -113,6 +118,23 @@ and resource, with the statements that decided it.",
         "Exit status: 0 PASS, 1 FAIL (the policy might grant access outside the trusted accounts), 2 bad usage or input."
     ))]
     CheckNoExternalAccess(CheckNoExternalAccessArgs),
+
+    /// Validate every policy of a CloudFormation template, CDK cloud assembly or Terraform plan.
+    #[command(
+        long_about = "Run ValidatePolicy on every policy of a CloudFormation template, a CDK cloud \
+assembly (cdk.out) or a Terraform plan, the public-access check on every resource policy whose \
+resource type Access Analyzer knows, and the external-access check when \
+--allow-external-principals is given. The flags are cfn-policy-validator's; the JSON report has \
+its shape ({\"BlockingFindings\":[...],\"NonBlockingFindings\":[...]}).",
+        after_help = concat!(
+            "Examples:\n",
+            "  iamproof validate --template-path examples/templates/cloudformation.yaml\n",
+            "  iamproof validate --template-path cdk.out --output sarif --output-file iamproof.sarif\n\n",
+            "Exit status: 0 no blocking finding, 1 blocking findings, 2 bad usage or input.\n",
+            "(cfn-policy-validator exits 2 for blocking findings and 1 for errors.)"
+        )
+    )]
+    Validate(Box<ValidateArgs>),
 
     /// Print the policies found in a CloudFormation template, a CDK cloud assembly or a Terraform plan.
     #[command(after_help = concat!(
@@ -159,6 +181,19 @@ pub enum OutputFormat {
     Text,
     /// The AWS API response shape, one JSON document on standard output.
     Json,
+}
+
+/// `--output` of the commands that can write a report: text, JSON or SARIF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    /// Lines for people, with file:line:col locations.
+    #[default]
+    Text,
+    /// JSON: the AWS API response shape (a policy document), or cfn-policy-validator's
+    /// {"BlockingFindings":[...],"NonBlockingFindings":[...]} (a template).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning (with --template-path).
+    Sarif,
 }
 
 /// The four policy types of ValidatePolicy.
@@ -363,18 +398,19 @@ pub struct FormulaArgs {
 /// Options every check shares.
 #[derive(Debug, Args)]
 pub struct CheckCommon {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    /// Output format (sarif: with --template-path only).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub output: ReportFormat,
     /// Which solver decides the check.
     #[arg(long, value_enum, default_value_t = SolverArg::Portfolio)]
     pub solver: SolverArg,
     /// Time limit of the whole check (all its solver calls), in seconds; running out gives FAIL
-    /// (PASS must be a proof).
+    /// (PASS must be a proof). With --template-path: of each policy's check.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,
     /// Heap limit of the whole command, in MiB; reaching it gives FAIL (the check could not be
-    /// completed). Together with --timeout it bounds any input, however hostile.
+    /// completed). Together with --timeout it bounds any input, however hostile. Document mode
+    /// only (a template run bounds each check by --timeout and the engine's own budgets).
     #[arg(long, value_name = "MIB", default_value_t = 768, value_parser = clap::value_parser!(u64).range(16..=1_048_576))]
     pub max_memory: u64,
 }
@@ -383,7 +419,10 @@ impl CheckCommon {
     fn limits(&self, check: iamproof_checks::CheckKind) -> crate::limits::Limits {
         crate::limits::Limits {
             check,
-            format: self.output,
+            format: match self.output {
+                ReportFormat::Text => OutputFormat::Text,
+                ReportFormat::Json | ReportFormat::Sarif => OutputFormat::Json,
+            },
             time: std::time::Duration::from_secs(self.timeout),
             max_memory: usize::try_from(self.max_memory << 20).unwrap_or(usize::MAX),
         }
@@ -394,6 +433,17 @@ impl Command {
     /// The hard limits of a check command (`None` for the other commands).
     pub fn limits(&self) -> Option<crate::limits::Limits> {
         use iamproof_checks::CheckKind;
+        // A template run has no whole-command watchdog: each policy's check has its own time
+        // limit, and the answer is a report, not one check's result.
+        let template_mode = match self {
+            Command::CheckNoNewAccess(a) => a.template_path.is_some(),
+            Command::CheckAccessNotGranted(a) => a.template_path.is_some(),
+            Command::CheckNoPublicAccess(a) => a.template_path.is_some(),
+            _ => false,
+        };
+        if template_mode {
+            return None;
+        }
         Some(match self {
             Command::CheckNoNewAccess(a) => a.common.limits(CheckKind::NoNewAccess),
             Command::CheckAccessNotGranted(a) => a.common.limits(CheckKind::AccessNotGranted {
@@ -406,51 +456,216 @@ impl Command {
     }
 }
 
-/// Arguments of `check-no-new-access`.
+/// Arguments of `check-no-new-access`: two documents, or a template against a reference policy,
+/// a base version of the template, or (a Terraform plan) its own before values.
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("input").required(true).args(["new_policy_document", "template_path"])))]
+#[command(group(ArgGroup::new("base").args(["reference_policy", "base_template_path", "base_ref"])))]
 pub struct CheckNoNewAccessArgs {
     /// The reference policy (what is already allowed).
-    #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
-    pub existing_policy_document: String,
+    #[arg(long, value_name = "DOC", long_help = DOC_HELP, required_unless_present = "template_path", conflicts_with = "template_path")]
+    pub existing_policy_document: Option<String>,
     /// The changed policy.
-    #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
-    pub new_policy_document: String,
+    #[arg(long, value_name = "DOC", long_help = DOC_HELP, conflicts_with = "template_path")]
+    pub new_policy_document: Option<String>,
     /// The type of both documents.
-    #[arg(long, value_name = "TYPE")]
-    pub policy_type: CheckPolicyTypeArg,
+    #[arg(
+        long,
+        value_name = "TYPE",
+        required_unless_present = "template_path",
+        conflicts_with = "template_path"
+    )]
+    pub policy_type: Option<CheckPolicyTypeArg>,
     #[command(flatten)]
     pub common: CheckCommon,
+    /// The head template, CDK cloud assembly or Terraform plan (template mode). A Terraform plan
+    /// alone compares each resource's before and after values.
+    #[arg(long, value_name = "PATH")]
+    pub template_path: Option<PathBuf>,
+    /// Compare each policy of the template's type with this reference policy (JSON file).
+    #[arg(long, value_name = "FILE", requires = "reference_policy_type")]
+    pub reference_policy: Option<PathBuf>,
+    /// The type of the reference policy: identity policies of the template are compared with an
+    /// identity reference, resource policies with a resource reference.
+    #[arg(long, value_enum, value_name = "TYPE", requires = "reference_policy")]
+    pub reference_policy_type: Option<ReferencePolicyTypeArg>,
+    /// The base version: another template, cloud assembly or plan.
+    #[arg(long, value_name = "PATH")]
+    pub base_template_path: Option<PathBuf>,
+    /// The base version: the same path at this git revision (`git show REF:PATH`, no checkout),
+    /// e.g. origin/main.
+    #[arg(long, value_name = "REF")]
+    pub base_ref: Option<String>,
+    /// Accept policies the head version adds (otherwise each is new access as a whole).
+    #[arg(long)]
+    pub allow_added: bool,
+    /// Report failed checks as non-blocking findings (exit 0).
+    #[arg(long)]
+    pub treat_findings_as_non_blocking: bool,
+    #[command(flatten)]
+    pub template: TemplateOptions,
 }
 
-/// Arguments of `check-access-not-granted`.
+/// `--reference-policy-type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReferencePolicyTypeArg {
+    /// Compared with the template's identity policies.
+    Identity,
+    /// Compared with the template's resource policies.
+    Resource,
+}
+
+impl TemplateOptions {
+    /// The first of these flags given on the command line, for the error of a document-mode
+    /// command that got one.
+    pub fn first_given(&self) -> Option<&'static str> {
+        [
+            (self.template_format.is_some(), "--format"),
+            (self.region.is_some(), "--region"),
+            (self.account_id.is_some(), "--account-id"),
+            (!self.parameters.is_empty(), "--parameters"),
+            (
+                self.template_configuration_file.is_some(),
+                "--template-configuration-file",
+            ),
+            (
+                !self.exclude_resource_types.is_empty(),
+                "--exclude-resource-types",
+            ),
+            (self.ignore_finding.is_some(), "--ignore-finding"),
+            (self.output_file.is_some(), "--output-file"),
+            (self.quiet, "--quiet"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
+}
+
+/// The flags of every command that reads a template (cfn-policy-validator's names).
 #[derive(Debug, Args)]
+pub struct TemplateOptions {
+    /// The input format [default: auto].
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub template_format: Option<crate::commands::parse::TemplateFormatArg>,
+    /// AWS::Region (the partition follows from it) [default: us-east-1].
+    #[arg(long)]
+    pub region: Option<String>,
+    /// AWS::AccountId [default: 123456789012].
+    #[arg(long)]
+    pub account_id: Option<String>,
+    /// Template parameters: KEY=VALUE ..., or file://PATH.
+    #[arg(long, num_args = 1.., value_name = "KEY=VALUE")]
+    pub parameters: Vec<String>,
+    /// A CloudFormation template configuration file: {"Parameters": {"Key": "Value"}}.
+    #[arg(long, value_name = "FILE")]
+    pub template_configuration_file: Option<PathBuf>,
+    /// Leave out the policies of these resource types (AWS::SQS::QueuePolicy,aws_sqs_queue_policy,...).
+    #[arg(long, value_name = "TYPE,...", value_delimiter = ',')]
+    pub exclude_resource_types: Vec<String>,
+    /// Findings to ignore: CODE, RESOURCE or RESOURCE.CODE, comma-separated (case-insensitive).
+    #[arg(long, value_name = "CODE|RESOURCE|RESOURCE.CODE,...")]
+    pub ignore_finding: Option<String>,
+    /// Write the report to FILE instead of standard output (the summary line goes to standard error).
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// No progress bar and no summary on standard error.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `check-access-not-granted`: a document, or every policy of a template.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("input").required(true).args(["policy_document", "template_path"])))]
 pub struct CheckAccessNotGrantedArgs {
     /// The policy to check.
-    #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
-    pub policy_document: String,
+    #[arg(long, value_name = "DOC", long_help = DOC_HELP, conflicts_with = "template_path")]
+    pub policy_document: Option<String>,
     /// The critical access, as the API's JSON list `[{"actions":[…],"resources":[…]}]` (at most
     /// one item, at most 100 actions and 100 resources), inline, file://PATH, PATH or -; or that
     /// one object alone; or the AWS CLI shorthand `actions=s3:DeleteBucket,s3:GetObject,resources=ARN`.
-    #[arg(long, value_name = "JSON")]
-    pub access: String,
+    #[arg(
+        long,
+        value_name = "JSON",
+        required_unless_present = "template_path",
+        conflicts_with = "template_path"
+    )]
+    pub access: Option<String>,
     /// The type of the document.
-    #[arg(long, value_name = "TYPE")]
-    pub policy_type: CheckPolicyTypeArg,
+    #[arg(
+        long,
+        value_name = "TYPE",
+        required_unless_present = "template_path",
+        conflicts_with = "template_path"
+    )]
+    pub policy_type: Option<CheckPolicyTypeArg>,
     #[command(flatten)]
     pub common: CheckCommon,
+    /// Check every identity and resource policy of this template, CDK cloud assembly or
+    /// Terraform plan (template mode).
+    #[arg(long, value_name = "PATH")]
+    pub template_path: Option<PathBuf>,
+    /// The actions that must not be granted (template mode), comma-separated, at most 100.
+    #[arg(long, value_name = "ACTION,...", value_delimiter = ',')]
+    pub actions: Vec<String>,
+    /// The resources that must not be accessible (template mode), comma-separated, at most 100.
+    #[arg(long, value_name = "ARN,...", value_delimiter = ',')]
+    pub resources: Vec<String>,
+    /// Report failed checks as non-blocking findings (exit 0).
+    #[arg(long)]
+    pub treat_findings_as_non_blocking: bool,
+    #[command(flatten)]
+    pub template: TemplateOptions,
 }
 
-/// Arguments of `check-no-public-access`.
+/// Arguments of `check-no-public-access`: a document, or every resource policy of a template.
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("input").required(true).args(["policy_document", "template_path"])))]
 pub struct CheckNoPublicAccessArgs {
     /// The resource policy to check.
-    #[arg(long, value_name = "DOC", long_help = DOC_HELP)]
-    pub policy_document: String,
+    #[arg(long, value_name = "DOC", long_help = DOC_HELP, conflicts_with = "template_path")]
+    pub policy_document: Option<String>,
     /// The resource type, e.g. AWS::S3::Bucket, AWS::KMS::Key, AWS::IAM::AssumeRolePolicyDocument.
-    #[arg(long, value_name = "TYPE", value_parser = parse_resource_type, long_help = RESOURCE_TYPE_HELP)]
-    pub resource_type: ResourceType,
+    #[arg(long, value_name = "TYPE", value_parser = parse_resource_type, long_help = RESOURCE_TYPE_HELP, required_unless_present = "template_path", conflicts_with = "template_path")]
+    pub resource_type: Option<ResourceType>,
     #[command(flatten)]
     pub common: CheckCommon,
+    /// Check every resource policy of this template, CDK cloud assembly or Terraform plan whose
+    /// resource type Access Analyzer knows (template mode).
+    #[arg(long, value_name = "PATH")]
+    pub template_path: Option<PathBuf>,
+    /// Report failed checks as non-blocking findings (exit 0).
+    #[arg(long)]
+    pub treat_findings_as_non_blocking: bool,
+    #[command(flatten)]
+    pub template: TemplateOptions,
+}
+
+/// Arguments of `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The template file, cdk.out directory or Terraform plan JSON.
+    #[arg(long, value_name = "PATH")]
+    pub template_path: PathBuf,
+    /// Trusted principals: resource policies granting access outside these accounts (and the
+    /// template's own) are reported. Account ids or account root ARNs, comma-separated; `*`
+    /// trusts everyone.
+    #[arg(long, value_name = "ACCOUNT,ARN,...")]
+    pub allow_external_principals: Option<String>,
+    /// The finding types that block (exit 1), comma-separated: ERROR, SECURITY_WARNING, WARNING,
+    /// SUGGESTION, or NONE [default: ERROR,SECURITY_WARNING].
+    #[arg(long, value_name = "TYPE,...")]
+    pub treat_finding_type_as_blocking: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub output: ReportFormat,
+    /// Which solver decides the checks.
+    #[arg(long, value_enum, default_value_t = SolverArg::Portfolio)]
+    pub solver: SolverArg,
+    /// Time limit of each policy's check, in seconds; running out gives FAIL.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout: u64,
+    #[command(flatten)]
+    pub template: TemplateOptions,
 }
 
 /// Arguments of `check-no-external-access`.

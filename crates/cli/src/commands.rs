@@ -6,6 +6,7 @@ use crate::error::CliError;
 mod checks;
 mod formula;
 pub mod parse;
+mod scan;
 pub(crate) mod serve;
 mod simulate;
 mod validate;
@@ -21,8 +22,8 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::CheckNoPublicAccess(a) => checks::no_public_access(&a),
         Command::CheckNoExternalAccess(a) => checks::no_external_access(&a),
         Command::Parse(a) => parse::run(&a),
-
         Command::Serve(a) => serve::run(&a),
+        Command::Validate(a) => scan::validate(&a),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::cli::{
     CheckAccessNotGrantedArgs, CheckCommon, CheckNoExternalAccessArgs, CheckNoNewAccessArgs,
-    CheckNoPublicAccessArgs, OutputFormat, SolverArg,
+    CheckNoPublicAccessArgs, CheckPolicyTypeArg, OutputFormat, ReportFormat, SolverArg,
 };
 use crate::error::{CliError, EXIT_FAIL, EXIT_OK};
 use crate::input::{Document, Loader};
@@ -128,9 +128,38 @@ fn options(common: &CheckCommon) -> CheckOptions {
     }
 }
 
+/// The output format of a document-mode check (SARIF needs a template).
+fn document_output(format: ReportFormat) -> Result<OutputFormat, CliError> {
+    match format {
+        ReportFormat::Text => Ok(OutputFormat::Text),
+        ReportFormat::Json => Ok(OutputFormat::Json),
+        ReportFormat::Sarif => Err(CliError::Usage(
+            "--output sarif needs --template-path (a policy document gives text or json)".into(),
+        )),
+    }
+}
+
+/// Refuses template-mode flags in document mode (`flag` is the first one given).
+fn no_template_flags(flag: Option<&'static str>) -> Result<(), CliError> {
+    match flag {
+        Some(flag) => Err(CliError::Usage(format!(
+            "{flag} needs --template-path (it is a template-mode option)"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A document-mode flag clap requires unless `--template-path` is given.
+fn required<'a, T>(value: &'a Option<T>, flag: &str) -> Result<&'a T, CliError> {
+    value
+        .as_ref()
+        .ok_or_else(|| CliError::Usage(format!("{flag} is required")))
+}
+
 /// Prints a result and gives the exit status: 0 PASS, 1 FAIL. `doc` is the document the
 /// reasons point into.
-fn finish(result: &CheckResult, doc: &Document, format: OutputFormat) -> Result<i32, CliError> {
+fn finish(result: &CheckResult, doc: &Document, format: ReportFormat) -> Result<i32, CliError> {
+    let format = document_output(format)?;
     // The watchdog of `crate::limits` must not print after or over this answer.
     crate::limits::claim_output();
     let text = match format {
@@ -157,17 +186,35 @@ fn finish(result: &CheckResult, doc: &Document, format: OutputFormat) -> Result<
 
 /// Runs `check-no-new-access`.
 pub fn no_new_access(args: &CheckNoNewAccessArgs) -> Result<i32, CliError> {
+    if let Some(path) = &args.template_path {
+        return super::scan::no_new_access(args, path);
+    }
+    no_template_flags(args.template.first_given().or_else(|| {
+        [
+            (args.base_template_path.is_some(), "--base-template-path"),
+            (args.base_ref.is_some(), "--base-ref"),
+            (args.reference_policy.is_some(), "--reference-policy"),
+            (args.allow_added, "--allow-added"),
+            (
+                args.treat_findings_as_non_blocking,
+                "--treat-findings-as-non-blocking",
+            ),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }))?;
+    document_output(args.common.output)?;
     let mut loader = Loader::new();
-    let ty = args.policy_type.to_policy_type();
+    let ty = required(&args.policy_type, "--policy-type")?.to_policy_type();
     let (_, existing) = super::load_policy(
         &mut loader,
-        &args.existing_policy_document,
+        required(&args.existing_policy_document, "--existing-policy-document")?,
         "--existing-policy-document",
         ty,
     )?;
     let (new_doc, new) = super::load_policy(
         &mut loader,
-        &args.new_policy_document,
+        required(&args.new_policy_document, "--new-policy-document")?,
         "--new-policy-document",
         ty,
     )?;
@@ -177,14 +224,31 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs) -> Result<i32, CliError> {
 
 /// Runs `check-access-not-granted`.
 pub fn access_not_granted(args: &CheckAccessNotGrantedArgs) -> Result<i32, CliError> {
+    if let Some(path) = &args.template_path {
+        return super::scan::access_not_granted(args, path);
+    }
+    no_template_flags(args.template.first_given().or_else(|| {
+        [
+            (!args.actions.is_empty(), "--actions"),
+            (!args.resources.is_empty(), "--resources"),
+            (
+                args.treat_findings_as_non_blocking,
+                "--treat-findings-as-non-blocking",
+            ),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }))?;
+    document_output(args.common.output)?;
     let mut loader = Loader::new();
+    let policy_type: &CheckPolicyTypeArg = required(&args.policy_type, "--policy-type")?;
     let (doc, policy) = super::load_policy(
         &mut loader,
-        &args.policy_document,
+        required(&args.policy_document, "--policy-document")?,
         "--policy-document",
-        args.policy_type.to_policy_type(),
+        policy_type.to_policy_type(),
     )?;
-    let access = parse_access(&args.access, &mut loader)?;
+    let access = parse_access(required(&args.access, "--access")?, &mut loader)?;
     crate::limits::set_check(iamproof_checks::CheckKind::AccessNotGranted {
         with_resources: !access.resources.is_empty(),
     });
@@ -195,18 +259,25 @@ pub fn access_not_granted(args: &CheckAccessNotGrantedArgs) -> Result<i32, CliEr
 
 /// Runs `check-no-public-access`.
 pub fn no_public_access(args: &CheckNoPublicAccessArgs) -> Result<i32, CliError> {
+    if let Some(path) = &args.template_path {
+        return super::scan::no_public_access(args, path);
+    }
+    no_template_flags(
+        args.template.first_given().or(args
+            .treat_findings_as_non_blocking
+            .then_some("--treat-findings-as-non-blocking")),
+    )?;
+    document_output(args.common.output)?;
+    let resource_type = *required(&args.resource_type, "--resource-type")?;
     let mut loader = Loader::new();
     let (doc, policy) = super::load_policy(
         &mut loader,
-        &args.policy_document,
+        required(&args.policy_document, "--policy-document")?,
         "--policy-document",
         PolicyType::Resource,
     )?;
-    let result = iamproof_checks::check_no_public_access(
-        &policy,
-        args.resource_type,
-        &options(&args.common),
-    );
+    let result =
+        iamproof_checks::check_no_public_access(&policy, resource_type, &options(&args.common));
     finish(&result, &doc, args.common.output)
 }
 
@@ -217,6 +288,7 @@ pub fn no_external_access(args: &CheckNoExternalAccessArgs) -> Result<i32, CliEr
         args.trusted_organization.clone(),
     )
     .map_err(|e| CliError::Input(e.to_string()))?;
+    document_output(args.common.output)?;
     let mut loader = Loader::new();
     let (doc, policy) = super::load_policy(
         &mut loader,
