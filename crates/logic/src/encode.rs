@@ -309,12 +309,13 @@ fn encode_principal(policy: &Policy, clause: Option<&PrincipalClause>) -> (Formu
 fn not_principal_named(entries: &[PrincipalEntry]) -> (Formula, Formula) {
     let mut all_layers = Vec::new();
     let mut identity_layers = Vec::new();
-    // The callers to try: the entries' own values, and for each IAM user named without a path,
-    // the federated-user session that user names (`arn:P:sts::A:federated-user/N`).
+    // The callers to try: the entries' own values, and for each IAM user named,
+    // the federated-user session that user names (`arn:P:sts::A:federated-user/N`, where `N` is
+    // everything after `user/`, as the evaluator compares them).
     let mut candidates: Vec<PrincipalEntry> = entries.to_vec();
     for e in entries.iter().filter(|e| e.kind == PrincipalKind::Aws) {
         if let Some([p, "iam", _, a, res]) = principal_arn_fields(&e.value) {
-            if let Some(name) = res.strip_prefix("user/").filter(|n| !n.contains('/')) {
+            if let Some(name) = res.strip_prefix("user/") {
                 candidates.push(PrincipalEntry {
                     value: format!("arn:{p}:sts::{a}:federated-user/{name}"),
                     ..e.clone()
