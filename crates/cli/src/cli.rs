@@ -535,6 +535,7 @@ impl TemplateOptions {
             (self.ignore_finding.is_some(), "--ignore-finding"),
             (self.output_file.is_some(), "--output-file"),
             (self.quiet, "--quiet"),
+            (self.config.is_some(), "--config"),
         ]
         .into_iter()
         .find_map(|(given, flag)| given.then_some(flag))
@@ -571,6 +572,10 @@ pub struct TemplateOptions {
     /// No progress bar and no summary on standard error.
     #[arg(long)]
     pub quiet: bool,
+    /// The gate's settings file [default: the first .iamproof.toml found from the working
+    /// directory up to the repository root]. Flags override it (README, `.iamproof.toml`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Arguments of `check-access-not-granted`: a document, or every policy of a template.

@@ -11,6 +11,7 @@ use crate::error::{CliError, EXIT_FAIL, EXIT_OK};
 use crate::input::Loader;
 use crate::output;
 use iamproof_checks::{AccessSpec, Backend, CheckOptions};
+use iamproof_config::Config;
 use iamproof_report::{
     render_json, render_sarif, render_text, summary, BlockingRules, ExitStatus, Report,
     SarifOptions,
@@ -36,8 +37,20 @@ fn scan_error(e: ScanError) -> CliError {
     }
 }
 
-fn extract_options(t: &TemplateOptions) -> Result<ExtractOptions, CliError> {
+/// The gate's settings: `--config FILE`, else the `.iamproof.toml` found from the working
+/// directory, else none (every setting from the flags and their defaults).
+fn config(t: &TemplateOptions) -> Result<Config, CliError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::Input(format!("cannot read the working directory: {e}")))?;
+    match Config::locate(t.config.as_deref(), &cwd) {
+        Ok(found) => Ok(found.map(|(_, c)| c).unwrap_or_default()),
+        Err(e) => Err(input_error(e)),
+    }
+}
+
+fn extract_options(t: &TemplateOptions, config: &Config) -> Result<ExtractOptions, CliError> {
     let defaults = ExtractOptions::default();
+    let flags = iamproof_templates::parse_parameters(&t.parameters).map_err(input_error)?;
     Ok(ExtractOptions {
         format: match t.template_format.unwrap_or_default() {
             TemplateFormatArg::Auto => None,
@@ -45,9 +58,13 @@ fn extract_options(t: &TemplateOptions) -> Result<ExtractOptions, CliError> {
             TemplateFormatArg::Cdk => Some(Format::Cdk),
             TemplateFormatArg::Terraform => Some(Format::Terraform),
         },
-        region: t.region.clone().unwrap_or(defaults.region),
-        account_id: t.account_id.clone().unwrap_or(defaults.account_id),
-        parameters: iamproof_templates::parse_parameters(&t.parameters).map_err(input_error)?,
+        region: config
+            .region(t.region.as_deref())
+            .unwrap_or(defaults.region),
+        account_id: config
+            .account_id(t.account_id.as_deref())
+            .unwrap_or(defaults.account_id),
+        parameters: config.parameters(flags),
         template_configuration_file: t.template_configuration_file.clone(),
         ..ExtractOptions::default()
     })
@@ -121,26 +138,36 @@ fn finish(
     })
 }
 
-fn check_rules(non_blocking: bool, t: &TemplateOptions) -> Result<BlockingRules, CliError> {
-    BlockingRules::from_check_flags(non_blocking, t.ignore_finding.as_deref())
+/// The custom checks' blocking rules: the file's, with `--treat-findings-as-non-blocking`
+/// making nothing blocking and `--ignore-finding` adding to the file's ignores.
+fn check_rules(
+    non_blocking: bool,
+    t: &TemplateOptions,
+    config: &Config,
+) -> Result<BlockingRules, CliError> {
+    config
+        .blocking_rules(non_blocking.then_some("NONE"), t.ignore_finding.as_deref())
         .map_err(|e| CliError::Usage(format!("--ignore-finding: {e}")))
 }
 
 /// `validate --template-path`.
 pub fn validate(args: &ValidateArgs) -> Result<i32, CliError> {
     let t = &args.template;
-    let rules = BlockingRules::from_flags(
-        args.treat_finding_type_as_blocking.as_deref(),
-        t.ignore_finding.as_deref(),
-    )
-    .map_err(|e| CliError::Usage(e.to_string()))?;
-    let options = extract_options(t)?;
+    let config = config(t)?;
+    let rules = config
+        .blocking_rules(
+            args.treat_finding_type_as_blocking.as_deref(),
+            t.ignore_finding.as_deref(),
+        )
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let options = extract_options(t, &config)?;
     let scan = scan_options(args.solver, args.timeout, t);
-    let external = match &args.allow_external_principals {
-        Some(list) => {
-            parse_allowed_external_principals(list, &options.account_id).map_err(scan_error)?
-        }
-        None => None,
+    let allowed = config.allowed_external_principals(args.allow_external_principals.as_deref());
+    let external = if allowed.is_empty() {
+        None
+    } else {
+        parse_allowed_external_principals(&allowed.join(","), &options.account_id)
+            .map_err(scan_error)?
     };
     let extraction = extract(&args.template_path, &options, &scan)?;
     let config = ValidateConfig {
@@ -161,8 +188,9 @@ pub fn validate(args: &ValidateArgs) -> Result<i32, CliError> {
 /// `check-no-new-access --template-path`.
 pub fn no_new_access(args: &CheckNoNewAccessArgs, head_path: &Path) -> Result<i32, CliError> {
     let t = &args.template;
-    let rules = check_rules(args.treat_findings_as_non_blocking, t)?;
-    let options = extract_options(t)?;
+    let config = config(t)?;
+    let rules = check_rules(args.treat_findings_as_non_blocking, t, &config)?;
+    let options = extract_options(t, &config)?;
     let scan = scan_options(args.common.solver, args.common.timeout, t);
     let head = extract(head_path, &options, &scan)?;
     let sources = Sources::new();
@@ -209,10 +237,26 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs, head_path: &Path) -> Result<i3
 /// `check-access-not-granted --template-path`.
 pub fn access_not_granted(args: &CheckAccessNotGrantedArgs, path: &Path) -> Result<i32, CliError> {
     let t = &args.template;
-    let rules = check_rules(args.treat_findings_as_non_blocking, t)?;
-    let access = AccessSpec::new(args.actions.clone(), args.resources.clone())
-        .map_err(|e| CliError::Usage(format!("--actions/--resources: {e}")))?;
-    let options = extract_options(t)?;
+    let config = config(t)?;
+    let rules = check_rules(args.treat_findings_as_non_blocking, t, &config)?;
+    // --actions/--resources when either is given, else the file's [access-not-granted].
+    let (actions, resources) = if args.actions.is_empty() && args.resources.is_empty() {
+        let from_file = config.access_not_granted(None, None).unwrap_or_default();
+        (from_file.actions, from_file.resources)
+    } else {
+        (args.actions.clone(), args.resources.clone())
+    };
+    if actions.is_empty() && resources.is_empty() {
+        return Err(CliError::Usage(
+            "check-access-not-granted --template-path needs --actions or --resources (or [access-not-granted] in .iamproof.toml)".to_string(),
+        ));
+    }
+    let access = AccessSpec::new(actions, resources).map_err(|e| {
+        CliError::Usage(format!(
+            "--actions/--resources (or [access-not-granted] in .iamproof.toml): {e}"
+        ))
+    })?;
+    let options = extract_options(t, &config)?;
     let scan = scan_options(args.common.solver, args.common.timeout, t);
     let extraction = extract(path, &options, &scan)?;
     let findings = check_extraction(
@@ -227,8 +271,9 @@ pub fn access_not_granted(args: &CheckAccessNotGrantedArgs, path: &Path) -> Resu
 /// `check-no-public-access --template-path`.
 pub fn no_public_access(args: &CheckNoPublicAccessArgs, path: &Path) -> Result<i32, CliError> {
     let t = &args.template;
-    let rules = check_rules(args.treat_findings_as_non_blocking, t)?;
-    let options = extract_options(t)?;
+    let config = config(t)?;
+    let rules = check_rules(args.treat_findings_as_non_blocking, t, &config)?;
+    let options = extract_options(t, &config)?;
     let scan = scan_options(args.common.solver, args.common.timeout, t);
     let extraction = extract(path, &options, &scan)?;
     let findings = check_extraction(
