@@ -32,7 +32,7 @@
 //!
 //! # Principals outside the account that may be granted access.
 //! [external-access]
-//! allowed-principals = ["123456789012", "arn:aws:iam::111122223333:role/ci"]
+//! allowed-principals = ["123456789012", "arn:aws:iam::111122223333:root"]
 //!
 //! # The access check-access-not-granted checks for (at most 100 of each).
 //! [access-not-granted]
