@@ -5,40 +5,24 @@
 //! the policies analysed per second (this is a debug build; BENCHMARKS.md has release figures).
 
 use serde_json::Value as J;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/cloudformation-templates")
-}
-
-fn templates(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            templates(&p, out);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("json" | "yaml" | "yml")
-        ) {
-            out.push(p);
-        }
+/// The corpus's templates (the iamproof-corpora crate locates `../shared/corpora`).
+fn corpus_templates() -> Vec<PathBuf> {
+    match iamproof_corpora::Corpora::locate().cloudformation_templates() {
+        Ok(t) => t,
+        Err(e) => panic!("{e}"),
     }
 }
 
 #[test]
 fn validate_and_public_access_over_the_cloudformation_corpus() {
-    let mut files = Vec::new();
-    templates(&corpus(), &mut files);
+    let files = corpus_templates();
     assert!(
         files.len() > 100,
-        "the corpus is missing: {} (see README)",
-        corpus().display()
+        "the CloudFormation corpus is missing (see README)"
     );
     let options = iamproof_templates::ExtractOptions::default();
     let (mut read, mut policies, mut findings) = (0usize, 0usize, 0usize);

@@ -191,16 +191,32 @@ impl Corpora {
     /// Every `.json` file (and `.jsonl` if `with_jsonl`) below the folder `rel`, sorted by path;
     /// an error if the folder is missing.
     pub fn json_files(&self, rel: &str, with_jsonl: bool) -> Result<Vec<PathBuf>, CorpusError> {
+        let extensions: &[&str] = if with_jsonl {
+            &["json", "jsonl"]
+        } else {
+            &["json"]
+        };
+        self.files_with(rel, extensions)
+    }
+
+    /// Every file below the folder `rel` whose extension is one of `extensions`, sorted by
+    /// path; an error if the folder is missing.
+    pub fn files_with(&self, rel: &str, extensions: &[&str]) -> Result<Vec<PathBuf>, CorpusError> {
         let dir = self.check_dir(rel)?;
         let mut out = Vec::new();
-        self.walk(&dir, with_jsonl, 0, &mut out)?;
+        self.walk(&dir, extensions, 0, &mut out)?;
         Ok(out)
+    }
+
+    /// The CloudFormation templates (JSON and YAML) of `cloudformation-templates`, sorted.
+    pub fn cloudformation_templates(&self) -> Result<Vec<PathBuf>, CorpusError> {
+        self.files_with("cloudformation-templates", &["json", "yaml", "yml"])
     }
 
     fn walk(
         &self,
         dir: &Path,
-        with_jsonl: bool,
+        extensions: &[&str],
         depth: usize,
         out: &mut Vec<PathBuf>,
     ) -> Result<(), CorpusError> {
@@ -215,13 +231,13 @@ impl Corpora {
         entries.sort();
         for p in entries {
             if p.is_dir() {
-                self.walk(&p, with_jsonl, depth + 1, out)?;
-            } else {
-                match p.extension().and_then(|s| s.to_str()) {
-                    Some("json") => out.push(p),
-                    Some("jsonl") if with_jsonl => out.push(p),
-                    _ => {}
-                }
+                self.walk(&p, extensions, depth + 1, out)?;
+            } else if p
+                .extension()
+                .and_then(|s| s.to_str())
+                .is_some_and(|e| extensions.contains(&e))
+            {
+                out.push(p);
             }
         }
         Ok(())

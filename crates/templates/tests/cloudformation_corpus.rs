@@ -9,25 +9,11 @@ use std::path::{Path, PathBuf};
 use iamproof_templates::{extract, Approximation, ExtractOptions, Extraction};
 use serde_json::Value as J;
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/cloudformation-templates")
-}
-
-fn templates(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            templates(&p, out);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("json" | "yaml" | "yml")
-        ) {
-            out.push(p);
-        }
+/// The corpus's templates (the iamproof-corpora crate locates `../shared/corpora`).
+fn corpus_templates() -> Vec<PathBuf> {
+    match iamproof_corpora::Corpora::locate().cloudformation_templates() {
+        Ok(t) => t,
+        Err(e) => panic!("{e}"),
     }
 }
 
@@ -157,13 +143,10 @@ fn found_for(x: &Extraction, id: &str) -> usize {
 
 #[test]
 fn every_corpus_template_parses_or_fails_clearly_and_counts_agree() {
-    let root = corpus();
-    let mut files = Vec::new();
-    templates(&root, &mut files);
+    let files = corpus_templates();
     assert!(
         files.len() >= 300,
-        "expected the 312 corpus templates under {}, found {}",
-        root.display(),
+        "expected the 312 corpus templates, found {}",
         files.len()
     );
     let opts = ExtractOptions::default();
