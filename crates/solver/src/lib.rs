@@ -64,9 +64,9 @@ pub enum Outcome {
 pub fn solve(f: &Formula, opts: &SolveOptions) -> Outcome {
     let deadline = Instant::now() + opts.timeout;
     match opts.backend {
-        Backend::Native => native_outcome(f, opts, deadline),
+        Backend::Native => native::solve_native(f, opts.max_steps, deadline),
         Backend::Z3 | Backend::Cvc5 => external(f, opts.backend, deadline),
-        Backend::Portfolio => match native_outcome(f, opts, deadline) {
+        Backend::Portfolio => match native::solve_native(f, opts.max_steps, deadline) {
             Outcome::Unknown(why) => match external(f, Backend::Cvc5, deadline) {
                 Outcome::Unknown(w2) => match external(f, Backend::Z3, deadline) {
                     Outcome::Unknown(w3) => {
@@ -78,14 +78,6 @@ pub fn solve(f: &Formula, opts: &SolveOptions) -> Outcome {
             },
             o => o,
         },
-    }
-}
-
-fn native_outcome(f: &Formula, opts: &SolveOptions, deadline: Instant) -> Outcome {
-    match native::solve_native(f, opts.max_steps, deadline) {
-        native::NativeOutcome::Sat(a) => Outcome::Sat(a),
-        native::NativeOutcome::Unsat => Outcome::Unsat,
-        native::NativeOutcome::Unknown(r) => Outcome::Unknown(r),
     }
 }
 
