@@ -2,7 +2,7 @@
 //! satisfiable, give a concrete request that satisfies it.
 //!
 //! Checks never trust an engine's witness: every request shown in a FAIL is replayed through the
-//! reference evaluator first (see `crate::checks`).
+//! reference evaluator first (see `crate::query`).
 
 use iamproof_eval::Request;
 use iamproof_logic::Formula;

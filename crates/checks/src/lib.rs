@@ -50,7 +50,7 @@
 //!   runs out FAILs with `unknown_reason` saying the time limit was reached, never PASSes.
 //! * Examples keep only the context keys their verdicts need; for identity policies the caller
 //!   is `arn:aws:iam::111122223333:user/example` unless the verdicts depend on the principal.
-//! * Requests are *realistic* ([`checks::realistic_request`]): IAM/STS callers have well-formed
+//! * Requests are *realistic* ([`realistic_request`]): IAM/STS callers have well-formed
 //!   principal ARNs with 12-digit accounts, resources are `*` or ARNs, actions are
 //!   `service:Name`, and caller and resource share a partition the policies name (`aws` if they
 //!   name none); single-valued global keys carry one value; keys AWS derives from the principal
@@ -67,22 +67,30 @@
 //!   it as caller-controlled can only give a false FAIL).
 
 pub mod access;
-pub mod checks;
+mod access_not_granted;
+mod clock;
 pub mod engine;
+mod examples;
 pub mod keys;
+mod no_new_access;
+mod pinpoint;
+mod public;
+mod query;
+mod realistic;
 pub mod render;
 pub mod resource_type;
 pub mod result;
 pub mod zone;
 
 pub use access::{AccessSpec, AccessSpecError};
-pub use checks::{
-    access_formula, access_matches, check_access_not_granted_with, check_no_external_access_with,
-    check_no_new_access_with, check_no_public_access_with, EXAMPLE_ACCOUNT,
-};
+pub use access_not_granted::{access_formula, access_matches, check_access_not_granted_with};
 pub use engine::{Backend, CheckOptions, SolverEngine};
 pub use engine::{Engine, PoolEngine, SolveAnswer};
+pub use examples::EXAMPLE_ACCOUNT;
 pub use keys::{classify_key, classify_key_external, KeyInfo, KeyRole, OutsiderDomain};
+pub use no_new_access::check_no_new_access_with;
+pub use public::{check_no_external_access_with, check_no_public_access_with};
+pub use realistic::{realistic_request, single_valued_keys};
 pub use resource_type::{ResourceType, UnknownResourceType};
 pub use result::{CheckKind, CheckResult, Reason, RequestJson, StatementLocation, Verdict};
 pub use zone::{TrustZone, TrustZoneError, Zone, ZoneKind};
