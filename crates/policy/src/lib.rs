@@ -53,7 +53,6 @@ mod parse;
 pub mod span;
 pub mod template;
 pub mod validate;
-mod validate_resource_type;
 pub mod values;
 
 pub use error::PolicyError;
