@@ -2,7 +2,7 @@
 //! the key's arity and type against the operator, and each value by operator family (strings,
 //! booleans, numbers, dates, IP ranges, binary, ARNs), then `aws:SourceIp` as a whole.
 
-use super::finding::FindingType;
+use super::finding::{FindingType, Location};
 use super::principal::is_service_principal_format;
 use super::{loc, lookup, Validator};
 use crate::json::{JsonNode, JsonValue};
@@ -70,13 +70,42 @@ impl Validator<'_> {
         }
     }
 
+    /// The checks of one condition (key, operator and values), in this order (the order of the
+    /// findings): the operator's shape, the key, the values as a whole, each value by family,
+    /// and `aws:SourceIp` ranges as a whole.
     pub(super) fn condition(&mut self, st: &Statement, c: &Condition, guards_network: bool) {
-        let op = c.operator;
-        let base = op.base;
-        let family = base.family();
-        let key_lower = c.key_lower();
-        let info = self.keys.lookup(&c.key);
+        self.operator_shape(c);
+        self.condition_key(st, c);
+        self.values_as_a_whole(c);
+        let vars = self.policy.variables_enabled();
+        let mut ip_values: Vec<IpAddr> = Vec::new();
+        let mut ip_all_parsed = true;
+        for v in &c.values {
+            let l = loc(&v.path, v.span);
+            let has_var = vars && v.template.has_variables();
+            match c.operator.base.family() {
+                OperatorFamily::String => self.string_value(c, v, &l, has_var),
+                OperatorFamily::Bool => self.bool_value(c, v, &l, has_var),
+                OperatorFamily::Null => self.null_value(c, v, &l),
+                OperatorFamily::Numeric => self.numeric_value(c, v, &l),
+                OperatorFamily::Date => self.date_value(v, &l),
+                OperatorFamily::Ip => match self.ip_value(c, v, &l) {
+                    Some(ip) => ip_values.push(ip),
+                    None => ip_all_parsed = false,
+                },
+                OperatorFamily::Binary => self.binary_value(c, v, &l),
+                OperatorFamily::Arn => self.arn_value(c, v, &l, has_var),
+            }
+        }
+        if c.key_lower() == "aws:sourceip" && c.operator.base.family() == OperatorFamily::Ip {
+            self.source_ip(st, c, &ip_values, ip_all_parsed, guards_network);
+        }
+    }
 
+    /// Empty values, and qualifiers or suffixes that do nothing or mislead on this operator.
+    fn operator_shape(&mut self, c: &Condition) {
+        let op = c.operator;
+        let base = c.operator.base;
         if c.values.is_empty() {
             let k = &c.key;
             let (code, details) = match (op.qualifier, op.if_exists) {
@@ -118,7 +147,15 @@ impl Validator<'_> {
                 vec![self.key_loc(c)],
             );
         }
+    }
 
+    /// The key: a key of a known service that does not exist, then its arity and type against the operator.
+    fn condition_key(&mut self, st: &Statement, c: &Condition) {
+        let op = c.operator;
+        let base = c.operator.base;
+        let family = c.operator.base.family();
+        let key_lower = c.key_lower();
+        let info = self.keys.lookup(&c.key);
         // "The condition key {{key}} does not exist in the service {{service}}. Use a valid
         // condition key." (a key of a known service that the key catalogue does not know)
         if let (Some(cat), Some((svc, name)), None) = (self.actions, c.key.split_once(':'), info) {
@@ -195,7 +232,13 @@ impl Validator<'_> {
                 );
             }
         }
+    }
 
+    /// The values together: `*` patterns equivalent to `Null`, several booleans, tag keys without a tag name, redundant numeric bounds.
+    fn values_as_a_whole(&mut self, c: &Condition) {
+        let op = c.operator;
+        let base = c.operator.base;
+        let key_lower = c.key_lower();
         // Values.
         // "We recommend replacing the key {{key}} in the condition block of {{operator}} with
         // {{{recommendedKey}}: false}" (`StringLike "*"`: the key is present) and "…: true}"
@@ -274,233 +317,276 @@ impl Validator<'_> {
                 }
             }
         }
-        let vars = self.policy.variables_enabled();
-        let mut ip_values: Vec<IpAddr> = Vec::new();
-        let mut ip_all_parsed = true;
-        for v in &c.values {
-            let l = loc(&v.path, v.span);
-            let has_var = vars && v.template.has_variables();
-            match family {
-                OperatorFamily::String => {
-                    let literal_wild = v.template.parts.iter().any(|p| {
-                        matches!(p, TemplatePart::Literal(s) if s.contains('*') || s.contains('?'))
-                    });
-                    if !matches!(base, BaseOperator::StringLike | BaseOperator::StringNotLike)
-                        && literal_wild
-                    {
-                        self.push(
-                            FindingType::Warning,
-                            "WILDCARD_WITHOUT_LIKE_OPERATOR",
-                            "Your condition value includes a * or ? character. If you meant to use a wildcard (*, ?), update the condition operator to include Like.".to_string(),
-                            vec![l.clone()],
-                        );
-                    }
-                    if matches!(
-                        base,
-                        BaseOperator::StringEqualsIgnoreCase | BaseOperator::StringNotEqualsIgnoreCase
-                    ) && !v.text.is_ascii()
-                    {
-                        self.push(
-                            FindingType::Warning,
-                            "IGNORE_CASE_WITH_NON_ASCII",
-                            format!("How {} folds the case of non-ASCII text ({:?}) is undocumented.", base.name(), v.text),
-                            vec![l.clone()],
-                        );
-                    }
-                    if v.text.is_empty() {
-                        self.push(
-                            FindingType::Suggestion,
-                            "EMPTY_STRING_CONDITION_VALUE",
-                            format!("The empty string value of {}: AWS may treat a key with an empty value as missing (null), so the result of this comparison is uncertain.", c.key),
-                            vec![l.clone()],
-                        );
-                    }
-                    // "The VPC identifier in the condition key value is not valid. Use the prefix
-                    // 'vpc-' followed by 8 or 17 alphanumeric characters." (and `vpce-`)
-                    let vpc = match key_lower.as_str() {
-                        "aws:sourcevpc" => Some(("vpc-", "INVALID_VPC_FORMAT", "VPC")),
-                        "aws:sourcevpce" => Some(("vpce-", "INVALID_VPCE_FORMAT", "VPCE")),
-                        _ => None,
-                    };
-                    if let Some((prefix, code, what)) = vpc {
-                        let well_formed = v.text.strip_prefix(prefix).is_some_and(|id| {
-                            matches!(id.len(), 8 | 17) && id.bytes().all(|b| b.is_ascii_alphanumeric())
-                        });
-                        if !has_var && !v.text.contains(['*', '?']) && !well_formed {
-                            self.push(
-                                FindingType::Error,
-                                code,
-                                format!("The {what} identifier in the condition key value is not valid.{} Use the prefix '{prefix}' followed by 8 or 17 alphanumeric characters.", if what == "VPCE" { " " } else { "" }),
-                                vec![l.clone()],
-                            );
-                        }
-                    }
-                    if matches!(
-                        key_lower.as_str(),
-                        "aws:calledvia" | "aws:calledviafirst" | "aws:calledvialast" | "aws:principalservicename" | "aws:principalservicenameslist"
-                    ) && !has_var
-                        && !v.text.contains('*')
-                        && !v.text.contains('?')
-                        && !is_service_principal_format(&v.text)
-                    {
-                        self.push(
-                            FindingType::Error,
-                            "INVALID_SERVICE_PRINCIPAL_FORMAT",
-                            "The service principal does not match the expected format. Use the format {service-name}.amazonaws.com.".to_string(),
-                            vec![l.clone()],
-                        );
-                    }
-                }
-                OperatorFamily::Bool => {
-                    if has_var {
-                        // "Policy variables can only be used with String and ARN operators."
-                        self.push(
-                            FindingType::Error,
-                            "INVALID_VARIABLE_FOR_OPERATOR",
-                            "Policy variables can only be used with String and ARN operators.".to_string(),
-                            vec![l.clone()],
-                        );
-                    } else if parse_bool(&v.text).is_none() {
-                        self.push(
-                            FindingType::Warning,
-                            "TYPE_MISMATCH_BOOLEAN",
-                            format!("Add a valid Boolean value (true or false) for the condition operator {op}."),
-                            vec![l.clone()],
-                        );
-                    }
-                }
-                OperatorFamily::Null => {
-                    if parse_bool(&v.text).is_none() {
-                        self.push(
-                            FindingType::Warning,
-                            "TYPE_MISMATCH_BOOLEAN",
-                            format!("Add a valid Boolean value (true or false) for the condition operator {op}."),
-                            vec![l.clone()],
-                        );
-                    }
-                }
-                OperatorFamily::Numeric => {
-                    if parse_number(&v.text).is_none() {
-                        self.push(
-                            FindingType::Warning,
-                            "TYPE_MISMATCH_NUMBER",
-                            format!("Add a valid numeric value for the condition operator {op}."),
-                            vec![l.clone()],
-                        );
-                    }
-                }
-                OperatorFamily::Date => match parse_date_value(&v.text) {
-                    None => self.push(
-                        FindingType::Warning,
-                        "TYPE_MISMATCH_DATE",
-                        "The date condition operator is used with an invalid value. Specify a valid date using YYYY-MM-DD or other ISO 8601 date/time format.".to_string(),
-                        vec![l.clone()],
-                    ),
-                    // "The date {{date}} might not resolve as expected. We recommend that you use
-                    // the YYYY-MM-DD format." (epoch seconds)
-                    Some(d) if d.form == DateForm::Epoch => self.push(
-                        FindingType::Warning,
-                        "INVALID_DATE_VALUE",
-                        format!("The date {} might not resolve as expected. We recommend that you use the YYYY-MM-DD format.", v.text),
-                        vec![l.clone()],
-                    ),
-                    Some(d) if matches!(d.form, DateForm::Partial | DateForm::NoZone) => self.push(
-                        FindingType::Suggestion,
-                        "IMPRECISE_DATE_VALUE",
-                        format!("The date {:?} is partial or has no time zone; its exact instant is undocumented (read here as UTC, at the start of the period). Write a full time with Z or an offset.", v.text),
-                        vec![l.clone()],
-                    ),
-                    Some(_) => {}
-                },
-                OperatorFamily::Ip => match parse_cidr(&v.text) {
-                    None => {
-                        ip_all_parsed = false;
-                        self.push(
-                            FindingType::Error,
-                            "TYPE_MISMATCH_IP_RANGE",
-                            format!("The condition operator {op} is used with an invalid IP range value. Specify the IP range in standard CIDR format."),
-                            vec![l.clone()],
-                        );
-                    }
-                    Some(net) => {
-                        ip_values.push(net.network());
-                        let literal_addr = v.text.split('/').next().and_then(|a| a.parse::<IpAddr>().ok());
-                        if net.had_explicit_prefix() && literal_addr != Some(net.network()) {
-                            self.push(
-                                FindingType::Suggestion,
-                                "IMPROVE_IP_RANGE",
-                                format!("The non-zero bits in the IP address after the masked bits are ignored. Replace address with {net}."),
-                                vec![l.clone()],
-                            );
-                        }
-                        if net.is_ipv6() && !net.had_explicit_prefix() {
-                            self.push(
-                                FindingType::Suggestion,
-                                "BARE_IPV6_ADDRESS",
-                                format!("The IPv6 address {} has no prefix length; it is read as /128, which AWS does not document. Write the prefix.", v.text),
-                                vec![l.clone()],
-                            );
-                        }
-                    }
-                },
-                OperatorFamily::Binary => {
-                    if crate::values::decode_base64(&v.text).is_none() {
-                        self.push(
-                            FindingType::Warning,
-                            "TYPE_MISMATCH_STRING",
-                            format!("Add a valid base64-encoded string value for the condition operator {op}."),
-                            vec![l.clone()],
-                        );
-                    }
-                }
-                OperatorFamily::Arn => {
-                    if !has_var && v.text != "*" && v.text.split(':').count() < 6 {
-                        self.push(
-                            FindingType::Warning,
-                            "SHORT_ARN_CONDITION_VALUE",
-                            format!("The ARN value {:?} of {} has fewer than six fields; ARN operators never match it.", v.text, c.key),
-                            vec![l.clone()],
-                        );
-                    }
-                }
-            }
+    }
+
+    /// One value of a string operator: wildcards without `Like`, case folding of non-ASCII text, the empty string, VPC and service-principal formats.
+    fn string_value(&mut self, c: &Condition, v: &ConditionValue, l: &Location, has_var: bool) {
+        let base = c.operator.base;
+        let key_lower = c.key_lower();
+        let literal_wild =
+            v.template.parts.iter().any(
+                |p| matches!(p, TemplatePart::Literal(s) if s.contains('*') || s.contains('?')),
+            );
+        if !matches!(base, BaseOperator::StringLike | BaseOperator::StringNotLike) && literal_wild {
+            self.push(
+                FindingType::Warning,
+                "WILDCARD_WITHOUT_LIKE_OPERATOR",
+                "Your condition value includes a * or ? character. If you meant to use a wildcard (*, ?), update the condition operator to include Like.".to_string(),
+                vec![l.clone()],
+            );
         }
-        if key_lower == "aws:sourceip" && family == OperatorFamily::Ip {
-            let private = ip_values.iter().filter(|ip| is_private(**ip)).count();
-            let all_private = ip_all_parsed && !ip_values.is_empty() && private == ip_values.len();
-            if all_private {
-                let (code, details) = if base.is_negated() {
-                    ("PRIVATE_NOT_IP_ADDRESS", "The values for condition key aws:SourceIp include only private IP addresses and has no effect. aws:SourceIp works only for public IP address ranges. Update the value to include only public IP addresses.")
-                } else {
-                    ("PRIVATE_IP_ADDRESS", "aws:SourceIp works only for public IP address ranges. The values for condition key aws:SourceIp include only private IP addresses and will not have the desired effect. Update the value to include only public IP addresses.")
-                };
+        if matches!(
+            base,
+            BaseOperator::StringEqualsIgnoreCase | BaseOperator::StringNotEqualsIgnoreCase
+        ) && !v.text.is_ascii()
+        {
+            self.push(
+                FindingType::Warning,
+                "IGNORE_CASE_WITH_NON_ASCII",
+                format!(
+                    "How {} folds the case of non-ASCII text ({:?}) is undocumented.",
+                    base.name(),
+                    v.text
+                ),
+                vec![l.clone()],
+            );
+        }
+        if v.text.is_empty() {
+            self.push(
+                FindingType::Suggestion,
+                "EMPTY_STRING_CONDITION_VALUE",
+                format!("The empty string value of {}: AWS may treat a key with an empty value as missing (null), so the result of this comparison is uncertain.", c.key),
+                vec![l.clone()],
+            );
+        }
+        // "The VPC identifier in the condition key value is not valid. Use the prefix
+        // 'vpc-' followed by 8 or 17 alphanumeric characters." (and `vpce-`)
+        let vpc = match key_lower.as_str() {
+            "aws:sourcevpc" => Some(("vpc-", "INVALID_VPC_FORMAT", "VPC")),
+            "aws:sourcevpce" => Some(("vpce-", "INVALID_VPCE_FORMAT", "VPCE")),
+            _ => None,
+        };
+        if let Some((prefix, code, what)) = vpc {
+            let well_formed = v.text.strip_prefix(prefix).is_some_and(|id| {
+                matches!(id.len(), 8 | 17) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+            if !has_var && !v.text.contains(['*', '?']) && !well_formed {
                 self.push(
                     FindingType::Error,
                     code,
-                    details.to_string(),
-                    vec![self.key_loc(c)],
+                    format!("The {what} identifier in the condition key value is not valid.{} Use the prefix '{prefix}' followed by 8 or 17 alphanumeric characters.", if what == "VPCE" { " " } else { "" }),
+                    vec![l.clone()],
                 );
-            } else if private > 0 {
-                let (code, details) = if base.is_negated() {
-                    ("PRIVATE_NOT_IP_ADDRESS_SUBSET", "The values for condition key aws:SourceIp include a mix of private and public IP addresses. The private addresses have no effect. aws:SourceIp works only for public IP address ranges. To define permissions for private IP ranges, use aws:VpcSourceIp.")
-                } else {
-                    ("PRIVATE_IP_ADDRESS_SUBSET", "The values for condition key aws:SourceIp include a mix of private and public IP addresses. The private addresses will not have the desired effect. aws:SourceIp works only for public IP address ranges. To define permissions for private IP ranges, use aws:VpcSourceIp.")
-                };
+            }
+        }
+        if matches!(
+            key_lower.as_str(),
+            "aws:calledvia"
+                | "aws:calledviafirst"
+                | "aws:calledvialast"
+                | "aws:principalservicename"
+                | "aws:principalservicenameslist"
+        ) && !has_var
+            && !v.text.contains('*')
+            && !v.text.contains('?')
+            && !is_service_principal_format(&v.text)
+        {
+            self.push(
+                FindingType::Error,
+                "INVALID_SERVICE_PRINCIPAL_FORMAT",
+                "The service principal does not match the expected format. Use the format {service-name}.amazonaws.com.".to_string(),
+                vec![l.clone()],
+            );
+        }
+    }
+
+    /// One value of `Bool`: no policy variables, `true` or `false`.
+    fn bool_value(&mut self, c: &Condition, v: &ConditionValue, l: &Location, has_var: bool) {
+        let op = c.operator;
+        if has_var {
+            // "Policy variables can only be used with String and ARN operators."
+            self.push(
+                FindingType::Error,
+                "INVALID_VARIABLE_FOR_OPERATOR",
+                "Policy variables can only be used with String and ARN operators.".to_string(),
+                vec![l.clone()],
+            );
+        } else if parse_bool(&v.text).is_none() {
+            self.push(
+                FindingType::Warning,
+                "TYPE_MISMATCH_BOOLEAN",
+                format!(
+                    "Add a valid Boolean value (true or false) for the condition operator {op}."
+                ),
+                vec![l.clone()],
+            );
+        }
+    }
+
+    /// One value of `Null`: `true` or `false`.
+    fn null_value(&mut self, c: &Condition, v: &ConditionValue, l: &Location) {
+        let op = c.operator;
+        if parse_bool(&v.text).is_none() {
+            self.push(
+                FindingType::Warning,
+                "TYPE_MISMATCH_BOOLEAN",
+                format!(
+                    "Add a valid Boolean value (true or false) for the condition operator {op}."
+                ),
+                vec![l.clone()],
+            );
+        }
+    }
+
+    /// One value of a numeric operator: a number.
+    fn numeric_value(&mut self, c: &Condition, v: &ConditionValue, l: &Location) {
+        let op = c.operator;
+        if parse_number(&v.text).is_none() {
+            self.push(
+                FindingType::Warning,
+                "TYPE_MISMATCH_NUMBER",
+                format!("Add a valid numeric value for the condition operator {op}."),
+                vec![l.clone()],
+            );
+        }
+    }
+
+    /// One value of a date operator: a date, preferably full and with a time zone.
+    fn date_value(&mut self, v: &ConditionValue, l: &Location) {
+        match parse_date_value(&v.text) {
+        None => self.push(
+            FindingType::Warning,
+            "TYPE_MISMATCH_DATE",
+            "The date condition operator is used with an invalid value. Specify a valid date using YYYY-MM-DD or other ISO 8601 date/time format.".to_string(),
+            vec![l.clone()],
+        ),
+        // "The date {{date}} might not resolve as expected. We recommend that you use
+        // the YYYY-MM-DD format." (epoch seconds)
+        Some(d) if d.form == DateForm::Epoch => self.push(
+            FindingType::Warning,
+            "INVALID_DATE_VALUE",
+            format!("The date {} might not resolve as expected. We recommend that you use the YYYY-MM-DD format.", v.text),
+            vec![l.clone()],
+        ),
+        Some(d) if matches!(d.form, DateForm::Partial | DateForm::NoZone) => self.push(
+            FindingType::Suggestion,
+            "IMPRECISE_DATE_VALUE",
+            format!("The date {:?} is partial or has no time zone; its exact instant is undocumented (read here as UTC, at the start of the period). Write a full time with Z or an offset.", v.text),
+            vec![l.clone()],
+        ),
+        Some(_) => {}
+        }
+    }
+
+    /// One value of `BinaryEquals`: base64.
+    fn binary_value(&mut self, c: &Condition, v: &ConditionValue, l: &Location) {
+        let op = c.operator;
+        if crate::values::decode_base64(&v.text).is_none() {
+            self.push(
+                FindingType::Warning,
+                "TYPE_MISMATCH_STRING",
+                format!("Add a valid base64-encoded string value for the condition operator {op}."),
+                vec![l.clone()],
+            );
+        }
+    }
+
+    /// One value of an ARN operator: six fields.
+    fn arn_value(&mut self, c: &Condition, v: &ConditionValue, l: &Location, has_var: bool) {
+        if !has_var && v.text != "*" && v.text.split(':').count() < 6 {
+            self.push(
+                FindingType::Warning,
+                "SHORT_ARN_CONDITION_VALUE",
+                format!("The ARN value {:?} of {} has fewer than six fields; ARN operators never match it.", v.text, c.key),
+                vec![l.clone()],
+            );
+        }
+    }
+
+    /// One value of an IP operator: a CIDR range, without non-zero host bits, with a prefix length for IPv6; its network address when it parses.
+    fn ip_value(&mut self, c: &Condition, v: &ConditionValue, l: &Location) -> Option<IpAddr> {
+        let op = c.operator;
+        match parse_cidr(&v.text) {
+            None => {
                 self.push(
+                FindingType::Error,
+                "TYPE_MISMATCH_IP_RANGE",
+                format!("The condition operator {op} is used with an invalid IP range value. Specify the IP range in standard CIDR format."),
+                vec![l.clone()],
+            );
+                None
+            }
+            Some(net) => {
+                let literal_addr = v
+                    .text
+                    .split('/')
+                    .next()
+                    .and_then(|a| a.parse::<IpAddr>().ok());
+                if net.had_explicit_prefix() && literal_addr != Some(net.network()) {
+                    self.push(
                     FindingType::Suggestion,
-                    code,
-                    details.to_string(),
-                    vec![self.key_loc(c)],
+                    "IMPROVE_IP_RANGE",
+                    format!("The non-zero bits in the IP address after the masked bits are ignored. Replace address with {net}."),
+                    vec![l.clone()],
                 );
-            }
-            if st.effect == Effect::Deny && base.is_negated() && !guards_network {
-                self.push(
-                    FindingType::Warning,
-                    "DENY_NOT_IP_ADDRESS_WITHOUT_SERVICE_EXCEPTION",
-                    "aws:SourceIp is missing for requests through a VPC endpoint and may be missing when an AWS service acts for the caller, and NotIpAddress is then true: this Deny also denies those requests. Consider adding an aws:ViaAWSService or aws:SourceVpce condition.".to_string(),
-                    vec![self.key_loc(c)],
+                }
+                if net.is_ipv6() && !net.had_explicit_prefix() {
+                    self.push(
+                    FindingType::Suggestion,
+                    "BARE_IPV6_ADDRESS",
+                    format!("The IPv6 address {} has no prefix length; it is read as /128, which AWS does not document. Write the prefix.", v.text),
+                    vec![l.clone()],
                 );
+                }
+                Some(net.network())
             }
+        }
+    }
+
+    /// `aws:SourceIp` ranges as a whole: private ranges, and a `Deny` on `NotIpAddress` that also denies AWS services acting for the caller.
+    fn source_ip(
+        &mut self,
+        st: &Statement,
+        c: &Condition,
+        ip_values: &[IpAddr],
+        ip_all_parsed: bool,
+        guards_network: bool,
+    ) {
+        let base = c.operator.base;
+        let private = ip_values.iter().filter(|ip| is_private(**ip)).count();
+        let all_private = ip_all_parsed && !ip_values.is_empty() && private == ip_values.len();
+        if all_private {
+            let (code, details) = if base.is_negated() {
+                ("PRIVATE_NOT_IP_ADDRESS", "The values for condition key aws:SourceIp include only private IP addresses and has no effect. aws:SourceIp works only for public IP address ranges. Update the value to include only public IP addresses.")
+            } else {
+                ("PRIVATE_IP_ADDRESS", "aws:SourceIp works only for public IP address ranges. The values for condition key aws:SourceIp include only private IP addresses and will not have the desired effect. Update the value to include only public IP addresses.")
+            };
+            self.push(
+                FindingType::Error,
+                code,
+                details.to_string(),
+                vec![self.key_loc(c)],
+            );
+        } else if private > 0 {
+            let (code, details) = if base.is_negated() {
+                ("PRIVATE_NOT_IP_ADDRESS_SUBSET", "The values for condition key aws:SourceIp include a mix of private and public IP addresses. The private addresses have no effect. aws:SourceIp works only for public IP address ranges. To define permissions for private IP ranges, use aws:VpcSourceIp.")
+            } else {
+                ("PRIVATE_IP_ADDRESS_SUBSET", "The values for condition key aws:SourceIp include a mix of private and public IP addresses. The private addresses will not have the desired effect. aws:SourceIp works only for public IP address ranges. To define permissions for private IP ranges, use aws:VpcSourceIp.")
+            };
+            self.push(
+                FindingType::Suggestion,
+                code,
+                details.to_string(),
+                vec![self.key_loc(c)],
+            );
+        }
+        if st.effect == Effect::Deny && base.is_negated() && !guards_network {
+            self.push(
+                FindingType::Warning,
+                "DENY_NOT_IP_ADDRESS_WITHOUT_SERVICE_EXCEPTION",
+                "aws:SourceIp is missing for requests through a VPC endpoint and may be missing when an AWS service acts for the caller, and NotIpAddress is then true: this Deny also denies those requests. Consider adding an aws:ViaAWSService or aws:SourceVpce condition.".to_string(),
+                vec![self.key_loc(c)],
+            );
         }
     }
 }
