@@ -66,6 +66,9 @@
 //!   Keys iamproof does not know are caller-controlled (a misspelt key is absent in AWS; treating
 //!   it as caller-controlled can only give a false FAIL).
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod access;
 mod access_not_granted;
 mod clock;

@@ -244,7 +244,7 @@ pub(crate) fn solve(
     solve_realistic(engine, clock, goal)
 }
 
-/// Keys AWS documents as single-valued never carry a set of values in a real request (spec §6;
+/// Keys AWS documents as single-valued never carry a set of values in a real request (docs/semantics.md, "Global condition keys";
 /// `iamproof_policy::keys::GlobalKeys`). Keys the catalogue does not know stay unconstrained.
 pub fn single_valued_keys(f: &Formula) -> Formula {
     use iamproof_policy::keys::{ConditionKeyCatalog, GlobalKeys};
@@ -310,7 +310,7 @@ pub(crate) fn partitions_of(policies: &[&Policy]) -> Vec<&'static str> {
 /// name (a policy lives in the partition its ARNs name; one that names none behaves the same in
 /// every partition, so `aws` stands for all). Every real request satisfies this, so adding it
 /// never turns a real FAIL into a PASS; it keeps `"AWS": "111122223333"` equivalent to
-/// `arn:aws:iam::111122223333:root` (spec §0 corner 11) and makes witnesses readable.
+/// `arn:aws:iam::111122223333:root` (docs/semantics.md, "Principals and accounts") and makes witnesses readable.
 pub fn realistic_request(policies: &[&Policy]) -> Formula {
     use iamproof_logic::{Atom, CallerKind, GlobPart};
     let lit = |s: &str| GlobPart::Lit(s.to_string());

@@ -37,7 +37,7 @@
 //!
 //! With a [`ResourceType`] (`validatePolicyResourceType`, `RESOURCE_POLICY` only), the checks AWS
 //! runs only for that kind of resource are added (role trust policies, S3, DynamoDB; see
-//! [`resource_type`](self::resource_type)). Condition-key facts (type, single/multi-valued) come from a
+//! `resource_type.rs`). Condition-key facts (type, single/multi-valued) come from a
 //! [`ConditionKeyCatalog`]; [`validate_policy`] uses the built-in [`GlobalKeys`].
 
 mod actions;

@@ -81,7 +81,7 @@ mod cases {
         let neg = vec![vec![g("arn:aws:s3:::b/*", r)]];
         let out = check(&pos, &neg);
         assert!(matches!(out, StrOutcome::Sat(_)));
-        // the worked example of spec §4.9
+        // the worked example of docs/semantics.md, "ARN matching"
         let p = g("arn:aws:someservice:*:111122223333:finance/*", r);
         let s = "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt";
         assert!(!p.matches(s));
