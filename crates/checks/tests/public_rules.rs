@@ -197,9 +197,9 @@ fn not_principal_layers_in_no_new_access() {
     );
     // The seed's bucket policy: a Deny with NotPrincipal naming the account keeps the bucket
     // private (only the account's root is exempt now, and nobody outside the account is).
-    let seed = policy(&format!(
-        r#"{{"Effect":"Allow","Principal":"*","Action":["s3:PutObject"],"Resource":"arn:aws:s3:::DOC-EXAMPLE-BUCKET"}},{{"Effect":"Deny","NotPrincipal":{{"AWS":"123456789012"}},"Action":"*","Resource":"*"}}"#
-    ));
+    let seed = policy(
+        r#"{"Effect":"Allow","Principal":"*","Action":["s3:PutObject"],"Resource":"arn:aws:s3:::DOC-EXAMPLE-BUCKET"},{"Effect":"Deny","NotPrincipal":{"AWS":"123456789012"},"Action":"*","Resource":"*"}"#,
+    );
     assert_eq!(
         check_no_public_access(&seed, BUCKET, &CheckOptions::default()).result,
         Verdict::Pass
