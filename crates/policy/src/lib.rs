@@ -61,6 +61,8 @@ pub use model::*;
 pub use parse::{parse_policy, parse_policy_tree};
 pub use span::{JsonPath, PathElem, Position, Span};
 pub use validate::{
-    validate, validate_policy, validate_policy_with, validate_policy_with_catalogs, FindingType,
-    Location, ResourceType, ValidateOptions, ValidationFinding,
+    aws_finding_type, validate, validate_policy, validate_policy_with,
+    validate_policy_with_catalogs, FindingType, Location, ResourceType, ValidateOptions,
+    ValidationFinding, AWS_CHECKS, IAMPROOF_CODE_PREFIX, IDENTITY_POLICY_CHAR_QUOTA,
+    ROLE_TRUST_POLICY_CHAR_QUOTA,
 };
