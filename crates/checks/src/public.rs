@@ -14,6 +14,8 @@ use iamproof_logic::Formula;
 use iamproof_policy::Policy;
 use std::time::Instant;
 
+/// A public or external check: some request of the resource type's service by a caller outside
+/// `zone`, allowed by `policy`.
 pub(crate) fn zone_query(
     kind: CheckKind,
     policy: &Policy,

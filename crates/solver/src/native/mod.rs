@@ -20,6 +20,11 @@
 //! value (re-solving it without that value fails); otherwise other values of the referenced
 //! variables are tried (bounded), and only if none works is the conflict learnt over every
 //! variable's literals, which makes an eventual `Unsat` an `Unknown`.
+//!
+//! One phase per module: [`encoding`] (formula to clauses), [`pairwise`] (redundant clauses
+//! between tests of one variable), [`value`] (the value theories), [`templates`] (policy
+//! variables), [`model_check`] (the theory check of one SAT model) and [`explain`] (shrinking a
+//! conflict before it is learnt); this module runs the SAT rounds.
 
 mod encoding;
 mod explain;
@@ -29,6 +34,7 @@ mod templates;
 #[cfg(test)]
 mod tests;
 mod value;
+
 use crate::automata::Limits;
 use batsat::{lbool, BasicCallbacks, BasicSolver, SolverInterface, SolverOpts};
 use iamproof_logic::{Formula, Var};
