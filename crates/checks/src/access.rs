@@ -1,5 +1,5 @@
 //! The `access` argument of `CheckAccessNotGranted`: the critical actions and resources, parsed
-//! and validated against AWS's limits (anchors §2.2): at most 1 item, at most 100 actions and 100
+//! and validated against AWS's limits (the `CheckAccessNotGranted` API reference; docs/semantics.md, "Custom policy checks: inputs and results"): at most 1 item, at most 100 actions and 100
 //! resources, each resource at most 2048 characters with wildcards only in the resource-id part.
 
 use serde::Deserialize;

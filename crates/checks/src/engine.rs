@@ -2,7 +2,7 @@
 //! satisfiable, give a concrete request that satisfies it.
 //!
 //! Checks never trust an engine's witness: every request shown in a FAIL is replayed through the
-//! reference evaluator first (see `crate::checks`).
+//! reference evaluator first (see `crate::query`).
 
 use iamproof_eval::Request;
 use iamproof_logic::Formula;
@@ -70,31 +70,7 @@ impl Engine for PoolEngine {
     }
 }
 
-/// Which decision procedure decides the checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Backend {
-    /// The built-in decision procedure (no external program).
-    Native,
-    /// Z3, run as an external process.
-    Z3,
-    /// cvc5, run as an external process.
-    Cvc5,
-    /// All available procedures; the first answer wins.
-    #[default]
-    Portfolio,
-}
-
-impl Backend {
-    /// The name used in reports and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Native => "native",
-            Backend::Z3 => "z3",
-            Backend::Cvc5 => "cvc5",
-            Backend::Portfolio => "portfolio",
-        }
-    }
-}
+pub use iamproof_solver::Backend;
 
 /// Options of every check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -152,15 +128,9 @@ impl Engine for SolverEngine {
     }
 
     fn solve_within(&self, formula: &Formula, limit: std::time::Duration) -> SolveAnswer {
-        use iamproof_solver::{solve, Backend as B, Outcome, SolveOptions};
-        let backend = match self.options.backend {
-            Backend::Native => B::Native,
-            Backend::Z3 => B::Z3,
-            Backend::Cvc5 => B::Cvc5,
-            Backend::Portfolio => B::Portfolio,
-        };
+        use iamproof_solver::{solve, Outcome, SolveOptions};
         let opts = SolveOptions {
-            backend,
+            backend: self.options.backend,
             timeout: limit,
             ..SolveOptions::default()
         };

@@ -1,5 +1,5 @@
 //! Which condition keys can keep a grant from reaching an outsider, and what values an
-//! outsider's request can hold under each (spec §6, §7).
+//! outsider's request can hold under each (docs/semantics.md, "Global condition keys" and "Who counts as public").
 //!
 //! The public and external-access checks ask: is some request *by an outsider* allowed? An
 //! outsider is a caller outside every fixed account, organization, network and source (public),
@@ -14,7 +14,8 @@
 //! literal the policy mentions; for the external check, the trusted accounts/organizations).
 //! So `StringEquals aws:SourceVpc vpc-1` restricts, `StringLike aws:SourceVpc vpc-*` does not,
 //! and a negated operator or `IfExists` never restricts because absence is a legal value
-//! wherever §6 says the key can be absent.
+//! wherever the global condition keys page says the key can be absent (docs/semantics.md,
+//! "Global condition keys").
 
 use crate::resource_type::ResourceType;
 
@@ -86,7 +87,7 @@ impl KeyInfo {
     pub const FREE: KeyInfo = KeyInfo::new(KeyRole::CallerControlled, OutsiderDomain::Free);
 }
 
-/// Global keys that restrict (spec §6–§7). Every other `aws:` key is caller-controlled.
+/// Global keys that restrict (docs/semantics.md, "Global condition keys" and "Who counts as public"). Every other `aws:` key is caller-controlled.
 const GLOBAL: &[(&str, KeyInfo)] = &[
     (
         "aws:principalaccount",
@@ -175,7 +176,7 @@ const GLOBAL: &[(&str, KeyInfo)] = &[
     ),
 ];
 
-/// Web-identity audience keys that pin one application (Access Analyzer filter keys, spec §7).
+/// Web-identity audience keys that pin one application (Access Analyzer filter keys, docs/semantics.md, "Who counts as public").
 const FEDERATED: &[&str] = &[
     "cognito-identity.amazonaws.com:aud",
     "accounts.google.com:aud",
@@ -188,7 +189,7 @@ const FEDERATED: &[&str] = &[
 const OIDC_SUFFIXES: &[&str] = &["aud", "sub", "oaud", "azp", "app_id"];
 
 /// Classifies a condition key for the public check of a resource type (`None`: no type, the
-/// global rules only). Key names compare ignoring case (spec §1.10).
+/// global rules only). Key names compare ignoring case (docs/semantics.md, "Case folding").
 pub fn classify_key(key: &str, resource_type: Option<ResourceType>) -> KeyInfo {
     let k = key.to_ascii_lowercase();
     if let Some((_, info)) = GLOBAL.iter().find(|(n, _)| *n == k) {

@@ -50,42 +50,56 @@
 //!   runs out FAILs with `unknown_reason` saying the time limit was reached, never PASSes.
 //! * Examples keep only the context keys their verdicts need; for identity policies the caller
 //!   is `arn:aws:iam::111122223333:user/example` unless the verdicts depend on the principal.
-//! * Requests are *realistic* ([`checks::realistic_request`]): IAM/STS callers have well-formed
+//! * Requests are *realistic* ([`realistic_request`]): IAM/STS callers have well-formed
 //!   principal ARNs with 12-digit accounts, resources are `*` or ARNs, actions are
 //!   `service:Name`, and caller and resource share a partition the policies name (`aws` if they
 //!   name none); single-valued global keys carry one value; keys AWS derives from the principal
 //!   agree with it (`iamproof_logic::axioms`, added lazily when a witness violates them). Every
 //!   real request satisfies these, so they never turn a real FAIL into a PASS.
-//! * Public and external access ([`zone`]): an outsider is an IAM/STS caller of an account not
+//! * Public and external access ([`Zone`]): an outsider is an IAM/STS caller of an account not
 //!   fixed by the policy (public) or not trusted (external), or anonymous where the resource type
 //!   has anonymous callers, or a web-identity caller for role trust policies; AWS service
 //!   principals are never outsiders. Identity keys must agree with such a caller; for the public
 //!   check, network and source keys are absent or hold a value the policy does not name, and IP
 //!   addresses lie outside the policy's ranges of at least /8 (IPv4) or /32 (IPv6); every other
-//!   key is caller-controlled ([`keys`]). Only actions of the resource type's service count.
+//!   key is caller-controlled ([`classify_key`]). Only actions of the resource type's service count.
 //!   Keys iamproof does not know are caller-controlled (a misspelt key is absent in AWS; treating
 //!   it as caller-controlled can only give a false FAIL).
 
-pub mod access;
-pub mod checks;
-pub mod engine;
-pub mod keys;
-pub mod render;
-pub mod resource_type;
-pub mod result;
-pub mod zone;
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 
-pub use access::{AccessSpec, AccessSpecError};
-pub use checks::{
-    access_formula, access_matches, check_access_not_granted_with, check_no_external_access_with,
-    check_no_new_access_with, check_no_public_access_with, EXAMPLE_ACCOUNT,
+mod access;
+mod access_not_granted;
+mod clock;
+mod engine;
+mod examples;
+mod keys;
+mod no_new_access;
+mod pinpoint;
+mod public;
+mod query;
+mod realistic;
+mod render;
+mod resource_type;
+mod result;
+mod zone;
+
+pub use access::{
+    AccessSpec, AccessSpecError, MAX_ACTIONS, MAX_ACTION_LEN, MAX_RESOURCES, MAX_RESOURCE_LEN,
 };
+pub use access_not_granted::{access_formula, access_matches, check_access_not_granted_with};
 pub use engine::{Backend, CheckOptions, SolverEngine};
 pub use engine::{Engine, PoolEngine, SolveAnswer};
+pub use examples::EXAMPLE_ACCOUNT;
 pub use keys::{classify_key, classify_key_external, KeyInfo, KeyRole, OutsiderDomain};
-pub use resource_type::{ResourceType, UnknownResourceType};
+pub use no_new_access::check_no_new_access_with;
+pub use public::{check_no_external_access_with, check_no_public_access_with};
+pub use realistic::{realistic_request, single_valued_keys};
+pub use render::render_request;
+pub use resource_type::{ResourceType, ServiceKey, UnknownResourceType};
 pub use result::{CheckKind, CheckResult, Reason, RequestJson, StatementLocation, Verdict};
-pub use zone::{TrustZone, TrustZoneError, Zone, ZoneKind};
+pub use zone::{TrustZone, TrustZoneError, Zone, ZoneKind, EXAMPLE_OUTSIDE_ACCOUNT};
 
 use iamproof_policy::Policy;
 
@@ -121,7 +135,7 @@ pub fn check_access_not_granted(
 
 /// `CheckNoPublicAccess`: FAIL iff `policy`, attached to a resource of `resource_type`, can allow
 /// a request of that type's service by a caller outside every fixed account, organization,
-/// network and source (see [`zone`]). The reasons name the granting statements.
+/// network and source (see [`Zone`]). The reasons name the granting statements.
 pub fn check_no_public_access(
     policy: &Policy,
     resource_type: ResourceType,

@@ -1,4 +1,4 @@
-//! The 26 resource types of `CheckNoPublicAccess` (anchors §2.3, botocore enum), each with the
+//! The 26 resource types of `CheckNoPublicAccess` (the enumeration of the Access Analyzer API reference, as botocore lists it), each with the
 //! service prefix of the actions that concern it, whether anonymous (unsigned) callers exist for
 //! it, and the condition keys of its own service that keep a grant non-public.
 
@@ -30,7 +30,7 @@ macro_rules! resource_types {
             }
 
             /// Whether unsigned (anonymous) requests exist for this type: only S3, SQS and SNS
-            /// (spec §2.3).
+            /// (docs/semantics.md, "Principals and accounts").
             pub fn allows_anonymous(self) -> bool {
                 match self { $( ResourceType::$variant => $anon, )* }
             }
@@ -249,7 +249,7 @@ mod tests {
             assert!(t.concerns_action(t.example_action()), "{t}");
             assert!(!t.action_prefixes().is_empty());
         }
-        // The botocore enum, verbatim (anchors §2.3 lists the same set).
+        // The botocore enum, verbatim (the API reference lists the same set).
         let botocore = "AWS::DynamoDB::Table, AWS::DynamoDB::Stream, AWS::EFS::FileSystem, AWS::OpenSearchService::Domain, AWS::Kinesis::Stream, AWS::Kinesis::StreamConsumer, AWS::KMS::Key, AWS::Lambda::Function, AWS::S3::Bucket, AWS::S3::AccessPoint, AWS::S3Express::DirectoryBucket, AWS::S3::Glacier, AWS::S3Outposts::Bucket, AWS::S3Outposts::AccessPoint, AWS::SecretsManager::Secret, AWS::SNS::Topic, AWS::SQS::Queue, AWS::IAM::AssumeRolePolicyDocument, AWS::S3Tables::TableBucket, AWS::ApiGateway::RestApi, AWS::CodeArtifact::Domain, AWS::Backup::BackupVault, AWS::CloudTrail::Dashboard, AWS::CloudTrail::EventDataStore, AWS::S3Tables::Table, AWS::S3Express::AccessPoint";
         for n in botocore.split(", ") {
             assert!(ResourceType::from_aws_name(n).is_some(), "{n}");

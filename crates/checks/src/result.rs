@@ -1,7 +1,7 @@
 //! The result of a check, shaped exactly like Access Analyzer's `Check*` responses.
 //!
 //! `CheckResult::to_json()` gives `{"result":"PASS"|"FAIL","message":…,"reasons":[{"description":…,
-//! "statementIndex":N,"statementId":…}]}` (anchors §2.1–2.3, botocore `ReasonSummary`).
+//! "statementIndex":N,"statementId":…}]}` (the Access Analyzer API reference's `ReasonSummary`; docs/semantics.md, "Custom policy checks: inputs and results").
 //! `reasons` is left out when empty and `statementId` when the statement has no `Sid`, as AWS's own
 //! responses do. Everything iamproof adds lives in extra fields (`exampleRequest` on a reason,
 //! `engine`, `unknownReason`, `internalError` on the result); AWS's fields keep their meaning.
@@ -45,7 +45,7 @@ impl CheckKind {
     /// The `message` of a PASS. AWS's exact text where AWS has the check (botocore/SDK examples).
     pub fn pass_message(self) -> &'static str {
         match self {
-            // AWS's FAIL text is quoted in anchors §2.1; this PASS text mirrors it.
+            // AWS's FAIL text is the API reference's; this PASS text mirrors it.
             CheckKind::NoNewAccess => {
                 "The modified permissions do not grant new access compared to your existing policy."
             }

@@ -1,6 +1,6 @@
 //! Who counts as an *outsider*, as a `Formula` over the request variables.
 //!
-//! The public check (spec §7) asks whether some request by a caller outside every **fixed**
+//! The public check (docs/semantics.md, "Who counts as public") asks whether some request by a caller outside every **fixed**
 //! account, organization, network and source can be allowed; the external-access check asks the
 //! same for a caller outside the **trusted** accounts and organizations. A [`Zone`] collects the
 //! constants that define "fixed"/"trusted" and builds the outsider formula:
@@ -8,7 +8,7 @@
 //! * the caller is an IAM/STS principal (root, user, role session, federated user) of an account
 //!   that is not one of the zone's accounts; or anonymous, where the resource type has anonymous
 //!   callers (S3, SQS, SNS); or a web-identity/OIDC caller for role trust policies. AWS service
-//!   principals are never outsiders (Access Analyzer does not report them, spec §7);
+//!   principals are never outsiders (Access Analyzer does not report them, docs/semantics.md, "Who counts as public");
 //! * every condition key the policy mentions holds a value an outsider can have
 //!   ([`crate::keys::OutsiderDomain`]): identity keys agree with an outsider identity, network and
 //!   source keys (public check only) are absent or fresh, the rest is free.

@@ -1,6 +1,5 @@
-//! Table-driven tests of each check on the corners of IAM semantics (spec §0) where a naive
-//! reading gives the wrong answer, plus the hand-labelled public/cross-account seeds of
-//! peers.md §2.3. Each row says what AWS semantics require and, in `why`, what a naive engine
+//! Table-driven tests of each check on the corners of IAM semantics (docs/semantics.md) where a naive
+//! reading gives the wrong answer, plus the hand-labelled public/cross-account seeds. Each row says what AWS semantics require and, in `why`, what a naive engine
 //! would get wrong.
 
 mod common;
@@ -211,7 +210,7 @@ fn public_s3_bucket() {
                 Fail,
                 &[0],
             ),
-            // AWS never sends a misspelt key, so this Deny denies everything (spec §0.1). iamproof
+            // AWS never sends a misspelt key, so this Deny denies everything (docs/semantics.md, "Missing keys and negated operators"). iamproof
             // cannot tell a misspelling from a key it does not know, and treats unknown keys as
             // caller-controlled (a wrong "absent" would make a PASS unsound): a false FAIL, on
             // the safe side.

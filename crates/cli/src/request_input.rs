@@ -122,7 +122,7 @@ impl ContextKeyType {
 }
 
 /// A JSON scalar (string, number or boolean) kept as its text: condition values are strings
-/// that operators type (spec §4).
+/// that operators type (docs/semantics.md, "Typed values").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scalar(pub String);
 

@@ -12,7 +12,8 @@
 //! service-reference action and condition-key catalogues). A missing or unreadable file is a
 //! [`CorpusError`] naming the file and where the corpora are expected.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 
 mod document;
 mod iam_data;

@@ -1,35 +1,35 @@
-//! Condition evaluation (spec §4): every operator, the missing-key table, NOR for negated
+//! Condition evaluation (docs/semantics.md, "Missing keys and negated operators"): every operator, the missing-key table, NOR for negated
 //! operators, `IfExists`, `Null`, and the `ForAllValues`/`ForAnyValue` qualifiers.
 //!
 //! The evaluation of one (operator, key, values) entry is a function of the operator, its
 //! qualifier and `IfExists` flag, the policy values, and the request key's state
 //! ([`KeyState`]): absent, one value, or a set of values.
 //!
-//! Choices on the open questions of spec §10 (each is tested in this module or in
+//! Choices on the open questions of docs/semantics.md, "Open questions and our answers" (each is tested in this module or in
 //! `tests/corners.rs`):
-//! - §10.1 missing Version: variables are substituted only when
+//! - Missing Version: variables are substituted only when
 //!   [`iamproof_policy::Policy::variables_enabled`] (Version `2012-10-17`); without a Version
-//!   `${…}` is literal text, as the Variables page says \[D-VAR\] (spec §1.2).
-//! - §10.2 Bool with a policy variable: **not substituted** (the Variables page and Access
-//!   Analyzer say variables are not supported for Bool \[D-VAR\]\[D-AACHK\]); the text `${…}` is
+//!   `${…}` is literal text, as the Variables page says (docs/semantics.md, "Version and policy variables").
+//! - Bool with a policy variable: **not substituted** (the Variables page and Access
+//!   Analyzer say variables are not supported for Bool); the text `${…}` is
 //!   then not a boolean and never matches.
-//! - §10.3 `ForAllValues:StringNotLike` with the key missing: **true**, the general rule for
-//!   `ForAllValues` \[D-MVEX\]\[D-OPS "ForAllValues … returns true if the key is missing"\].
-//! - §10.4 negated operator whose only value is an unresolvable variable: **true**, as the
+//! - `ForAllValues:StringNotLike` with the key missing: **true**, the general rule for
+//!   `ForAllValues` (the multivalued examples page; the condition operators page: "ForAllValues … returns true if the key is missing").
+//! - Negated operator whose only value is an unresolvable variable: **true**, as the
 //!   Variables page says ("…StringNotEquals … the condition evaluates to true" when the
-//!   variable has no value) \[D-VAR\]. Generally an unresolvable value is a *no hit*, which NOR
+//!   variable has no value). Generally an unresolvable value is a *no hit*, which NOR
 //!   turns into true.
-//! - §10.5 `ForAnyValue:…IfExists` with the key missing: **true** by the IfExists rule
-//!   \[D-OPS "…IfExists … if the key is not present, evaluates to true"\].
-//! - §10.6 `ForAllValues:Null` is always true and `ForAnyValue:Null` always false, as Access
-//!   Analyzer's policy checks state \[D-AACHK\].
-//! - §10.9 empty policy value list: the condition holds only when the key is absent and the
-//!   operator is `…IfExists` or `ForAllValues:` [D-AACHK "Empty array condition",
-//!   "…IfExists with empty array", "ForAllValues with empty array"]; otherwise it is false, so
+//! - `ForAnyValue:…IfExists` with the key missing: **true** by the IfExists rule
+//!   (the condition operators page: "…IfExists … if the key is not present, evaluates to true").
+//! - `ForAllValues:Null` is always true and `ForAnyValue:Null` always false, as Access
+//!   Analyzer's policy check reference states.
+//! - Empty policy value list: the condition holds only when the key is absent and the
+//!   operator is `…IfExists` or `ForAllValues:` (Access Analyzer's policy check reference: "Empty array condition",
+//!   "…IfExists with empty array", "ForAllValues with empty array"); otherwise it is false, so
 //!   the statement is inert (Access Analyzer: "the statement has no effect").
-//! - §10.7, §10.8, §10.10 (wildcards in the ARN service field, case of ARN fields and role
-//!   names, `*` spanning `:` in the resource field) are decided in [`crate::matching`].
-//! - §4.13 malformed typed values (a number, date, IP, Bool or base64 value that does not parse,
+//! - Wildcards in the ARN service field, the case of ARN fields and role
+//!   names, and `*` spanning `:` in the resource field are decided in [`crate::matching`].
+//! - Malformed typed values (a number, date, IP, Bool or base64 value that does not parse,
 //!   on either side): a *no hit* for that value pair, for positive and negated operators alike
 //!   (so a negated operator whose only policy value is malformed is true when the key is
 //!   present). AWS does not document this; iam-simulate makes the negated condition false.
@@ -38,10 +38,10 @@
 //!   `iamproof_policy::values`, the one parser every iamproof crate shares; its documented
 //!   choices (exponents in numbers, `YYYY` as a year, UTC for a missing zone, `/128` for a bare
 //!   IPv6 address, optional base64 padding) are therefore the evaluator's too.
-//! - §0.5 a plain (unqualified) operator on a multivalued request value never matches, for
-//!   negated operators too \[IS condition.ts\].
-//! - An empty string under a qualifier counts as an empty set (spec §0.3: "resolves to null/an
-//!   empty string"), and `Null` treats an empty string or empty set as null \[D-OPS Null\].
+//! - A plain (unqualified) operator on a multivalued request value never matches, for
+//!   negated operators too (iam-simulate: condition.ts).
+//! - An empty string under a qualifier counts as an empty set (docs/semantics.md, "Set operators": "resolves to null/an
+//!   empty string"), and `Null` treats an empty string or empty set as null (the condition operators page Null).
 
 use crate::matching::{
     arn_like, glob_match, glob_pattern, pattern_text, resolve_template, PatternChar,
@@ -78,14 +78,14 @@ impl<'a> KeyState<'a> {
 /// A policy value after variable resolution: `None` if it holds an unresolvable variable.
 pub type ResolvedValue = Option<Vec<PatternChar>>;
 
-/// Whether policy variables are substituted in values of this operator family (spec §5): only
-/// String and ARN operators (Bool: see §10.2 in the module doc).
+/// Whether policy variables are substituted in values of this operator family (docs/semantics.md, "Version and policy variables"): only
+/// String and ARN operators (Bool: see the module doc).
 pub fn family_takes_variables(family: OperatorFamily) -> bool {
     matches!(family, OperatorFamily::String | OperatorFamily::Arn)
 }
 
 /// Whether `*`/`?` in a policy value are wildcards for this operator (`StringLike`,
-/// `StringNotLike` and all ARN operators; spec §4.3, §4.9).
+/// `StringNotLike` and all ARN operators; docs/semantics.md, "Case folding" and "ARN matching").
 pub fn operator_is_glob(base: BaseOperator) -> bool {
     matches!(
         base,
@@ -119,7 +119,7 @@ pub fn resolve_value(
 
 /// Whether one request value *hits* one resolved policy value under the **positive** form of
 /// `base` (for a negated operator, its positive counterpart: `StringNotEquals` hits when the
-/// strings are equal). Malformed values on either side never hit (spec §4.13). The comparison
+/// strings are equal). Malformed values on either side never hit (docs/semantics.md, "Typed values"). The comparison
 /// reads request-value ⊙ policy-value (`NumericLessThan`: request < policy).
 pub fn value_hits(base: BaseOperator, request_value: &str, policy_value: &[PatternChar]) -> bool {
     use BaseOperator as B;
@@ -163,7 +163,7 @@ pub fn value_hits(base: BaseOperator, request_value: &str, policy_value: &[Patte
             _ => false,
         },
         // The request value of a binary key is its bytes in base64 (context values are
-        // strings); both sides are decoded and compared as bytes (spec §4.7).
+        // strings); both sides are decoded and compared as bytes (docs/semantics.md, "Typed values").
         B::BinaryEquals => match (decode_base64(request_value), decode_base64(&text())) {
             (Some(r), Some(p)) => r == p,
             _ => false,
@@ -191,7 +191,7 @@ fn ordering_hits(base: BaseOperator, ord: Ordering) -> bool {
     }
 }
 
-/// The base test `t(r, P)` of spec §4.12 for one request value: for a positive operator some
+/// The base test `t(r, P)` of docs/semantics.md, "Set operators" for one request value: for a positive operator some
 /// policy value hits; for a negated one none does (NOR). Unresolvable values never hit.
 pub fn value_test(
     base: BaseOperator,
@@ -248,14 +248,14 @@ pub fn condition_holds(
     }
     let absent = state == KeyState::Absent;
     if policy_values.is_empty() {
-        // Spec §10.9 / AA: only `IfExists` or `ForAllValues` on an absent key holds.
+        // docs/semantics.md, "IfExists and Null": only `IfExists` or `ForAllValues` on an absent key holds.
         return absent && (if_exists || qualifier == Some(SetQualifier::ForAllValues));
     }
     match qualifier {
         None => match state {
             KeyState::Absent => if_exists || base.is_negated(),
             KeyState::Single(r) => value_test(base, r, policy_values),
-            // Spec §0.5: a plain operator on a multivalued value is no match.
+            // docs/semantics.md, "Missing keys and negated operators": a plain operator on a multivalued value is no match.
             KeyState::Multi(_) => false,
         },
         Some(SetQualifier::ForAllValues) => match state {
@@ -335,7 +335,7 @@ mod tests {
                 &p,
                 KeyState::Absent
             ));
-            // §10.5
+            // docs/semantics.md, "IfExists and Null"
             assert!(condition_holds(
                 *base,
                 Some(SetQualifier::ForAnyValue),

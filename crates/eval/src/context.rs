@@ -1,4 +1,4 @@
-//! The request context AWS would build: the keys it derives from the principal (spec §5, §6).
+//! The request context AWS would build: the keys it derives from the principal (docs/semantics.md, "Version and policy variables" and "Global condition keys").
 
 use crate::matching::{parse_principal_arn, PrincipalArnKind};
 use crate::request::{Context, ContextValue, Principal, Request};
@@ -7,7 +7,7 @@ use crate::request::{Context, ContextValue, Principal, Request};
 /// already give them (a key given in `request.context` always wins, so a caller can state what
 /// cannot be derived, e.g. a role's path or a principal's organization).
 ///
-/// Derived keys, by principal (spec §5 table, §6 \[D-GKEYS\], \[D-VAR\]):
+/// Derived keys, by principal (docs/semantics.md, "Version and policy variables" and "Global condition keys"):
 ///
 /// | principal | aws:PrincipalArn | aws:PrincipalAccount | aws:PrincipalType | aws:username | aws:userid | aws:PrincipalIsAWSService | aws:PrincipalServiceName(sList) |
 /// |---|---|---|---|---|---|---|---|
@@ -21,16 +21,16 @@ use crate::request::{Context, ContextValue, Principal, Request};
 /// | federated IdP caller, canonical user | – | – | – | – | – | – | – |
 ///
 /// Decisions:
-/// - For a role session, `aws:PrincipalArn` is the **role** ARN \[D-GKEYS\], but a session ARN
+/// - For a role session, `aws:PrincipalArn` is the **role** ARN (the global condition keys page), but a session ARN
 ///   carries no role path, so the derived ARN has none (`role/<name>`). A request for a role
 ///   with a path must give `aws:PrincipalArn` itself.
-/// - `aws:PrincipalIsAWSService` is present on all signed requests \[D-GKEYS\]: `false` for IAM/STS
+/// - `aws:PrincipalIsAWSService` is present on all signed requests (the global condition keys page): `false` for IAM/STS
 ///   principals, `true` for service principals; absent for anonymous and federated-IdP callers
 ///   (their calls are unsigned).
 /// - Anonymous callers get `aws:PrincipalType = Anonymous` and `aws:userid = anonymous`
-///   (\[D-VAR\] principal table) and **no** `aws:PrincipalAccount`: the key is documented for
-///   signed requests, and an anonymous caller has no account (the spec's §6 table mentions a
-///   value `anonymous`; no AWS page gives it, so we leave the key absent).
+///   (the Variables page's principal table) and **no** `aws:PrincipalAccount`: the key is documented for
+///   signed requests, and an anonymous caller has no account (some evaluators give it the value
+///   `anonymous`; no AWS page does, so we leave the key absent).
 /// - An ARN principal that is not an IAM/STS principal ARN gets no derived keys.
 pub fn effective_context(request: &Request) -> Context {
     let mut ctx = request.context.clone();

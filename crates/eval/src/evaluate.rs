@@ -1,4 +1,4 @@
-//! Statement and policy evaluation (spec §2, §3).
+//! Statement and policy evaluation (docs/semantics.md, "Action and resource matching" and "Cross-account evaluation").
 
 use crate::conditions::conditions_match;
 use crate::context::effective_context;
@@ -10,10 +10,10 @@ use crate::matching::{
 use crate::request::{Context, Decision, Principal, Request};
 use iamproof_policy::{Effect, Policy, Statement};
 
-/// Whether the action matches the statement's `Action`/`NotAction` (spec §2.1).
+/// Whether the action matches the statement's `Action`/`NotAction` (docs/semantics.md, "Action and resource matching").
 ///
 /// An empty list (`"Action": []` or `"NotAction": []`) matches nothing: Access Analyzer says a
-/// statement with an empty array "has no effect" (spec §1.4, \[D-AACHK\]), for the negated
+/// statement with an empty array "has no effect" (docs/semantics.md, "Document shape", (Access Analyzer's policy check reference)), for the negated
 /// elements too.
 pub fn statement_action_matches(statement: &Statement, action: &str) -> bool {
     let clause = &statement.action;
@@ -27,9 +27,9 @@ pub fn statement_action_matches(statement: &Statement, action: &str) -> bool {
     any != clause.negated
 }
 
-/// Whether the resource matches the statement's `Resource`/`NotResource` (spec §2.2). A
+/// Whether the resource matches the statement's `Resource`/`NotResource` (docs/semantics.md, "Action and resource matching"). A
 /// statement without either (role trust policies) matches every resource. An entry holding an
-/// unresolvable variable matches no resource \[D-VAR\]; under `NotResource` it therefore excludes
+/// unresolvable variable matches no resource (the Variables page); under `NotResource` it therefore excludes
 /// nothing (iam-simulate instead makes the whole statement not match; FLAG). An empty list
 /// matches nothing, as for actions.
 pub fn statement_resource_matches(
@@ -56,7 +56,7 @@ pub fn statement_resource_matches(
     any != clause.negated
 }
 
-/// How the statement's `Principal`/`NotPrincipal` matches the request principal (spec §2.3):
+/// How the statement's `Principal`/`NotPrincipal` matches the request principal (docs/semantics.md, "Principals and accounts"):
 /// - no element: [`PrincipalMatch::Direct`] in identity policies and SCPs (they name no
 ///   principal), [`PrincipalMatch::None`] in resource policies and RCPs (iam-simulate
 ///   noPrincipalElement.json);
@@ -66,10 +66,10 @@ pub fn statement_resource_matches(
 ///   when every layer is named, [`PrincipalMatch::Account`] when only the account is not, else
 ///   [`PrincipalMatch::Direct`]. So a listed account exempts only its root from a `Deny`; its
 ///   users and roles need their own entries. With `Allow` this grants everyone else, anonymous
-///   included (spec §0.9), and a caller named everywhere but at its account gets an
+///   included (docs/semantics.md, "Principals and accounts"), and a caller named everywhere but at its account gets an
 ///   account-level grant (delegation to the account's identity policies);
 /// - an element with no entries (`{}`, `[]`, `{"AWS": []}`) matches nobody, negated or not
-///   (spec §1.4: a statement with an empty array has no effect).
+///   (docs/semantics.md, "Document shape": a statement with an empty array has no effect).
 pub fn statement_principal_match(
     policy: &Policy,
     statement: &Statement,
@@ -92,7 +92,7 @@ pub fn statement_principal_match(
 }
 
 /// Whether the statement applies to the request: principal (direct or account-level match)
-/// ∧ action ∧ resource ∧ conditions (spec §2). Conditions and variables are evaluated against
+/// ∧ action ∧ resource ∧ conditions (docs/semantics.md, "Action and resource matching"). Conditions and variables are evaluated against
 /// [`effective_context`] of the request.
 pub fn statement_applies(policy: &Policy, statement: &Statement, request: &Request) -> bool {
     let ctx = effective_context(request);
@@ -152,9 +152,9 @@ impl PolicyEvaluation {
     }
 }
 
-/// Evaluates one policy on its own (spec §2): which Allow and which Deny statements apply.
+/// Evaluates one policy on its own (docs/semantics.md, "Action and resource matching"): which Allow and which Deny statements apply.
 /// A statement applies when its principal matches (directly or at account level), its action,
-/// resource and conditions match. The boundary-specific `NotPrincipal` rule (spec §3.3) is not
+/// resource and conditions match. The boundary-specific `NotPrincipal` rule (docs/semantics.md, "Boundaries, session policies, SCPs and RCPs") is not
 /// part of the single-policy meaning; [`crate::evaluate()`] applies it.
 pub fn evaluate_policy(policy: &Policy, request: &Request) -> PolicyEvaluation {
     let ctx = effective_context(request);
@@ -162,7 +162,7 @@ pub fn evaluate_policy(policy: &Policy, request: &Request) -> PolicyEvaluation {
 }
 
 /// [`evaluate_policy`] with a precomputed effective context; `principal_has_boundary` makes
-/// every `Deny`+`NotPrincipal` statement match the principal (spec §3.3, \[D-NOTPRIN\]).
+/// every `Deny`+`NotPrincipal` statement match the principal (docs/semantics.md, "Boundaries, session policies, SCPs and RCPs", (the NotPrincipal page)).
 pub fn evaluate_policy_in(
     policy: &Policy,
     request: &Request,
@@ -242,7 +242,7 @@ pub struct StatementRef {
     pub sid: Option<String>,
 }
 
-/// Every policy that takes part in one authorization (spec §3).
+/// Every policy that takes part in one authorization (docs/semantics.md, "Cross-account evaluation").
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicySet {
     /// Identity-based policies of the principal (ORed).
@@ -258,7 +258,7 @@ pub struct PolicySet {
     pub scps: Vec<Vec<Policy>>,
     /// RCPs of the resource's account, by OU-path level. Only their Deny statements matter:
     /// AWS attaches the managed `RCPFullAWSAccess` (allow everything) to every root, OU and
-    /// account once RCPs are enabled and it cannot be detached \[D-EVAL\], so every level
+    /// account once RCPs are enabled and it cannot be detached (the policy evaluation logic page), so every level
     /// always allows. Giving it explicitly changes nothing. Empty = none.
     pub rcps: Vec<Vec<Policy>>,
     /// VPC endpoint policies the request passes through (each must allow; empty = none).
@@ -321,7 +321,7 @@ fn any_allow(list: &[Evaluated<'_>]) -> bool {
     list.iter().any(|e| !e.eval.allow.is_empty())
 }
 
-/// Evaluates a request against a set of policies (spec §3):
+/// Evaluates a request against a set of policies (docs/semantics.md, "Cross-account evaluation"):
 ///
 /// 1. `sts:GetCallerIdentity` by any authenticated principal is allowed whatever the policies
 ///    say ("No permissions are required … even if … explicitly denies";
@@ -339,11 +339,11 @@ fn any_allow(list: &[Evaluated<'_>]) -> bool {
 ///      that names them directly;
 ///    - same account: `identity path` ∨ a direct resource-policy grant to the user/session ARN
 ///      (or `*`) ∨ a grant through the role ARN or the federated session's user ARN that the
-///      boundaries and session policy also allow \[D-EVAL\]. For KMS keys (`kms` resources
+///      boundaries and session policy also allow (the policy evaluation logic page). For KMS keys (`kms` resources
 ///      `key/…`) and for STS with a resource (role trust) policy, the identity path counts only
-///      if the resource policy also allows the caller's account \[D-EVAL\]\[IS Kms/Sts\].
+///      if the resource policy also allows the caller's account (the policy evaluation logic page; iam-simulate: Kms/Sts).
 ///    - cross account: the resource policy allows the caller (at any level, account included)
-///      ∧ `identity path` \[D-XACCT\].
+///      ∧ `identity path` (the cross-account evaluation page).
 /// 5. AWS-fixed restrictions that no policy can lift (checked last, on an Allow): AWS-managed
 ///    IAM policies cannot be changed, roles under `/aws-reserved/` cannot be changed, and AWS
 ///    managed KMS aliases (`alias/aws/…`) cannot be created, updated or deleted.
@@ -565,8 +565,8 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
 }
 
 /// Whether, within one account, identity policies count only when the resource policy allows
-/// the account: KMS keys \[D-EVAL "AWS KMS key policies"\]\[IS KmsServiceAuthorizer.ts\] and STS
-/// with a role trust policy \[D-EVAL "IAM role trust policies"\]\[IS StsServiceAuthorizer.ts\].
+/// the account: KMS keys (the policy evaluation logic page "AWS KMS key policies")(iam-simulate: KmsServiceAuthorizer.ts) and STS
+/// with a role trust policy (the policy evaluation logic page "IAM role trust policies")(iam-simulate: StsServiceAuthorizer.ts).
 pub fn explicit_trust_required(request: &Request, has_resource_policy: bool) -> bool {
     let service = request
         .action

@@ -1,7 +1,8 @@
-#![warn(missing_docs)]
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 //! The reference evaluator: one concrete [`Request`] against a set of IAM policies gives a
 //! [`Decision`] and the statements that decided it. This is the semantics every other part of
-//! iamproof is checked against (spec: `iam-semantics.md` §2–§6).
+//! iamproof is checked against (its decisions are recorded in docs/semantics.md).
 //!
 //! - [`matching`]: actions, resources/ARNs, globs, principals, policy-variable templates;
 //! - [`conditions`]: every condition operator, qualifiers, `IfExists`, `Null`, missing keys;

@@ -1,4 +1,4 @@
-//! Concrete matching of the statement elements against one request (spec §2, §5): globs,
+//! Concrete matching of the statement elements against one request (docs/semantics.md, "Action and resource matching" and "Version and policy variables"): globs,
 //! actions, resources/ARNs, principals, and policy-variable templates.
 //!
 //! Every function here is total and bounded. Glob matching and case folding are
@@ -40,7 +40,7 @@ pub fn string_like(pattern: &str, value: &str) -> bool {
     glob_match(&glob_pattern(pattern), value)
 }
 
-/// Action matching (spec §2.1): `*` matches every action; `svc:pat` matches iff the service
+/// Action matching (docs/semantics.md, "Action and resource matching"): `*` matches every action; `svc:pat` matches iff the service
 /// prefixes are equal ignoring ASCII case and `pat` glob-matches the action name ignoring case
 /// (both sides folded per character with [`iamproof_policy::glob::fold_case`], so a final `Σ`
 /// is `σ` on both sides). A pattern or action without exactly one colon (other than `*`)
@@ -101,7 +101,7 @@ pub fn split_arn(arn: &str) -> Option<[&str; 6]> {
     Some(f)
 }
 
-/// `ArnLike`/`ArnEquals` (spec §4.9): both sides split into 6 fields on the first five colons;
+/// `ArnLike`/`ArnEquals` (docs/semantics.md, "ARN matching"): both sides split into 6 fields on the first five colons;
 /// each field glob-matches case-sensitively (so `*` never crosses a field-separating colon, but
 /// inside the 6th field it spans `/` and `:`). A side with fewer than six fields never matches.
 pub fn arn_like(pattern: &[PatternChar], value: &str) -> bool {
@@ -111,7 +111,7 @@ pub fn arn_like(pattern: &[PatternChar], value: &str) -> bool {
     pf.iter().zip(vf.iter()).all(|(p, v)| glob_match(p, v))
 }
 
-/// Resource matching for one (already resolved) `Resource` entry (spec §2.2):
+/// Resource matching for one (already resolved) `Resource` entry (docs/semantics.md, "Action and resource matching"):
 /// - a pattern that is only `*` matches every resource, including `*` (actions without a
 ///   resource ARN);
 /// - otherwise the pattern is matched field-wise like [`arn_like`], and a request resource of
@@ -123,14 +123,14 @@ pub fn arn_like(pattern: &[PatternChar], value: &str) -> bool {
 ///   in SCPs only if its last field ends with `*` (otherwise it is rejected, so no match); in
 ///   RCPs never.
 ///
-/// Wildcards are glob-matched in every field, the service field included (spec §10.7: the
+/// Wildcards are glob-matched in every field, the service field included (docs/semantics.md, "Action and resource matching": the
 /// Resource page says a wildcard there is not allowed, Access Analyzer only suggests avoiding
-/// it; the parser FLAGs it), and inside the resource field `*` spans `/` and `:` (§10.10, as
+/// it; the parser FLAGs it), and inside the resource field `*` spans `/` and `:` (as
 /// iam-simulate; the resource field is one ARN segment).
 ///
-/// Field comparison is case-sensitive in all six fields (§10.8). (iam-simulate ignores case in the first
+/// Field comparison is case-sensitive in all six fields (docs/semantics.md, "Open questions and our answers"). (iam-simulate ignores case in the first
 /// five; AWS requires the service field to be lowercase and documents ARN matching as
-/// case-sensitive \[D-OPS ArnLike\], so a non-canonical pattern simply matches nothing here.)
+/// case-sensitive (the condition operators page ArnLike), so a non-canonical pattern simply matches nothing here.)
 pub fn resource_matches(pattern: &[PatternChar], resource: &str, policy_type: PolicyType) -> bool {
     if pattern.iter().all(|c| *c == PatternChar::AnyRun) && !pattern.is_empty() {
         return true;
@@ -172,7 +172,7 @@ pub fn resource_matches(pattern: &[PatternChar], resource: &str, policy_type: Po
     arn_like(&padded, resource)
 }
 
-/// Resolves a template to a glob pattern against the (effective) context (spec §5):
+/// Resolves a template to a glob pattern against the (effective) context (docs/semantics.md, "Version and policy variables"):
 /// - `Literal` text: `*`/`?` are wildcards when `glob` is true, literal otherwise;
 /// - `Escaped` text (`${*}`, `${?}`, `${$}`): always literal;
 /// - `Variable`: the key's single value, substituted **literally** (a `*` or `?` in the value is
@@ -231,19 +231,19 @@ pub fn pattern_text(pattern: &[PatternChar]) -> Option<String> {
         .collect()
 }
 
-/// How a request principal matches one `Principal` entry (spec §2.3), strongest last.
+/// How a request principal matches one `Principal` entry (docs/semantics.md, "Principals and accounts"), strongest last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PrincipalMatch {
     /// No match.
     None,
     /// The entry names the principal's account (`"123456789012"` or `arn:…:iam::A:root`): the
-    /// account delegates to its own identity policies; grants nothing alone (spec §0.11).
+    /// account delegates to its own identity policies; grants nothing alone (docs/semantics.md, "Principals and accounts").
     Account,
     /// A federated-user session matched through the IAM user ARN that (by name) owns it; limited
-    /// by boundaries and session policies like a role grant (spec §3.3).
+    /// by boundaries and session policies like a role grant (docs/semantics.md, "Boundaries, session policies, SCPs and RCPs").
     SessionViaUser,
     /// A role session matched through its role ARN; limited by boundaries and session policies
-    /// (spec §0.12).
+    /// (docs/semantics.md, "Boundaries, session policies, SCPs and RCPs").
     SessionViaRole,
     /// The principal is named directly: `*`, its exact ARN, service, federated provider or
     /// canonical user.
@@ -334,7 +334,7 @@ fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Matches one `Principal`/`NotPrincipal` entry against the request principal (spec §2.3):
+/// Matches one `Principal`/`NotPrincipal` entry against the request principal (docs/semantics.md, "Principals and accounts"):
 /// - `Everyone` and `{"AWS":"*"}` match every caller, anonymous included; anonymous matches
 ///   nothing else; `{"Service":"*"}`, `{"Federated":"*"}` and `{"CanonicalUser":"*"}` match
 ///   every caller of that kind;
@@ -403,7 +403,7 @@ fn aws_entry_matches(value: &str, arn: &str) -> PrincipalMatch {
     if value == arn {
         // A role acts only through its sessions, so a role ARN used as the caller and named in
         // the policy is a grant *to the role*: limited by boundaries and session policies
-        // \[D-EVAL\], like a session matched through its role.
+        // (the policy evaluation logic page), like a session matched through its role.
         return if matches!(req.kind, PrincipalArnKind::Role(_)) {
             PrincipalMatch::SessionViaRole
         } else {
@@ -619,9 +619,9 @@ mod tests {
         ));
         assert!(!m("arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:r:1:volume/a"));
         assert!(!m("arn:aws:*:r:1:x", "arn:aws:ec2:r:1:x:y"));
-        // §10.7: a wildcard in the service field matches.
+        // A wildcard in the service field matches.
         assert!(m("arn:aws:s*:::b", "arn:aws:s3:::b"));
-        // §10.8: the first fields are case-sensitive.
+        // The first fields are case-sensitive.
         assert!(!m("arn:aws:S3:::b", "arn:aws:s3:::b"));
         assert!(!m("arn:aws:s3:::B", "arn:aws:s3:::b"));
     }
@@ -656,7 +656,7 @@ mod tests {
             principal_entry_matches(&aws("arn:aws:iam::111111111111:role/path/role"), &sess),
             PrincipalMatch::SessionViaRole
         );
-        // §10.8: the role name is compared ignoring ASCII case (`path/role` vs session `Role`).
+        // The role name is compared ignoring ASCII case (`path/role` vs session `Role`).
         assert_eq!(
             principal_entry_matches(&aws("arn:aws:iam::111111111111:role/ROLE"), &sess),
             PrincipalMatch::SessionViaRole

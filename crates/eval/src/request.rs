@@ -21,7 +21,7 @@ pub enum Principal {
 }
 
 /// The value of a condition key in a request: one string, or a set (possibly empty) for
-/// multivalued keys. Values are strings; operators type them (spec §4).
+/// multivalued keys. Values are strings; operators type them (docs/semantics.md, "Missing keys and negated operators").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContextValue {
     /// One value (a single-valued key).

@@ -1,5 +1,5 @@
-//! One test per corner of spec §0 ("the 15 corners most likely to be gotten wrong") and the
-//! worked micro-cases of spec §8.
+//! One test per corner of IAM semantics most likely to be gotten wrong, and per worked
+//! micro-case (each decision is recorded in docs/semantics.md)
 
 use iamproof_eval::{
     effective_context, evaluate, evaluate_policy, statement_applies, Context, ContextValue,
@@ -784,7 +784,7 @@ fn corner_15_public_access_depends_on_fixed_uninfluenceable_keys() {
     assert_eq!(decide(&s, &outside), Decision::Allowed);
 }
 
-// ---- §8 worked micro-cases ----
+// ---- worked micro-cases ----
 
 #[test]
 fn micro_01_deny_not_equals_org_id_anonymous() {

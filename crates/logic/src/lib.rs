@@ -14,6 +14,9 @@
 //! * [`to_zelkova`]: the article's notation; [`to_smtlib`] / [`smtlib_script`]: SMT-LIB 2 for
 //!   z3 and cvc5 (`unsat` is a proof; models are replayed by the caller).
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod assignment;
 pub mod axioms;
 pub mod encode;

@@ -73,7 +73,7 @@ impl<'a> Env<'a> {
     pub fn elements(&self, k: &Key) -> Vec<&str> {
         match self.key(k) {
             None => Vec::new(),
-            // An empty single value counts as an empty set under a qualifier (spec §0.3).
+            // An empty single value counts as an empty set under a qualifier (docs/semantics.md, "Set operators").
             Some(ContextValue::Single(s)) if s.is_empty() => Vec::new(),
             Some(ContextValue::Single(s)) => vec![s.as_str()],
             Some(ContextValue::Multi(v)) => v.iter().map(String::as_str).collect(),

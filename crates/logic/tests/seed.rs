@@ -1,4 +1,4 @@
-//! The seed article's example policies print as the formulas it shows (spec/seed.md).
+//! The seed article's example policies print as the formulas it shows (the Amazon Science article introducing the custom policy checks).
 
 use iamproof_logic::{encode_policy, to_zelkova};
 use iamproof_policy::{parse_policy, PolicyType};

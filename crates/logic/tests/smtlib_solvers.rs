@@ -172,7 +172,7 @@ fn version_pair_differences() {
         .unwrap();
     let mut stats = std::collections::BTreeMap::<String, usize>::new();
     // Small pairs (the solvers' regular-expression reasoning does not scale to the big managed
-    // policies, spec/solvers.md; those are the native engine's job).
+    // policies; those are the native engine's job).
     let mut taken = 0;
     for line in text.lines() {
         if line.len() > 2500 || taken >= 10 {

@@ -3,7 +3,7 @@
 //!
 //! This is the one concrete matcher of the workspace: the reference evaluator
 //! (`iamproof_eval::matching`), the logic layer (`iamproof_logic::pattern`) and the solver's
-//! witness checks all call [`matches`], and every case-insensitive comparison folds with
+//! witness checks all call [`matches()`], and every case-insensitive comparison folds with
 //! [`fold_case`].
 //!
 //! **Case folding** is per character, the same on both sides: every character is replaced by its
@@ -38,7 +38,7 @@ pub enum Token {
     AnyOne,
 }
 
-/// A pattern element [`matches`] understands: `*` (any run), or an element that matches exactly
+/// A pattern element [`matches()`] understands: `*` (any run), or an element that matches exactly
 /// one character satisfying a predicate. [`Token`] implements it; other crates implement it for
 /// richer tokens (a character class, say) and reuse the matcher.
 pub trait Element {
@@ -132,7 +132,7 @@ pub fn matches<E: Element>(pattern: &[E], text: &[char]) -> bool {
         .is_some_and(|rest| rest.iter().all(Element::is_any_run))
 }
 
-/// [`matches`] on a text given as a string.
+/// [`matches()`] on a text given as a string.
 pub fn matches_str<E: Element>(pattern: &[E], text: &str) -> bool {
     let text: Vec<char> = text.chars().collect();
     matches(pattern, &text)

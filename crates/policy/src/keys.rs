@@ -1,5 +1,5 @@
 //! What the validator knows about condition keys: their value type and whether they carry
-//! several values. A small built-in table covers the global `aws:` keys of spec §6; callers with
+//! several values. A small built-in table covers the global `aws:` keys of docs/semantics.md, "Global condition keys"; callers with
 //! a service catalogue (e.g. the iam-data key lists) supply their own [`ConditionKeyCatalog`].
 
 use crate::model::OperatorFamily;
@@ -85,13 +85,13 @@ pub struct KeyInfo {
 }
 
 /// A source of condition-key facts. Keys are looked up as written; implementations must compare
-/// case-insensitively (key names are case-insensitive, spec §1.10).
+/// case-insensitively (key names are case-insensitive, docs/semantics.md, "Case folding").
 pub trait ConditionKeyCatalog {
     /// The facts about `key`, if known.
     fn lookup(&self, key: &str) -> Option<KeyInfo>;
 }
 
-/// The global keys of spec §6 (and a few more documented global keys), matched
+/// The global keys of docs/semantics.md, "Global condition keys" (and a few more documented global keys), matched
 /// case-insensitively; `aws:RequestTag/…`, `aws:ResourceTag/…` and `aws:PrincipalTag/…` are
 /// single-valued strings.
 #[derive(Debug, Clone, Copy, Default)]

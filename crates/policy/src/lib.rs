@@ -13,7 +13,7 @@
 //! - [`values`] parses typed condition values exactly (numbers, dates, IP ranges, booleans,
 //!   base64); [`glob`] matches and compares `*`/`?` patterns; [`template`] splits `${…}`.
 //!
-//! Choices where the spec leaves room (details in [`parse_policy`]): a missing Resource is
+//! Choices where AWS's documentation leaves room (details in [`parse_policy`]): a missing Resource is
 //! allowed only in `RESOURCE_POLICY` (role trust policies); policy variables exist only under
 //! `2012-10-17` and may appear in a resource ARN's region, account and resource fields (AWS's own
 //! managed policies use the account field); `Bool` values are templated (and flagged); customer
@@ -42,7 +42,8 @@
 //! assert!(err.to_string().starts_with("1:26: Statement.Effect: "));
 //! ```
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 
 pub mod error;
 pub mod glob;
@@ -53,7 +54,6 @@ mod parse;
 pub mod span;
 pub mod template;
 pub mod validate;
-mod validate_resource_type;
 pub mod values;
 
 pub use error::PolicyError;
@@ -61,6 +61,8 @@ pub use model::*;
 pub use parse::{parse_policy, parse_policy_tree};
 pub use span::{JsonPath, PathElem, Position, Span};
 pub use validate::{
-    validate, validate_policy, validate_policy_with, validate_policy_with_catalogs, FindingType,
-    Location, ResourceType, ValidateOptions, ValidationFinding,
+    aws_finding_type, validate, validate_policy, validate_policy_with,
+    validate_policy_with_catalogs, FindingType, Location, ResourceType, ValidateOptions,
+    ValidationFinding, AWS_CHECKS, IAMPROOF_CODE_PREFIX, IDENTITY_POLICY_CHAR_QUOTA,
+    ROLE_TRUST_POLICY_CHAR_QUOTA,
 };

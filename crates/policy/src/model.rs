@@ -2,7 +2,7 @@
 //!
 //! Every node that came from the document carries its `Span` and `JsonPath` so that checks and
 //! errors can point back into the text. Text that may hold policy variables is pre-split into a
-//! `Template` once, by the parser, according to the policy's `Version` (spec §1.2, §5): under
+//! `Template` once, by the parser, according to the policy's `Version` (docs/semantics.md, "Version and policy variables"): under
 //! `2008-10-17` or without a Version, `${…}` is literal text and the template has one literal part.
 
 use crate::span::{JsonPath, Span};
@@ -71,7 +71,7 @@ impl Version {
 /// A parsed policy document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
-    /// `None` when the document has no `Version` (treated as 2008-10-17 semantics, spec §1.2).
+    /// `None` when the document has no `Version` (treated as 2008-10-17 semantics, docs/semantics.md, "Version and policy variables").
     pub version: Option<Version>,
     /// The `Id` element, if any.
     pub id: Option<String>,
@@ -82,7 +82,7 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// Policy variables exist only under `2012-10-17` (spec §0.7, §1.2).
+    /// Policy variables exist only under `2012-10-17` (docs/semantics.md, "Version and policy variables").
     pub fn variables_enabled(&self) -> bool {
         self.version == Some(Version::V2012_10_17)
     }
@@ -124,7 +124,7 @@ pub struct Statement {
     pub resource: Option<ResourceClause>,
     /// The condition block flattened: one entry per (operator, key); all are ANDed. Empty means true.
     pub conditions: Vec<Condition>,
-    /// Whether the document had a `Condition` element at all (an empty `{}` is FLAGged, spec §1.4).
+    /// Whether the document had a `Condition` element at all (an empty `{}` is FLAGged, docs/semantics.md, "Document shape").
     pub has_condition_element: bool,
     /// The statement object's source range.
     pub span: Span,
@@ -156,7 +156,7 @@ pub struct PrincipalEntry {
     pub path: JsonPath,
 }
 
-/// Which form a principal entry has (spec §1.7).
+/// Which form a principal entry has (docs/semantics.md, "Principals and accounts").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrincipalKind {
     /// `"Principal": "*"`: everyone, anonymous included.
@@ -250,7 +250,7 @@ pub enum OperatorFamily {
 
 macro_rules! base_operators {
     ($( $name:ident => $family:ident, $negated:expr; )*) => {
-        /// A condition operator without its qualifier and `IfExists` suffix (spec §4).
+        /// A condition operator without its qualifier and `IfExists` suffix (docs/semantics.md, "Missing keys and negated operators").
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[allow(missing_docs)] // The variants are the operator names themselves.
         pub enum BaseOperator { $( $name, )* }
@@ -269,7 +269,7 @@ macro_rules! base_operators {
                 match self { $( BaseOperator::$name => OperatorFamily::$family, )* }
             }
 
-            /// Negated operators are true when the key is absent and NOR their values (spec §0.1-2).
+            /// Negated operators are true when the key is absent and NOR their values (docs/semantics.md, "Missing keys and negated operators").
             pub fn is_negated(self) -> bool {
                 match self { $( BaseOperator::$name => $negated, )* }
             }
@@ -343,7 +343,7 @@ impl fmt::Display for Operator {
 pub struct Condition {
     /// The operator of the block this key is in.
     pub operator: Operator,
-    /// The condition key as written; key names compare case-insensitively (spec §1.10).
+    /// The condition key as written; key names compare case-insensitively (docs/semantics.md, "Case folding").
     pub key: String,
     /// The policy values; a JSON scalar becomes a one-element list. May be empty (`[]`).
     pub values: Vec<ConditionValue>,
@@ -361,7 +361,7 @@ impl Condition {
 }
 
 /// The JSON type a condition value was written with (numbers and booleans are also accepted as
-/// strings; spec §1.10).
+/// strings; docs/semantics.md, "Case folding").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JsonKind {
     /// A JSON string.
@@ -388,7 +388,7 @@ pub struct ConditionValue {
     pub path: JsonPath,
 }
 
-/// Text split into literal parts and policy variables (spec §5).
+/// Text split into literal parts and policy variables (docs/semantics.md, "Version and policy variables").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Template {
     /// The parts in order; never empty (empty text is one empty literal).

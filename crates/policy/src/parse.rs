@@ -1,12 +1,12 @@
-//! From JSON text to a [`Policy`]: the grammar of spec §1 with the rejections of spec §9.
+//! From JSON text to a [`Policy`]: the grammar of docs/semantics.md, "Document shape" with the rejections of docs/semantics.md, "Document shape"
 //!
-//! Decisions where the spec leaves a choice:
+//! Decisions where AWS's documentation leaves a choice:
 //! - A statement may omit both `Resource` and `NotResource` only in a `RESOURCE_POLICY` (role
 //!   trust policies have none); `Statement::resource` is then `None`.
 //! - `Bool` condition values are split into templates under `2012-10-17` (the current operators
-//!   page says variables work with Bool; the Variables page disagrees, spec §4.6/§10.2), and
+//!   page says variables work with Bool; the Variables page disagrees, docs/semantics.md, "Typed values" and "Open questions and our answers"), and
 //!   `validate_policy` flags a variable there.
-//! - A `Principal` that is an empty array is accepted as an empty principal (spec §1.4 lists
+//! - A `Principal` that is an empty array is accepted as an empty principal (docs/semantics.md, "Document shape" lists
 //!   `[]`); any other array is rejected.
 //! - `*`/`?` in a principal value is rejected unless the value is exactly `*` under the `AWS` key
 //!   (or the string form `"Principal": "*"`).
@@ -17,7 +17,7 @@
 //! - Under `2012-10-17`, a resource ARN may hold variables in its region, account and resource
 //!   fields (AWS's managed policy AmazonTimestreamInfluxDBServiceRolePolicy has
 //!   `arn:*:kms:*:${aws:PrincipalAccount}:key/*`), not in the partition or service fields.
-//! - An action with an empty name part (`"s3:"`) parses (it matches no action, spec §1.8);
+//! - An action with an empty name part (`"s3:"`) parses (it matches no action, docs/semantics.md, "Document shape");
 //!   `validate_policy` reports it. An empty service prefix is rejected.
 
 use crate::error::{codes, PolicyError};
@@ -42,19 +42,19 @@ const PRINCIPAL_KEYS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"
 
 /// Parses and checks a policy document of the given type.
 ///
-/// Rejects (spec §9): invalid JSON, duplicate keys, unknown or miscased elements, `X` with
+/// Rejects (docs/semantics.md, "Document shape"): invalid JSON, duplicate keys, unknown or miscased elements, `X` with
 /// `NotX`, missing required elements, invalid Version or Effect, partial wildcards in principals,
 /// malformed actions, unknown or miscased condition operators, `NullIfExists`, condition keys
 /// differing only in case, nested condition values, and policy variables where they are not
 /// allowed. The first problem found is returned.
 ///
-/// Decisions where the spec leaves a choice:
+/// Decisions where AWS's documentation leaves a choice:
 /// - A statement may omit both `Resource` and `NotResource` only in a `RESOURCE_POLICY` (role
 ///   trust policies have none); `Statement::resource` is then `None`.
 /// - `Bool` condition values are split into templates under `2012-10-17` (the current operators
-///   page says variables work with Bool; the Variables page disagrees, spec §4.6/§10.2), and
+///   page says variables work with Bool; the Variables page disagrees, docs/semantics.md, "Typed values" and "Open questions and our answers"), and
 ///   `validate_policy` flags a variable there.
-/// - A `Principal` that is an empty array is accepted as an empty principal (spec §1.4 lists
+/// - A `Principal` that is an empty array is accepted as an empty principal (docs/semantics.md, "Document shape" lists
 ///   `[]`); any other array is rejected.
 /// - `*`/`?` in a principal value is rejected unless the value is exactly `*` under the `AWS` key
 ///   (or the string form `"Principal": "*"`).
@@ -65,7 +65,7 @@ const PRINCIPAL_KEYS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"
 /// - Under `2012-10-17`, a resource ARN may hold variables in its region, account and resource
 ///   fields (AWS's managed policy AmazonTimestreamInfluxDBServiceRolePolicy has
 ///   `arn:*:kms:*:${aws:PrincipalAccount}:key/*`), not in the partition or service fields.
-/// - An action with an empty name part (`"s3:"`) parses (it matches no action, spec §1.8);
+/// - An action with an empty name part (`"s3:"`) parses (it matches no action, docs/semantics.md, "Document shape");
 ///   `validate_policy` reports it. An empty service prefix is rejected.
 pub fn parse_policy(text: &str, policy_type: PolicyType) -> Result<Policy, PolicyError> {
     let root = parse_json(text)?;
@@ -461,7 +461,7 @@ fn parse_principal(
                 });
             } else {
                 // IAM's grammar allows only "*" as a string principal, but AWS's own article on
-                // custom policy checks (spec/seed.md) writes `"NotPrincipal": "123456789012"` and
+                // custom policy checks (the Amazon Science article introducing them) writes `"NotPrincipal": "123456789012"` and
                 // iam-simulate reads such a string as `{"AWS": …}`. We read it the same way, so the
                 // article's policies check as published, and `validate_policy` reports it as an
                 // ERROR (AWS would reject the document) with code INVALID_PRINCIPAL_FORMAT. The
@@ -617,7 +617,7 @@ fn parse_resource(
         let template = if ctx.vars && text.contains("${") {
             let t = split_template(text)
                 .map_err(|e| err(span, p.clone(), codes::INVALID_VARIABLE, e.message))?;
-            // Variables only after the service field (the 3rd ':'). The spec (§1.9, [D-VAR]) says
+            // Variables only after the service field (the 3rd ':'). The Variables page says
             // after the 5th, but AWS's own managed policy AmazonTimestreamInfluxDBServiceRolePolicy
             // uses `arn:*:kms:*:${aws:PrincipalAccount}:key/*`, so AWS accepts variables in the
             // region and account fields; iamproof's own checks (`IAMPROOF_VARIABLE_IN_ARN_PREFIX`)

@@ -1,4 +1,4 @@
-//! Splitting text into a [`Template`] of literal parts and policy variables (spec §5).
+//! Splitting text into a [`Template`] of literal parts and policy variables (docs/semantics.md, "Version and policy variables").
 
 use crate::model::{Template, TemplatePart};
 
@@ -15,7 +15,7 @@ pub struct TemplateError {
 /// (`${key}`, `${key, 'default'}`). Adjacent literal text is merged into one part; the result has
 /// at least one part (an empty literal for empty text).
 ///
-/// Syntax (spec §5): the key is non-empty and has no whitespace, `,`, `'`, `{`, `}` or `$`; a
+/// Syntax (docs/semantics.md, "Version and policy variables"): the key is non-empty and has no whitespace, `,`, `'`, `{`, `}` or `$`; a
 /// default follows a comma (and optional spaces) in single quotes. `${}`, an unterminated `${`
 /// and anything else malformed after `${` are errors ("Invalid variable"). A `$` not followed by
 /// `{` is literal.

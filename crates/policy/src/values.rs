@@ -1,7 +1,7 @@
-//! Typed condition values, parsed exactly (spec §4.4–§4.8): numbers, dates, IP ranges, booleans
+//! Typed condition values, parsed exactly (docs/semantics.md, "Typed values"): numbers, dates, IP ranges, booleans
 //! and base64. Shared by every crate that needs to read a policy or request value; each parser
-//! returns `None` for text that is not a value of its type (a non-value never matches, spec
-//! §4.13) and never panics.
+//! returns `None` for text that is not a value of its type (a non-value never matches: docs/semantics.md,
+//! "Typed values") and never panics.
 
 use base64::Engine as _;
 use std::cmp::Ordering;
@@ -232,7 +232,7 @@ impl Instant {
 }
 
 /// Which written form a date value had (for FLAGs: partial dates and missing zones are
-/// undocumented, spec §4.5).
+/// undocumented, docs/semantics.md, "Typed values").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DateForm {
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the start of that year, month or day, UTC.
@@ -259,7 +259,7 @@ pub fn parse_date(s: &str) -> Option<Instant> {
     parse_date_value(s).map(|d| d.instant)
 }
 
-/// Parses the W3C ISO-8601 profiles of spec §4.5 — `YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
+/// Parses the W3C ISO-8601 profiles of docs/semantics.md, "Typed values" — `YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
 /// `YYYY-MM-DDThh:mmTZD`, `YYYY-MM-DDThh:mm:ssTZD`, `YYYY-MM-DDThh:mm:ss.sTZD` with TZD `Z` or
 /// `±hh:mm` — or epoch seconds (`-?digits[.digits]`). Choices where AWS is silent: partial dates
 /// mean their first instant in UTC; a time without TZD is read as UTC; a fraction keeps at most
@@ -460,7 +460,7 @@ impl IpNet {
     }
 
     /// Whether the text had a `/prefix` (a bare address is `/32` or `/128`; the IPv6 default is
-    /// undocumented, spec §4.8).
+    /// undocumented, docs/semantics.md, "Typed values").
     pub fn had_explicit_prefix(&self) -> bool {
         self.explicit_prefix
     }
@@ -550,7 +550,7 @@ pub fn parse_cidr(s: &str) -> Option<IpNet> {
     })
 }
 
-/// Parses a Boolean value: `true` or `false`, any case (spec §4.6).
+/// Parses a Boolean value: `true` or `false`, any case (docs/semantics.md, "Typed values").
 pub fn parse_bool(s: &str) -> Option<bool> {
     if s.eq_ignore_ascii_case("true") {
         Some(true)

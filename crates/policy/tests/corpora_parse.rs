@@ -42,7 +42,7 @@ const EXPECTED_REJECTIONS: &[(&str, &str, &str, &str)] = &[
         "iam-simulate",
         "noPrincipalElement.json",
         "MISSING_PRINCIPAL",
-        "iam-simulate's test of a resource policy without Principal (spec §1.4: required)",
+        "iam-simulate's test of a resource policy without Principal (docs/semantics.md, 'Document shape': required)",
     ),
     (
         "iam-simulate",

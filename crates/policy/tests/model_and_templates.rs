@@ -1,5 +1,5 @@
 //! What the parser builds: element forms, principal kinds, condition values, and the Version rule
-//! for policy variables (spec §0.7, §1.2, §5).
+//! for policy variables (docs/semantics.md, "Version and policy variables").
 
 use iamproof_policy::*;
 

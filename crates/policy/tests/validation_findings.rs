@@ -432,7 +432,7 @@ fn action_catalogue_findings() {
 
 #[test]
 fn string_principal_shorthand_parses_as_aws_but_is_an_error_finding() {
-    // The article in spec/seed.md writes `"NotPrincipal": "123456789012"`; IAM's grammar allows only
+    // Amazon Science's article on the custom policy checks writes `"NotPrincipal": "123456789012"`; IAM's grammar allows only
     // "*" as a string. We read it as {"AWS": …} and report what AWS would say.
     let text = v12(
         r#"{"Effect": "Deny", "NotPrincipal": "123456789012", "Action": "*", "Resource": "*"}"#,

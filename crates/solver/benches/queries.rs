@@ -1,4 +1,4 @@
-//! The queries of `/work/shared/spec/solvers.md`, rebuilt at run time from the AWS managed
+//! The solver measurement queries, rebuilt at run time from the AWS managed
 //! policy `ReadOnlyAccess` (corpus `iam-dataset-managed-policies`) and from seeded synthetic
 //! S3-ARN globs. Each query is `Pnew ∧ ¬Pold` on one variable, decided through [`solve`]
 //! (native engine, end to end from the `Formula`).

@@ -154,24 +154,6 @@ pub fn solve_external(
     }
 }
 
-/// Runs both solvers one after the other and returns the first definite answer (`Sat`/`Unsat`),
-/// else the last `Unknown`. Each gets the whole `timeout`.
-pub fn solve_portfolio(f: &Formula, timeout: Duration) -> Result<ExternalOutcome, ExternalError> {
-    let mut last = ExternalOutcome::Unknown("no solver ran".into());
-    let mut errors = Vec::new();
-    for s in [ExternalSolver::Cvc5, ExternalSolver::Z3] {
-        match solve_external(f, s, timeout) {
-            Ok(ExternalOutcome::Unknown(why)) => last = ExternalOutcome::Unknown(why),
-            Ok(definite) => return Ok(definite),
-            Err(e) => errors.push(e),
-        }
-    }
-    match (last, errors.pop()) {
-        (ExternalOutcome::Unknown(w), Some(e)) if w == "no solver ran" => Err(e),
-        (last, _) => Ok(last),
-    }
-}
-
 fn truncate(s: &str) -> String {
     s.chars().take(400).collect()
 }

@@ -6,26 +6,44 @@
 //! [`Formula::eval`], `Unsat` is a proof by exhaustion, and past a bound (SAT rounds, automaton
 //! states, time) the answer is `Unknown` — never a wrong one.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod automata;
-pub mod external;
+mod external;
 mod native;
-pub mod theories;
+mod theories;
 
 use iamproof_logic::{Assignment, Formula};
 use std::time::{Duration, Instant};
 
-/// Which engine decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Which engine decides (the one backend type of the workspace: `iamproof-checks` re-exports it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Backend {
-    /// iamproof's own decision procedure (the default).
+    /// iamproof's own decision procedure, in process (the default of [`SolveOptions`]).
     #[default]
     Native,
-    /// Z3 as an external process (SMT-LIB).
+    /// Z3, run as an external process on the formula in SMT-LIB.
     Z3,
-    /// cvc5 as an external process (SMT-LIB).
+    /// cvc5, run as an external process on the formula in SMT-LIB.
     Cvc5,
-    /// Native first; if it answers `Unknown`, the external solvers.
+    /// The engines in turn, sharing one time limit: native first; if it answers `Unknown`,
+    /// cvc5 with the time left; if that answers `Unknown` too, z3 with the time left. The first
+    /// `Sat` or `Unsat` is the answer; if all three answer `Unknown`, the reasons are joined.
+    /// Nothing runs in parallel.
     Portfolio,
+}
+
+impl Backend {
+    /// The name used in reports and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Native => "native",
+            Backend::Z3 => "z3",
+            Backend::Cvc5 => "cvc5",
+            Backend::Portfolio => "portfolio",
+        }
+    }
 }
 
 /// Options of one [`solve`] call.
@@ -64,9 +82,9 @@ pub enum Outcome {
 pub fn solve(f: &Formula, opts: &SolveOptions) -> Outcome {
     let deadline = Instant::now() + opts.timeout;
     match opts.backend {
-        Backend::Native => native_outcome(f, opts, deadline),
+        Backend::Native => native::solve_native(f, opts.max_steps, deadline),
         Backend::Z3 | Backend::Cvc5 => external(f, opts.backend, deadline),
-        Backend::Portfolio => match native_outcome(f, opts, deadline) {
+        Backend::Portfolio => match native::solve_native(f, opts.max_steps, deadline) {
             Outcome::Unknown(why) => match external(f, Backend::Cvc5, deadline) {
                 Outcome::Unknown(w2) => match external(f, Backend::Z3, deadline) {
                     Outcome::Unknown(w3) => {
@@ -78,14 +96,6 @@ pub fn solve(f: &Formula, opts: &SolveOptions) -> Outcome {
             },
             o => o,
         },
-    }
-}
-
-fn native_outcome(f: &Formula, opts: &SolveOptions, deadline: Instant) -> Outcome {
-    match native::solve_native(f, opts.max_steps, deadline) {
-        native::NativeOutcome::Sat(a) => Outcome::Sat(a),
-        native::NativeOutcome::Unsat => Outcome::Unsat,
-        native::NativeOutcome::Unknown(r) => Outcome::Unknown(r),
     }
 }
 

@@ -1,0 +1,98 @@
+//! Shrinking a theory conflict to a small set of literals (QuickXplain) before it is learnt
+//! as a blocking clause.
+
+use crate::automata::Limits;
+use batsat::Var as SVar;
+use iamproof_logic::Var;
+use rustc_hash::FxHashMap;
+use std::time::Instant;
+
+use super::encoding::VarAtoms;
+use super::model_check::var_value;
+use super::templates::HintsForVar;
+
+/// At most this many theory re-checks go into shrinking one conflict; past it the
+/// (sound, merely longer) unshrunk part of the clause is kept.
+pub(super) const MINIMISE_BUDGET: usize = 256;
+
+/// A SAT literal as (variable, value).
+pub(super) type Literal = (SVar, bool);
+
+/// Shrinks a variable's conflicting literals to a minimal conflicting subset with QuickXplain
+/// (Junker 2004): about `2·k·log(n/k)` re-checks for a core of `k` of `n` literals, where
+/// deletion would need `n`. Large policies put dozens of atoms on `Action`; a blocking clause
+/// over all of them would let the SAT search enumerate their combinations one by one.
+/// Presence and multi-valuedness literals are always kept (dropping them changes the shape of
+/// the value, not only its constraints). A re-check that ends `Unknown` counts as consistent,
+/// so a literal is only dropped when the rest is proven contradictory.
+pub(super) fn minimise(
+    a: &VarAtoms,
+    val_of: &dyn Fn(SVar) -> Option<bool>,
+    is_key: bool,
+    present_default: bool,
+    refs: &dyn Fn(&Var) -> Option<String>,
+    limits: &Limits,
+) -> Vec<(SVar, bool)> {
+    let lits: Vec<(SVar, bool)> = a
+        .all_vars()
+        .into_iter()
+        .filter_map(|v| val_of(v).map(|b| (v, b)))
+        .collect();
+    if lits.len() <= 2 {
+        return lits;
+    }
+    let (base, candidates): (Vec<_>, Vec<_>) = lits
+        .into_iter()
+        .partition(|(v, _)| Some(*v) == a.present || Some(*v) == a.multi);
+    let mut budget = MINIMISE_BUDGET;
+    let mut conflicts = |set: &[(SVar, bool)]| -> Option<bool> {
+        // Minimising is optional (the whole assignment is a sound conflict): stop at the
+        // budget or the deadline.
+        if budget == 0 || limits.deadline.is_some_and(|d| Instant::now() >= d) {
+            return None;
+        }
+        budget -= 1;
+        let map: FxHashMap<u32, bool> = set.iter().map(|(v, b)| (v.idx(), *b)).collect();
+        let val = |v: SVar| map.get(&v.idx()).copied();
+        Some(matches!(
+            var_value(
+                a,
+                &val,
+                is_key,
+                present_default,
+                refs,
+                limits,
+                HintsForVar::default()
+            ),
+            Err(None)
+        ))
+    };
+    let mut core = quick_xplain(&base, false, &candidates, &mut conflicts)
+        .unwrap_or_else(|| candidates.clone());
+    core.extend(base);
+    core
+}
+
+/// QuickXplain over `candidates` given the kept literals `background` (which `changed` says
+/// grew since the caller last checked it): a minimal subset that conflicts together with the
+/// background. `None` when the re-check budget ran out (the caller keeps everything).
+pub(super) fn quick_xplain(
+    background: &[Literal],
+    changed: bool,
+    candidates: &[Literal],
+    conflicts: &mut dyn FnMut(&[Literal]) -> Option<bool>,
+) -> Option<Vec<Literal>> {
+    if changed && conflicts(background)? {
+        return Some(Vec::new());
+    }
+    if candidates.len() <= 1 {
+        return Some(candidates.to_vec());
+    }
+    let (c1, c2) = candidates.split_at(candidates.len() / 2);
+    let with_c1: Vec<_> = background.iter().chain(c1).copied().collect();
+    let x2 = quick_xplain(&with_c1, !c1.is_empty(), c2, conflicts)?;
+    let with_x2: Vec<_> = background.iter().chain(&x2).copied().collect();
+    let mut x1 = quick_xplain(&with_x2, !x2.is_empty(), c1, conflicts)?;
+    x1.extend(x2);
+    Some(x1)
+}
