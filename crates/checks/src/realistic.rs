@@ -152,11 +152,15 @@ pub(crate) const DERIVED_KEYS: &[&str] = &[
 /// `goal` alone UNSAT already proves `goal ∧ axioms` UNSAT, and a witness that satisfies them (or
 /// does once its derived keys are dropped) is realistic as it is.
 pub(crate) fn solve_realistic(engine: &dyn Engine, clock: &Clock, goal: &Formula) -> SolveAnswer {
+    let axioms = iamproof_logic::axioms::request_axioms(&goal.vars());
     let w = match clock.ask(engine, goal) {
         SolveAnswer::Sat(w) => w,
+        // The model broke the keys derived from the principal: the axioms settle them.
+        SolveAnswer::Unknown(why) if why.contains(iamproof_solver::MODEL_FAILED_EVAL) => {
+            return clock.ask(engine, &Formula::and2(goal.clone(), axioms));
+        }
         other => return other,
     };
-    let axioms = iamproof_logic::axioms::request_axioms(&goal.vars());
     if axioms.eval(&w) {
         return SolveAnswer::Sat(w);
     }
