@@ -163,10 +163,9 @@ impl Query<'_> {
                 SolveAnswer::Sat(w) => w,
                 SolveAnswer::Unsat if attempt == 0 => return Found::Unsat,
                 SolveAnswer::Unknown(why) if attempt == 0 => return Found::Unknown(why),
-                SolveAnswer::Unsat => {
-                    ending = "asked again with them excluded, the engine found no request".into();
-                    break;
-                }
+                // Every exclusion holds only requests that are not valid ([`exclusion`]), so no
+                // valid request satisfies `q`: a proof, as on the first ask.
+                SolveAnswer::Unsat => return Found::Unsat,
                 SolveAnswer::Unknown(why) => {
                     ending = format!("asked again, the engine could not decide: {why}");
                     break;
