@@ -9,7 +9,8 @@
 //! requested output format, and ends the process with exit status 1.
 //!
 //! The heap is measured by [`CountingAllocator`], the binary's global allocator: the system
-//! allocator plus one atomic counter of live bytes. The watchdog looks every [`POLL`], so the
+//! allocator plus one atomic counter of live bytes, switched on only for check commands. The
+//! watchdog looks every [`POLL`], so the
 //! heap can overshoot the limit by what the program allocates in that time.
 //!
 //! The command's own answer and the watchdog's never both appear: the command calls
@@ -20,7 +21,7 @@ use crate::cli::OutputFormat;
 use iamproof_checks::{CheckKind, CheckResult};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -31,7 +32,22 @@ pub const GRACE: Duration = Duration::from_millis(300);
 /// How often the watchdog looks at the clock and the heap.
 const POLL: Duration = Duration::from_millis(5);
 
-static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+/// Bytes allocated minus bytes freed since the watchdog started (frees of earlier blocks make it
+/// fall a little below the live heap: only what the command's start-up allocated).
+static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
+/// Counting is on only for check commands (see [`start`]): other commands, `serve` above all,
+/// allocate from many threads and should not share one counter.
+static COUNTING: AtomicBool = AtomicBool::new(false);
+
+fn count(delta: isize) {
+    if COUNTING.load(Ordering::Relaxed) {
+        LIVE_BYTES.fetch_add(delta, Ordering::Relaxed);
+    }
+}
+
+fn signed(n: usize) -> isize {
+    isize::try_from(n).unwrap_or(isize::MAX)
+}
 static OUTPUT: Mutex<()> = Mutex::new(());
 /// The check the watchdog answers for, once the command knows it exactly (its wording depends
 /// on the parsed arguments, e.g. whether `--access` lists resources).
@@ -46,7 +62,7 @@ unsafe impl GlobalAlloc for CountingAllocator {
         // SAFETY: the caller's contract for `alloc` is passed on to `System`.
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
-            LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+            count(signed(layout.size()));
         }
         p
     }
@@ -55,7 +71,7 @@ unsafe impl GlobalAlloc for CountingAllocator {
         // SAFETY: as for `alloc`.
         let p = unsafe { System.alloc_zeroed(layout) };
         if !p.is_null() {
-            LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+            count(signed(layout.size()));
         }
         p
     }
@@ -63,15 +79,14 @@ unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `ptr` was allocated by `System` with `layout` (see `alloc`).
         unsafe { System.dealloc(ptr, layout) };
-        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+        count(-signed(layout.size()));
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: the caller's contract for `realloc` is passed on to `System`.
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if !p.is_null() {
-            LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
-            LIVE_BYTES.fetch_add(new_size, Ordering::Relaxed);
+            count(signed(new_size) - signed(layout.size()));
         }
         p
     }
@@ -79,7 +94,7 @@ unsafe impl GlobalAlloc for CountingAllocator {
 
 /// Bytes currently allocated on the heap.
 pub fn live_bytes() -> usize {
-    LIVE_BYTES.load(Ordering::Relaxed)
+    usize::try_from(LIVE_BYTES.load(Ordering::Relaxed)).unwrap_or(0)
 }
 
 /// Claims standard output for the command's own answer, for the rest of the process: from now
@@ -111,6 +126,7 @@ pub struct Limits {
 
 /// Starts the watchdog for a check command (see the module docs).
 pub fn start(limits: Limits) {
+    COUNTING.store(true, Ordering::Relaxed);
     let started = Instant::now();
     let deadline = started + limits.time + GRACE;
     let spawned = std::thread::Builder::new()
