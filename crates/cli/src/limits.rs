@@ -10,8 +10,8 @@
 //!
 //! The heap is measured by [`CountingAllocator`], the binary's global allocator: the system
 //! allocator plus one atomic counter of live bytes, switched on only for check commands. The
-//! watchdog looks every [`POLL`], so the
-//! heap can overshoot the limit by what the program allocates in that time.
+//! watchdog looks every [`POLL`], so the heap can overshoot the limit by what the program
+//! allocates in that time.
 //!
 //! The command's own answer and the watchdog's never both appear: the command calls
 //! [`claim_output`] before it prints (an answer or an error), the watchdog prints only if it
