@@ -205,7 +205,15 @@ impl Corpora {
     pub fn files_with(&self, rel: &str, extensions: &[&str]) -> Result<Vec<PathBuf>, CorpusError> {
         let dir = self.check_dir(rel)?;
         let mut out = Vec::new();
-        self.walk(&dir, extensions, 0, &mut out)?;
+        self.walk(&dir, Some(extensions), 0, &mut out)?;
+        Ok(out)
+    }
+
+    /// Every file below the folder `rel`, sorted by path; an error if the folder is missing.
+    pub fn all_files(&self, rel: &str) -> Result<Vec<PathBuf>, CorpusError> {
+        let dir = self.check_dir(rel)?;
+        let mut out = Vec::new();
+        self.walk(&dir, None, 0, &mut out)?;
         Ok(out)
     }
 
@@ -217,7 +225,7 @@ impl Corpora {
     fn walk(
         &self,
         dir: &Path,
-        extensions: &[&str],
+        extensions: Option<&[&str]>,
         depth: usize,
         out: &mut Vec<PathBuf>,
     ) -> Result<(), CorpusError> {
@@ -233,11 +241,11 @@ impl Corpora {
         for p in entries {
             if p.is_dir() {
                 self.walk(&p, extensions, depth + 1, out)?;
-            } else if p
-                .extension()
-                .and_then(|s| s.to_str())
-                .is_some_and(|e| extensions.contains(&e))
-            {
+            } else if extensions.is_none_or(|list| {
+                p.extension()
+                    .and_then(|s| s.to_str())
+                    .is_some_and(|e| list.contains(&e))
+            }) {
                 out.push(p);
             }
         }

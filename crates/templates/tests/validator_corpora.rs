@@ -14,27 +14,12 @@ fn corpora() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora")
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn cfn_policy_validator_inputs_are_read_or_refused_clearly() {
-    let dir = corpora().join("cfn-policy-validator-tests/test_files");
+    let dir = "cfn-policy-validator-tests/test_files";
     let opts = ExtractOptions::default();
     let mut templates = 0;
-    for f in files_in(&dir) {
+    for f in files_in(dir) {
         let name = f
             .file_name()
             .and_then(|n| n.to_str())
@@ -95,6 +80,7 @@ fn cfn_policy_validator_inputs_are_read_or_refused_clearly() {
     assert!(templates >= 6, "{templates}");
 
     // The template with parameters: values from the configuration file replace the unknowns.
+    let dir = corpora().join(dir);
     let t = dir.join("test_file_2.yml");
     let without = extract(&t, &opts).unwrap_or_else(|e| panic!("{e}"));
     let unknown = |x: &iamproof_templates::Extraction| {
@@ -116,17 +102,18 @@ fn cfn_policy_validator_inputs_are_read_or_refused_clearly() {
     assert_eq!(with.policies.len(), without.policies.len());
 
     // The validator's own unit-test inputs (not templates) are refused or read, never a panic.
-    for f in files_in(&corpora().join("cfn-policy-validator-tests/cfn_policy_validator")) {
+    for f in files_in("cfn-policy-validator-tests/cfn_policy_validator") {
         if let Err(e) = extract(&f, &opts) {
             assert!(e.to_string().starts_with(f.to_string_lossy().as_ref()));
         }
     }
 }
 
-fn files_in(dir: &Path) -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    files(dir, &mut v);
-    v
+/// Every file below `rel` in the corpora (the iamproof-corpora crate's walker).
+fn files_in(rel: &str) -> Vec<PathBuf> {
+    iamproof_corpora::Corpora::locate()
+        .all_files(rel)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The attributes tf-policy-validator's configuration names, read from its YAML at run time.
@@ -226,10 +213,10 @@ fn every_configured_policy_is_found(plan_path: &Path) -> usize {
 
 #[test]
 fn tf_policy_validator_plans_are_read_and_every_configured_policy_is_found() {
-    let dir = corpora().join("tf-policy-validator-tests/iam_check/test");
+    let dir = "tf-policy-validator-tests/iam_check/test";
     let mut plans = 0;
     let mut expected = 0;
-    for f in files_in(&dir) {
+    for f in files_in(dir) {
         let name = f.to_string_lossy().to_string();
         if name.ends_with("test_plan.json") {
             plans += 1;
