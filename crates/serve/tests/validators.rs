@@ -1,5 +1,6 @@
 //! The AWS policy validators against the server through `AWS_ENDPOINT_URL`, unchanged:
-//! cfn-policy-validator's `check-no-public-access` on its own test template, tf-policy-validator's
+//! cfn-policy-validator's `check-no-public-access` and `check-access-not-granted` on its own test
+//! template, tf-policy-validator's
 //! `check-no-public-access` and `check-no-new-access` on its own test plans.
 //!
 //! The validators are required: when one is missing the test FAILs and says how to install it
@@ -71,6 +72,44 @@ fn cfn_policy_validator_check_no_public_access() {
         "cfn-policy-validator: {} blocking findings, all FAIL answers of the server",
         findings.len()
     );
+}
+
+#[test]
+fn cfn_policy_validator_check_access_not_granted() {
+    let program = client_program("IAMPROOF_TEST_CFN_POLICY_VALIDATOR", "cfn-policy-validator");
+    let template =
+        Corpora::locate().path("cfn-policy-validator-tests/test_files/public_access_test.yml");
+    let server = start(config());
+    let template = template.to_string_lossy().into_owned();
+    let run = |actions: &str| {
+        validator(
+            &program,
+            &server.url(),
+            &[
+                "check-access-not-granted",
+                "--region",
+                "us-east-1",
+                "--template-path",
+                &template,
+                "--actions",
+                actions,
+            ],
+        )
+    };
+    // The key policy grants kms:Decrypt: a blocking finding for MyKey, as the server answered.
+    let (code, report) = run("kms:Decrypt");
+    assert_eq!(code, Some(2), "{report}");
+    let findings = report["BlockingFindings"]
+        .as_array()
+        .expect("BlockingFindings");
+    assert!(
+        findings.iter().any(|f| f["resourceName"] == "MyKey"
+            && f["code"] == "policy-analysis-CheckAccessNotGranted"),
+        "{report}"
+    );
+    // No policy of the template grants iam:CreateUser: nothing blocks.
+    let (code, report) = run("iam:CreateUser");
+    assert_eq!(code, Some(0), "{report}");
 }
 
 /// Runs a validator against `url` with dummy credentials; its exit status and JSON report.
