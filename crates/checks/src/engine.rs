@@ -46,6 +46,39 @@ pub trait Engine {
         let _ = limit;
         self.solve(formula)
     }
+
+    /// Opens a session for a sequence of related questions about `base`: each question asks
+    /// whether `base ∧ extra` is satisfiable. An incremental engine encodes `base` once and keeps
+    /// what it learnt between questions; the default asks each question afresh.
+    fn session<'a>(&'a self, base: &Formula) -> Box<dyn Session + 'a> {
+        Box::new(FreshSession {
+            engine: self,
+            base: base.clone(),
+        })
+    }
+}
+
+/// A sequence of questions about one base formula (see [`Engine::session`]).
+pub trait Session {
+    /// Decides whether some request satisfies `base ∧ extra`, in at most `limit` of
+    /// wall-clock time when given.
+    fn solve_with(&mut self, extra: &Formula, limit: Option<std::time::Duration>) -> SolveAnswer;
+}
+
+/// The default [`Session`]: every question asked afresh of the engine.
+struct FreshSession<'a, E: Engine + ?Sized> {
+    engine: &'a E,
+    base: Formula,
+}
+
+impl<E: Engine + ?Sized> Session for FreshSession<'_, E> {
+    fn solve_with(&mut self, extra: &Formula, limit: Option<std::time::Duration>) -> SolveAnswer {
+        let f = Formula::and(vec![self.base.clone(), extra.clone()]);
+        match limit {
+            Some(limit) => self.engine.solve_within(&f, limit),
+            None => self.engine.solve(&f),
+        }
+    }
 }
 
 /// An engine for tests and experiments: answers `Sat` with the first request of a fixed pool that

@@ -90,7 +90,7 @@ pub use access::{
 };
 pub use access_not_granted::{access_formula, access_matches, check_access_not_granted_with};
 pub use engine::{Backend, CheckOptions, SolverEngine};
-pub use engine::{Engine, PoolEngine, SolveAnswer};
+pub use engine::{Engine, PoolEngine, Session, SolveAnswer};
 pub use examples::EXAMPLE_ACCOUNT;
 pub use keys::{classify_key, classify_key_external, KeyInfo, KeyRole, OutsiderDomain};
 pub use no_new_access::check_no_new_access_with;
