@@ -191,11 +191,15 @@ pub(crate) const DERIVED_KEYS: &[&str] = &[
     "aws:principalservicenameslist",
 ];
 
-/// Decides `goal` for requests AWS could produce. The request axioms of `iamproof-logic` (which
-/// link the principal and the keys derived from it) are only added when a witness violates them:
-/// `goal` alone UNSAT already proves `goal ∧ axioms` UNSAT, and a witness that satisfies them (or
-/// does once its derived keys are dropped) is realistic as it is.
+/// Decides `goal` for requests AWS could produce. First the keys AWS derives from an IAM/STS
+/// principal are replaced by tests of the principal where the axioms make them functions of it
+/// (`iamproof_logic::derive_principal_keys`: the same answer on every realistic request). The
+/// request axioms of `iamproof-logic` (which link the principal and the keys derived from it) are
+/// only added when a witness violates them: `goal` alone UNSAT already proves `goal ∧ axioms`
+/// UNSAT, and a witness that satisfies them (or does once its derived keys are dropped) is
+/// realistic as it is.
 pub(crate) fn solve_realistic(engine: &dyn Engine, clock: &Clock, goal: &Formula) -> SolveAnswer {
+    let goal = &iamproof_logic::derive_principal_keys(goal);
     let axioms = iamproof_logic::axioms::request_axioms(&goal.vars());
     let w = match clock.ask(engine, goal) {
         SolveAnswer::Sat(w) => w,

@@ -28,7 +28,7 @@ pub mod value;
 pub mod zelkova;
 
 pub use assignment::Assignment;
-pub use axioms::request_axioms;
+pub use axioms::{derive_principal_keys, request_axioms};
 pub use encode::{encode_policy, EncodeError, EncodedPolicy, StatementFormula};
 pub use formula::{Atom, CallerKind, ElemPred, Formula, Key, Node, Test, Var};
 pub use pattern::{Glob, GlobPart, MatchMode, PatternSet, ShortArn, Template, TemplatePart};

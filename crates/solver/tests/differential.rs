@@ -3,7 +3,10 @@
 //! Policies are generated from small pools (actions with `*`/`?` wildcards, resource ARN globs
 //! with a `${aws:username}` variable, `NotAction`/`NotResource`, string, numeric, date, IP,
 //! `Bool`, `Null`, `…IfExists` and `ForAllValues`/`ForAnyValue` conditions) so that two policies
-//! of one case often overlap. Each case asks, with the request axioms conjoined:
+//! of one case often overlap; a second run generates resource policies with principals and
+//! conditions on the keys AWS derives from the principal (`aws:PrincipalAccount`,
+//! `aws:PrincipalArn`, `aws:PrincipalType`), asked as the checks ask them (with
+//! `derive_principal_keys`; measured over 80 cases, 240 queries: 0 native `Unknown`s). Each case asks, with the request axioms conjoined:
 //!
 //! * `allows(P1) ∧ ¬allows(P2)` and `allows(P2) ∧ ¬allows(P1)` (CheckNoNewAccess), where `P2`
 //!   keeps some of `P1`'s statements and adds others;
@@ -23,7 +26,9 @@
 //!
 //! Needs `z3` and `cvc5` on PATH (Debian: `apt-get install z3 cvc5`).
 
-use iamproof_logic::{encode_policy, request_axioms, Formula, Glob, MatchMode, PatternSet, Var};
+use iamproof_logic::{
+    derive_principal_keys, encode_policy, request_axioms, Formula, Glob, MatchMode, PatternSet, Var,
+};
 use iamproof_policy::{parse_policy, Policy, PolicyType};
 use iamproof_solver::{solve, Backend, Outcome, SolveOptions};
 use proptest::prelude::*;
@@ -134,14 +139,57 @@ const CONDITIONS: &[(&str, &str, &str)] = &[
     ("ArnLike", "aws:SourceArn", r#""arn:aws:s3:::b*""#),
 ];
 
+/// Principals of the resource-policy cases (JSON values of `Principal`).
+const PRINCIPALS: &[&str] = &[
+    r#""*""#,
+    r#"{"AWS":"111122223333"}"#,
+    r#"{"AWS":"arn:aws:iam::111122223333:root"}"#,
+    r#"{"AWS":"arn:aws:iam::444455556666:role/R"}"#,
+    r#"{"AWS":["arn:aws:iam::111122223333:user/bob","444455556666"]}"#,
+    r#"{"AWS":"arn:aws:sts::444455556666:assumed-role/R/s"}"#,
+    r#"{"Service":"lambda.amazonaws.com"}"#,
+];
+
+/// Conditions of the resource-policy cases: the keys AWS derives from the principal (whose
+/// tests the checks replace by tests of the principal, `derive_principal_keys`), with a few of
+/// the others.
+const DERIVED_CONDITIONS: &[(&str, &str, &str)] = &[
+    (
+        "StringNotEquals",
+        "aws:PrincipalAccount",
+        r#""111122223333""#,
+    ),
+    ("StringEquals", "aws:PrincipalAccount", r#""444455556666""#),
+    ("StringLike", "aws:PrincipalAccount", r#""1111*""#),
+    (
+        "StringEqualsIgnoreCase",
+        "aws:PrincipalAccount",
+        r#""111122223333""#,
+    ),
+    ("Null", "aws:PrincipalAccount", r#""true""#),
+    ("ArnLike", "aws:PrincipalArn", r#""arn:aws:iam::*:role/*""#),
+    ("StringNotLike", "aws:PrincipalArn", r#""*:root""#),
+    (
+        "ArnNotEquals",
+        "aws:PrincipalArn",
+        r#""arn:aws:iam::444455556666:role/R""#,
+    ),
+    ("StringNotEquals", "aws:PrincipalType", r#""AssumedRole""#),
+    ("StringEquals", "aws:PrincipalType", r#"["User","Account"]"#),
+    ("Null", "aws:PrincipalType", r#""false""#),
+    ("StringLike", "aws:username", r#""b*""#),
+    ("StringEquals", "aws:PrincipalTag/team", r#""red""#),
+];
+
 /// A generated statement: effect, `(NotAction?, action indexes)`, `(NotResource?, resource
-/// indexes)`, condition indexes.
+/// indexes)`, condition indexes, and for resource policies principal indexes.
 #[derive(Debug, Clone)]
 struct Stmt {
     allow: bool,
     action: (bool, Vec<usize>),
     resource: (bool, Vec<usize>),
     conds: Vec<usize>,
+    principal: Option<Vec<usize>>,
 }
 
 impl Stmt {
@@ -158,6 +206,14 @@ impl Stmt {
                 r#""Effect":"{}""#,
                 if self.allow { "Allow" } else { "Deny" }
             ),
+            match &self.principal {
+                // one entry: the value of the first index (several would merge `AWS` lists)
+                Some(ix) => format!(
+                    r#""Principal":{}"#,
+                    PRINCIPALS[ix.first().copied().unwrap_or(0) % PRINCIPALS.len()]
+                ),
+                None => String::new(),
+            },
             format!(
                 r#""{}":{}"#,
                 if self.action.0 { "NotAction" } else { "Action" },
@@ -175,8 +231,13 @@ impl Stmt {
         ];
         // Group by operator: one block per operator, one entry per key.
         let mut by_op: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+        let table = if self.principal.is_some() {
+            DERIVED_CONDITIONS
+        } else {
+            CONDITIONS
+        };
         for c in &self.conds {
-            let (op, k, v) = CONDITIONS[c % CONDITIONS.len()];
+            let (op, k, v) = table[c % table.len()];
             let e = by_op.entry(op).or_default();
             if !e.iter().any(|(k2, _)| *k2 == k) {
                 e.push((k, v));
@@ -193,11 +254,12 @@ impl Stmt {
                 .collect();
             parts.push(format!(r#""Condition":{{{}}}"#, blocks.join(",")));
         }
+        parts.retain(|p| !p.is_empty());
         format!("{{{}}}", parts.join(","))
     }
 }
 
-fn stmt() -> impl Strategy<Value = Stmt> {
+fn stmt(resource_policy: bool) -> impl Strategy<Value = Stmt> {
     (
         proptest::bool::weighted(0.75),
         (
@@ -208,13 +270,15 @@ fn stmt() -> impl Strategy<Value = Stmt> {
             proptest::bool::weighted(0.15),
             proptest::collection::vec(0..RESOURCES.len(), 1..3),
         ),
-        proptest::collection::vec(0..CONDITIONS.len(), 0..3),
+        proptest::collection::vec(0..CONDITIONS.len().max(DERIVED_CONDITIONS.len()), 0..3),
+        0..PRINCIPALS.len(),
     )
-        .prop_map(|(allow, action, resource, conds)| Stmt {
+        .prop_map(move |(allow, action, resource, conds, principal)| Stmt {
             allow,
             action,
             resource,
             conds,
+            principal: resource_policy.then(|| vec![principal]),
         })
 }
 
@@ -232,18 +296,20 @@ struct Case {
     p1: String,
     p2: String,
     action: &'static str,
+    /// Resource policies (with principals and derived-key conditions) instead of identity ones.
+    resource_policy: bool,
 }
 
 /// `P2` keeps the statements of `P1` the mask selects and adds `extra`, so the pair is often
 /// ordered (`P1 ⊆ P2` when everything is kept and nothing denied is added).
-fn case() -> impl Strategy<Value = Case> {
+fn case(resource_policy: bool) -> impl Strategy<Value = Case> {
     (
-        proptest::collection::vec(stmt(), 1..4),
+        proptest::collection::vec(stmt(resource_policy), 1..4),
         proptest::collection::vec(proptest::bool::weighted(0.7), 3),
-        proptest::collection::vec(stmt(), 0..3),
+        proptest::collection::vec(stmt(resource_policy), 0..3),
         0..ACTION_VALUES.len(),
     )
-        .prop_map(|(s1, keep, extra, x)| {
+        .prop_map(move |(s1, keep, extra, x)| {
             let mut s2: Vec<Stmt> = s1
                 .iter()
                 .zip(keep.iter().chain(std::iter::repeat(&true)))
@@ -258,6 +324,7 @@ fn case() -> impl Strategy<Value = Case> {
                 p1: policy_text(&s1),
                 p2: policy_text(&s2),
                 action: ACTION_VALUES[x],
+                resource_policy,
             }
         })
 }
@@ -305,8 +372,13 @@ fn require_solvers() {
     }
 }
 
-fn parse(text: &str) -> Policy {
-    parse_policy(text, PolicyType::Identity)
+fn parse(text: &str, resource_policy: bool) -> Policy {
+    let kind = if resource_policy {
+        PolicyType::Resource
+    } else {
+        PolicyType::Identity
+    };
+    parse_policy(text, kind)
         .unwrap_or_else(|e| panic!("generated policy does not parse: {e}\n{text}"))
 }
 
@@ -317,7 +389,10 @@ fn action_is(x: &str) -> Formula {
     )
 }
 
+/// The query as the checks ask it: derived keys replaced by tests of the principal (equivalent
+/// under the axioms), with the axioms.
 fn with_axioms(f: Formula) -> Formula {
+    let f = derive_principal_keys(&f);
     let ax = request_axioms(&f.vars());
     Formula::and2(f, ax)
 }
@@ -335,7 +410,10 @@ fn run(backend: Backend, q: &Formula, timeout: Duration) -> (Outcome, Duration) 
 }
 
 fn check_case(c: &Case, tally: &RefCell<Tally>) -> Result<(), TestCaseError> {
-    let (p1, p2) = (parse(&c.p1), parse(&c.p2));
+    let (p1, p2) = (
+        parse(&c.p1, c.resource_policy),
+        parse(&c.p2, c.resource_policy),
+    );
     let a1 = encode_policy(&p1)
         .map_err(|e| TestCaseError::fail(format!("P1 does not encode: {e}")))?
         .allows();
@@ -450,12 +528,27 @@ fn check_case(c: &Case, tally: &RefCell<Tally>) -> Result<(), TestCaseError> {
 
 #[test]
 fn native_z3_and_cvc5_agree_on_check_queries() {
+    differential(false, CASES);
+}
+
+/// Resource policies with principals and conditions on the keys AWS derives from the principal
+/// (`aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:PrincipalType`), such as `Principal:
+/// 111122223333` with `StringNotEquals aws:PrincipalAccount 111122223333`.
+#[test]
+fn native_z3_and_cvc5_agree_on_principal_derived_keys() {
+    differential(true, RESOURCE_CASES);
+}
+
+/// Generated resource-policy cases.
+const RESOURCE_CASES: u32 = 24;
+
+fn differential(resource_policy: bool, cases: u32) {
     require_solvers();
     let config = Config {
         cases: std::env::var("IAMPROOF_DIFF_CASES")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(CASES),
+            .unwrap_or(cases),
         failure_persistence: None,
         max_shrink_iters: 64,
         ..Config::default()
@@ -464,10 +557,15 @@ fn native_z3_and_cvc5_agree_on_check_queries() {
         TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
     let tally = RefCell::new(Tally::default());
     let start = Instant::now();
-    let result = runner.run(&case(), |c| check_case(&c, &tally));
+    let result = runner.run(&case(resource_policy), |c| check_case(&c, &tally));
     let t = tally.into_inner();
     println!(
-        "differential: {} queries in {:?}",
+        "differential ({} policies): {} queries in {:?}",
+        if resource_policy {
+            "resource"
+        } else {
+            "identity"
+        },
         t.queries,
         start.elapsed()
     );
