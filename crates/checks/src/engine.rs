@@ -161,28 +161,74 @@ impl Engine for SolverEngine {
     }
 
     fn solve_within(&self, formula: &Formula, limit: std::time::Duration) -> SolveAnswer {
-        use iamproof_solver::{solve, Outcome, SolveOptions};
-        let opts = SolveOptions {
+        let opts = self.solve_options(limit);
+        guarded(|| iamproof_solver::solve(formula, &opts))
+    }
+
+    /// The solver's incremental [`iamproof_solver::Session`] (native: one SAT instance for
+    /// every question; z3 and cvc5 are asked afresh).
+    fn session<'a>(&'a self, base: &Formula) -> Box<dyn Session + 'a> {
+        Box::new(SolverSession {
+            engine: self,
+            session: Some(iamproof_solver::Session::new(base)),
+        })
+    }
+}
+
+impl SolverEngine {
+    fn solve_options(&self, limit: std::time::Duration) -> iamproof_solver::SolveOptions {
+        iamproof_solver::SolveOptions {
             backend: self.options.backend,
             timeout: limit,
-            ..SolveOptions::default()
+            ..iamproof_solver::SolveOptions::default()
+        }
+    }
+}
+
+/// A [`Session`] on the solver's incremental session.
+struct SolverSession<'a> {
+    engine: &'a SolverEngine,
+    /// `None` once a question panicked inside the solver (its state is then not trusted: the
+    /// session answers `Unknown` from then on).
+    session: Option<iamproof_solver::Session>,
+}
+
+impl Session for SolverSession<'_> {
+    fn solve_with(&mut self, extra: &Formula, limit: Option<std::time::Duration>) -> SolveAnswer {
+        let opts = self
+            .engine
+            .solve_options(limit.unwrap_or(self.engine.options.timeout));
+        let Some(session) = self.session.as_mut() else {
+            return SolveAnswer::Unknown(
+                "the solver failed internally earlier in this session".into(),
+            );
         };
-        // A panic inside a backend is a bug there; it must not take the check down, and it
-        // cannot be a proof: it becomes "unknown", so the check FAILs.
-        let outcome =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve(formula, &opts)));
-        match outcome {
-            Ok(Outcome::Sat(a)) => SolveAnswer::Sat(a.to_request()),
-            Ok(Outcome::Unsat) => SolveAnswer::Unsat,
-            Ok(Outcome::Unknown(why)) => SolveAnswer::Unknown(why),
-            Err(payload) => {
-                let msg = payload
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| payload.downcast_ref::<&str>().copied())
-                    .unwrap_or("no message");
-                SolveAnswer::Unknown(format!("the solver failed internally: {msg}"))
-            }
+        let answer = guarded(|| session.solve_with(extra, &opts));
+        if matches!(&answer, SolveAnswer::Unknown(why) if why.starts_with(INTERNAL_FAILURE)) {
+            self.session = None;
+        }
+        answer
+    }
+}
+
+/// The start of the reason of a solver call that panicked.
+const INTERNAL_FAILURE: &str = "the solver failed internally";
+
+/// Runs a solver call. A panic inside a backend is a bug there; it must not take the check
+/// down, and it cannot be a proof: it becomes "unknown", so the check FAILs.
+fn guarded(call: impl FnOnce() -> iamproof_solver::Outcome) -> SolveAnswer {
+    use iamproof_solver::Outcome;
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)) {
+        Ok(Outcome::Sat(a)) => SolveAnswer::Sat(a.to_request()),
+        Ok(Outcome::Unsat) => SolveAnswer::Unsat,
+        Ok(Outcome::Unknown(why)) => SolveAnswer::Unknown(why),
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("no message");
+            SolveAnswer::Unknown(format!("{INTERNAL_FAILURE}: {msg}"))
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Deciding formulas: the native decision procedure (IAM wildcard automata under a propositional
 //! search) and z3/cvc5 run as external processes.
 //!
-//! Entry point: [`solve`] with [`SolveOptions`] gives an [`Outcome`]. The native engine
+//! Entry point: [`solve`] with [`SolveOptions`] gives an [`Outcome`]; a [`Session`] answers a
+//! sequence of related questions about one base formula incrementally. The native engine
 //! ([`Backend::Native`]) is exact: `Sat` comes with a model that satisfies the formula under
 //! [`Formula::eval`], `Unsat` is a proof by exhaustion, and past a bound (SAT rounds, automaton
 //! states, time) the answer is `Unknown` — never a wrong one.
@@ -90,17 +91,65 @@ pub fn solve(f: &Formula, opts: &SolveOptions) -> Outcome {
         Backend::Native => native::solve_native(f, opts.max_steps, deadline),
         Backend::Z3 | Backend::Cvc5 => external(f, opts.backend, deadline),
         Backend::Portfolio => match native::solve_native(f, opts.max_steps, deadline) {
-            Outcome::Unknown(why) => match external(f, Backend::Cvc5, deadline) {
-                Outcome::Unknown(w2) => match external(f, Backend::Z3, deadline) {
-                    Outcome::Unknown(w3) => {
-                        Outcome::Unknown(format!("native: {why}; cvc5: {w2}; z3: {w3}"))
-                    }
-                    o => o,
-                },
-                o => o,
-            },
+            Outcome::Unknown(why) => externals(f, &why, deadline),
             o => o,
         },
+    }
+}
+
+/// cvc5, then z3, with the time left, after the native engine answered `Unknown(why)`.
+fn externals(f: &Formula, why: &str, deadline: Instant) -> Outcome {
+    match external(f, Backend::Cvc5, deadline) {
+        Outcome::Unknown(w2) => match external(f, Backend::Z3, deadline) {
+            Outcome::Unknown(w3) => {
+                Outcome::Unknown(format!("native: {why}; cvc5: {w2}; z3: {w3}"))
+            }
+            o => o,
+        },
+        o => o,
+    }
+}
+
+/// A sequence of related questions about one base formula: each asks whether `base ∧ extra`
+/// is satisfiable. The native engine answers them in one incremental instance
+/// (the base encoded once, learnt theory facts kept; see `native::NativeSession`); z3 and cvc5
+/// get `base ∧ extra` afresh. Every answer is the one [`solve`] gives on `base ∧ extra`, up
+/// to the choice of model.
+pub struct Session {
+    base: Formula,
+    native: Option<native::NativeSession>,
+}
+
+impl Session {
+    /// A session about `base` (nothing is encoded before the first question).
+    pub fn new(base: &Formula) -> Self {
+        Session {
+            base: base.clone(),
+            native: None,
+        }
+    }
+
+    /// Decides whether `base ∧ extra` is satisfiable, with `opts` (its timeout bounds this
+    /// question).
+    pub fn solve_with(&mut self, extra: &Formula, opts: &SolveOptions) -> Outcome {
+        let deadline = Instant::now() + opts.timeout;
+        let base = self.base.clone();
+        let whole = || Formula::and2(base.clone(), extra.clone());
+        match opts.backend {
+            Backend::Native => self.native(extra, opts.max_steps, deadline),
+            Backend::Z3 | Backend::Cvc5 => external(&whole(), opts.backend, deadline),
+            Backend::Portfolio => match self.native(extra, opts.max_steps, deadline) {
+                Outcome::Unknown(why) => externals(&whole(), &why, deadline),
+                o => o,
+            },
+        }
+    }
+
+    fn native(&mut self, extra: &Formula, max_steps: u64, deadline: Instant) -> Outcome {
+        let base = &self.base;
+        self.native
+            .get_or_insert_with(|| native::NativeSession::new(base))
+            .solve_with(extra, max_steps, deadline)
     }
 }
 

@@ -83,15 +83,30 @@ pub(super) enum Val {
     Multi(Vec<String>),
 }
 
+/// The SAT instance of one formula, or of a session's base formula and its questions.
 pub(super) struct SatEncoding {
     pub(super) solver: BasicSolver,
     pub(super) atom_var: FxHashMap<Atom, SVar>,
     pub(super) vars: BTreeMap<Var, VarAtoms>,
     pub(super) callers: Vec<(CallerKind, SVar)>,
+    /// Why the current question's `Unsat` would not be a proof (an inexact clause was learnt).
     pub(super) tainted: Option<String>,
     /// Theory answers of template-free variables by the values of their literals: most SAT
     /// rounds change the literals of one variable and leave the others' answers standing.
     pub(super) memo: FxHashMap<Var, FxHashMap<Vec<u8>, VarAnswer>>,
+    /// The Tseitin literal of every subformula encoded so far (definitions hold for every
+    /// question of a session, so later questions reuse them).
+    pub(super) tseitin: FxHashMap<Formula, Lit>,
+    /// In a session, the atoms of the base formula and of the current question: the theory
+    /// check reads only these (the atoms of earlier questions are unconstrained).
+    pub(super) active: Option<rustc_hash::FxHashSet<SVar>>,
+    /// In a session, the current question's activation literal: clauses that are not theory
+    /// facts (see [`SatEncoding::clause_inexact`]) are learnt under it, so they retire with it.
+    pub(super) guard: Option<Lit>,
+    /// The atoms whose structural clauses are in (see [`SatEncoding::structural`]).
+    structured: rustc_hash::FxHashSet<SVar>,
+    /// The template tests whose references' clauses are in.
+    templates_done: rustc_hash::FxHashSet<SVar>,
 }
 
 /// A variable's theory answer: its value, or a conflict (`Err(None)`) or an unknown
@@ -102,6 +117,35 @@ pub(super) type VarAnswer = Result<Val, Option<String>>;
 pub(super) const MEMO_PER_VAR: usize = 256;
 
 impl SatEncoding {
+    /// An empty instance.
+    pub(super) fn new() -> Self {
+        SatEncoding {
+            solver: BasicSolver::new(batsat::SolverOpts::default(), batsat::BasicCallbacks::new()),
+            atom_var: FxHashMap::default(),
+            vars: BTreeMap::new(),
+            callers: Vec::new(),
+            tainted: None,
+            memo: FxHashMap::default(),
+            tseitin: FxHashMap::default(),
+            active: None,
+            guard: None,
+            structured: rustc_hash::FxHashSet::default(),
+            templates_done: rustc_hash::FxHashSet::default(),
+        }
+    }
+
+    /// Learns a clause that is not a theory fact (it blocks a whole assignment after a
+    /// conflict that could not be explained exactly): the current question's `Unsat` is then
+    /// no proof (`why`), and in a session the clause holds for this question only.
+    pub(super) fn clause_inexact(&mut self, lits: &[Lit], why: &str) {
+        self.tainted = Some(why.to_string());
+        let mut c = lits.to_vec();
+        if let Some(g) = self.guard {
+            c.push(!g);
+        }
+        self.clause(&c);
+    }
+
     pub(super) fn new_var(&mut self) -> SVar {
         self.solver.new_var_default()
     }
@@ -194,9 +238,13 @@ impl SatEncoding {
 
     /// Tseitin encoding: a literal equivalent to `f`.
     pub(super) fn encode(&mut self, f: &Formula) -> Lit {
-        let mut memo: FxHashMap<Formula, Lit> = FxHashMap::default();
+        let mut memo = std::mem::take(&mut self.tseitin);
         let mut result = None;
         f.visit(&mut |g| {
+            if let Some(l) = memo.get(g) {
+                result = Some(*l);
+                return;
+            }
             let lit = match g.node() {
                 Node::True | Node::False => {
                     let v = self.new_var();
@@ -234,6 +282,7 @@ impl SatEncoding {
             memo.insert(g.clone(), lit);
             result = Some(lit);
         });
+        self.tseitin = memo;
         result.unwrap_or_else(|| {
             let v = self.new_var();
             Lit::new(v, true)
@@ -246,12 +295,13 @@ impl SatEncoding {
         let mut needs: Vec<(SVar, Var)> = Vec::new();
         for a in self.vars.values() {
             for (t, sv) in &a.tests {
-                if let Test::Template(tpl) = t {
+                if let (Test::Template(tpl), false) = (t, self.templates_done.contains(sv)) {
                     needs.extend(tpl.refs().map(|r| (*sv, r.clone())));
                 }
             }
         }
         for (sv, r) in needs {
+            self.templates_done.insert(sv);
             let t = Lit::new(sv, true);
             match &r {
                 Var::Key(k) => {
@@ -289,6 +339,10 @@ impl SatEncoding {
                         .get(&var)
                         .map(|a| a.tests.iter().map(|t| t.1).collect())
                         .unwrap_or_default();
+                    let tests: Vec<SVar> = tests
+                        .into_iter()
+                        .filter(|t| self.structured.insert(*t))
+                        .collect();
                     if let Some(anon) = anon {
                         for t in tests {
                             self.clause(&[Lit::new(t, false), Lit::new(anon, false)]);
@@ -311,8 +365,23 @@ impl SatEncoding {
             let tests: Vec<SVar> = a.tests.iter().map(|t| t.1).collect();
             let foralls: Vec<SVar> = a.forall.iter().map(|t| t.1).collect();
             let foranys: Vec<SVar> = a.forany.iter().map(|t| t.1).collect();
+            let fresh = |v: &SVar, done: &mut rustc_hash::FxHashSet<SVar>| done.insert(*v);
+            let tests: Vec<SVar> = tests
+                .into_iter()
+                .filter(|v| fresh(v, &mut self.structured))
+                .collect();
+            let foralls: Vec<SVar> = foralls
+                .into_iter()
+                .filter(|v| fresh(v, &mut self.structured))
+                .collect();
+            let foranys: Vec<SVar> = foranys
+                .into_iter()
+                .filter(|v| fresh(v, &mut self.structured))
+                .collect();
             let (p, m) = (Lit::new(present, true), Lit::new(multi, true));
-            self.clause(&[!m, p]);
+            if self.structured.insert(multi) {
+                self.clause(&[!m, p]);
+            }
             for t in tests {
                 let t = Lit::new(t, true);
                 self.clause(&[!t, p]);

@@ -24,7 +24,8 @@
 //! One phase per module: [`encoding`] (formula to clauses), [`pairwise`] (redundant clauses
 //! between tests of one variable), [`value`] (the value theories), [`templates`] (policy
 //! variables), [`model_check`] (the theory check of one SAT model) and [`explain`] (shrinking a
-//! conflict before it is learnt); this module runs the SAT rounds.
+//! conflict before it is learnt); this module runs the SAT rounds, for one formula or for the
+//! questions of a [`NativeSession`].
 
 mod encoding;
 mod explain;
@@ -36,10 +37,9 @@ mod tests;
 mod value;
 
 use crate::automata::Limits;
-use batsat::{lbool, BasicCallbacks, BasicSolver, SolverInterface, SolverOpts};
+use batsat::{lbool, Lit, SolverInterface, Var as SVar};
 use iamproof_logic::{Formula, Var};
-use rustc_hash::FxHashMap;
-use std::collections::BTreeMap;
+use rustc_hash::FxHashSet;
 use std::time::Instant;
 
 use self::encoding::SatEncoding;
@@ -50,20 +50,104 @@ use crate::Outcome;
 
 /// Decides `f` natively.
 pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> Outcome {
-    let mut ctx = SatEncoding {
-        solver: BasicSolver::new(SolverOpts::default(), BasicCallbacks::new()),
-        atom_var: FxHashMap::default(),
-        vars: BTreeMap::new(),
-        callers: Vec::new(),
-        tainted: None,
-        memo: FxHashMap::default(),
-    };
+    let mut ctx = SatEncoding::new();
     let root = ctx.encode(f);
     ctx.clause(&[root]);
     // Action and Resource always exist.
     ctx.entry(&Var::Action);
     ctx.entry(&Var::Resource);
     ctx.structural();
+    rounds(&mut ctx, f, &[], max_steps, deadline)
+}
+
+/// An incremental session of the native engine: the base formula is encoded once; each
+/// question `base ∧ extra` is asked under an activation literal, and everything learnt that is
+/// a theory fact (conflict clauses, pairwise clauses, Tseitin definitions) serves the later
+/// questions. A question's clauses that are not facts are learnt under its activation literal
+/// and retire with it, and the theory check reads only the atoms of the base and of the
+/// current question, so every answer is the one a fresh instance would give.
+pub(crate) struct NativeSession {
+    ctx: SatEncoding,
+    base: Formula,
+    /// The atoms of the base formula (with the callers' variables).
+    base_atoms: FxHashSet<SVar>,
+}
+
+impl NativeSession {
+    /// A session about `base`.
+    pub(crate) fn new(base: &Formula) -> Self {
+        let mut ctx = SatEncoding::new();
+        let root = ctx.encode(base);
+        ctx.clause(&[root]);
+        ctx.entry(&Var::Action);
+        ctx.entry(&Var::Resource);
+        ctx.ensure_callers();
+        ctx.structural();
+        let base_atoms = active_atoms(&ctx);
+        NativeSession {
+            ctx,
+            base: base.clone(),
+            base_atoms,
+        }
+    }
+
+    /// Decides `base ∧ extra`.
+    pub(crate) fn solve_with(
+        &mut self,
+        extra: &Formula,
+        max_steps: u64,
+        deadline: Instant,
+    ) -> Outcome {
+        let ctx = &mut self.ctx;
+        let lit = ctx.encode(extra);
+        let act = Lit::new(ctx.new_var(), true);
+        ctx.clause(&[!act, lit]);
+        ctx.structural();
+        // the active atoms: the base's and the question's (with what `structural` added for
+        // their variables: every atom of a variable the question tests)
+        let mut active = self.base_atoms.clone();
+        let touched: std::collections::BTreeSet<Var> = extra.vars().into_iter().collect();
+        for a in extra.atoms() {
+            if let Some(v) = ctx.atom_var.get(&a) {
+                active.insert(*v);
+            }
+        }
+        for (var, atoms) in &ctx.vars {
+            if touched.contains(var) {
+                active.extend(atoms.present);
+                active.extend(atoms.multi);
+            }
+        }
+        ctx.active = Some(active);
+        ctx.guard = Some(act);
+        ctx.tainted = None;
+        let f = Formula::and2(self.base.clone(), extra.clone());
+        let out = rounds(ctx, &f, &[act], max_steps, deadline);
+        // retire the question: its activation literal is false from now on
+        ctx.clause(&[!act]);
+        ctx.guard = None;
+        ctx.active = None;
+        out
+    }
+}
+
+/// The SAT variables the theory check reads in a session: every atom now encoded (the base's,
+/// at the start) and the callers.
+fn active_atoms(ctx: &SatEncoding) -> FxHashSet<SVar> {
+    let mut out: FxHashSet<SVar> = ctx.atom_var.values().copied().collect();
+    out.extend(ctx.callers.iter().map(|c| c.1));
+    out
+}
+
+/// The SAT rounds: a propositional model under `assumptions`, its theory check, and a learnt
+/// clause when it fails, until a checked model, `Unsat` or a bound.
+fn rounds(
+    ctx: &mut SatEncoding,
+    f: &Formula,
+    assumptions: &[Lit],
+    max_steps: u64,
+    deadline: Instant,
+) -> Outcome {
     let limits = Limits {
         max_states: 2_000_000,
         deadline: Some(deadline),
@@ -80,7 +164,7 @@ pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> Ou
         if rounds == PAIRWISE_AFTER {
             ctx.pairwise(deadline);
         }
-        let r = ctx.solver.solve_limited(&[]);
+        let r = ctx.solver.solve_limited(assumptions);
         if r == lbool::FALSE {
             return match ctx.tainted.take() {
                 Some(why) => Outcome::Unknown(why),
@@ -91,7 +175,7 @@ pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> Ou
             return Outcome::Unknown("SAT solver gave up".into());
         }
         let mut steer = RetryHints::default();
-        let mut check = theory_check(&mut ctx, &limits, &steer, true, None);
+        let mut check = theory_check(ctx, &limits, &steer, true, None);
         let mut retries = 0;
         let mut forced: Option<Var> = None;
         while let Check::Retry { avoid, hints } = &check {
@@ -109,7 +193,7 @@ pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> Ou
                     p.push(w.clone());
                 }
             }
-            check = theory_check(&mut ctx, &limits, &steer, true, None);
+            check = theory_check(ctx, &limits, &steer, true, None);
             if let Check::RetryFailed(r) = &check {
                 // a variable forced to its first value by its own literals
                 if retries == 1
@@ -123,13 +207,7 @@ pub(crate) fn solve_native(f: &Formula, max_steps: u64, deadline: Instant) -> Ou
         if matches!(check, Check::RetryFailed(_)) || retries > MAX_RETRIES {
             // no other values found: learn the template conflict (exactly if a referenced
             // variable is forced, else tainting the answer)
-            check = theory_check(
-                &mut ctx,
-                &limits,
-                &RetryHints::default(),
-                false,
-                forced.as_ref(),
-            );
+            check = theory_check(ctx, &limits, &RetryHints::default(), false, forced.as_ref());
         }
         match check {
             Check::Model(a) => {

@@ -186,9 +186,29 @@ pub(super) fn theory_check(
     may_retry: bool,
     forced: Option<&Var>,
 ) -> Check {
+    // (taken out for the check, so the check may learn clauses while it reads the set)
+    let active = ctx.active.take();
+    let check = check_model(ctx, active.as_ref(), limits, steer, may_retry, forced);
+    ctx.active = active;
+    check
+}
+
+/// [`theory_check`] with the session's active atoms (`None`: every atom).
+fn check_model(
+    ctx: &mut SatEncoding,
+    active: Option<&rustc_hash::FxHashSet<SVar>>,
+    limits: &Limits,
+    steer: &RetryHints,
+    may_retry: bool,
+    forced: Option<&Var>,
+) -> Check {
     let model: Vec<lbool> = ctx.solver.get_model().to_vec();
-    let val_of =
-        |v: SVar| -> Option<bool> { model.get(v.idx() as usize).map(|b| *b == lbool::TRUE) };
+    let val_of = |v: SVar| -> Option<bool> {
+        if active.is_some_and(|a| !a.contains(&v)) {
+            return None;
+        }
+        model.get(v.idx() as usize).map(|b| *b == lbool::TRUE)
+    };
     let caller = ctx
         .callers
         .iter()
@@ -455,7 +475,6 @@ pub(super) fn theory_check(
                 let lits = minimise(a, &val_of, is_key, present_default, &refs, limits);
                 let mut clause: Vec<Lit> = lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
                 if templ {
-                    ctx.tainted = Some("a conflict involved a policy-variable template".into());
                     // the conflict depends on the referenced variables' values: block the
                     // whole assignment of the referenced variables too
                     for (other, oa) in &ctx.vars {
@@ -470,7 +489,11 @@ pub(super) fn theory_check(
                 }
                 clause.sort_unstable_by_key(|l| l.idx());
                 clause.dedup();
-                ctx.clause(&clause);
+                if templ {
+                    ctx.clause_inexact(&clause, "a conflict involved a policy-variable template");
+                } else {
+                    ctx.clause(&clause);
+                }
                 return Check::Blocked;
             }
         }
@@ -503,7 +526,6 @@ pub(super) fn theory_check(
             };
         }
         // no value found that closes the cycle: block this whole assignment (inexactly)
-        ctx.tainted = Some("policy variables that refer to each other in a cycle".into());
         let mut clause: Vec<Lit> = Vec::new();
         for oa in ctx.vars.values() {
             clause.extend(negations(oa.all_vars(), &val_of));
@@ -511,7 +533,10 @@ pub(super) fn theory_check(
         clause.extend(negations(ctx.callers.iter().map(|c| c.1), &val_of));
         clause.sort_unstable_by_key(|l| l.idx());
         clause.dedup();
-        ctx.clause(&clause);
+        ctx.clause_inexact(
+            &clause,
+            "policy variables that refer to each other in a cycle",
+        );
         return Check::Blocked;
     }
     let mut a = Assignment {
