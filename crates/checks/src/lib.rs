@@ -74,6 +74,7 @@ mod access_not_granted;
 mod clock;
 mod engine;
 mod examples;
+mod incremental;
 mod keys;
 mod no_new_access;
 mod pinpoint;

@@ -32,6 +32,7 @@
 use crate::clock::Clock;
 use crate::engine::{Engine, SolveAnswer};
 use crate::examples::EXAMPLE_ACCOUNT;
+use crate::incremental::SessionEngine;
 use crate::pinpoint::MAX_CHEAP_PATTERNS;
 use crate::realistic::{exclusion, fill_resource, sanitize, single_valued_keys, solve, MAX_REASKS};
 use crate::result::{CheckKind, CheckResult, Reason};
@@ -489,6 +490,14 @@ impl Query<'_> {
         let mut retried = false;
         let started = Instant::now();
         let budget = engine.pinpoint_budget();
+        // The statements' questions share `¬deny ∧ X ∧ realistic` (as the realistic solve asks
+        // them: with the derived keys replaced): one engine session about it.
+        let shared = iamproof_logic::derive_principal_keys(&Formula::and([
+            not_denied.clone(),
+            self.extra.clone(),
+            realistic.clone(),
+        ]));
+        let pin = SessionEngine::new(engine, &shared);
         loop {
             if left.is_empty() {
                 if retried || retry.is_empty() {
@@ -542,7 +551,7 @@ impl Query<'_> {
                 realistic.clone(),
             ]);
             let found = self.find(
-                engine,
+                &pin,
                 &part,
                 &q,
                 Some(st.index),
