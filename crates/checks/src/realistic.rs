@@ -293,9 +293,9 @@ pub(crate) fn solve(
 }
 
 /// Keys AWS documents as single-valued never carry a set of values in a real request (docs/semantics.md, "Global condition keys";
-/// `iamproof_policy::keys::GlobalKeys`). Keys the catalogue does not know stay unconstrained.
+/// `iamproof_policy::GlobalKeys`). Keys the catalogue does not know stay unconstrained.
 pub fn single_valued_keys(f: &Formula) -> Formula {
-    use iamproof_policy::keys::{ConditionKeyCatalog, GlobalKeys};
+    use iamproof_policy::{ConditionKeyCatalog, GlobalKeys};
     Formula::and(keys_of(f).into_iter().filter_map(|k| {
         let info = GlobalKeys.lookup(k.as_str())?;
         if info.multivalued {

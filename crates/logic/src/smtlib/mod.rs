@@ -18,7 +18,7 @@
 //!   and IPv6 addresses are read through uninterpreted functions of the string (`num`, `isnum`,
 //!   `date`, `isdate`, `ip6`/`ip6v`) constrained by true facts: a value is a number iff it has
 //!   decimal syntax, an integer-syntax value has its integer value (epoch seconds for dates,
-//!   except four-digit years and values over 15 digits, as `iamproof_policy::values` reads them).
+//!   except four-digit years and values over 15 digits, as `iamproof_policy::parse_date` reads them).
 //!
 //! # What an answer means
 //! Every construct is encoded so that each real request gives a model of the script (an
@@ -464,7 +464,7 @@ impl Builder {
                 ip_test(c, term)
             }
             Test::Binary(b) => {
-                // `iamproof_policy::values::decode_base64` takes the canonical encoding with or
+                // `iamproof_policy::decode_base64` takes the canonical encoding with or
                 // without its padding, and nothing else.
                 let padded = crate::semantics::encode_base64(b);
                 let bare = padded.trim_end_matches('=');
@@ -735,11 +735,11 @@ fn ipv4_range_regex(c: &Cidr) -> String {
     re_concat(items)
 }
 
-/// Integer text that `iamproof_policy::values::parse_date` reads as epoch seconds (at most 15
+/// Integer text that `iamproof_policy::parse_date` reads as epoch seconds (at most 15
 /// digits), unless it is a [`YEAR_RE`].
 const EPOCH_INT_RE: &str =
     "(re.++ (re.opt (str.to_re \"-\")) ((_ re.loop 1 15) (re.range \"0\" \"9\")))";
-/// Four digits: a year for `iamproof_policy::values::parse_date`, not epoch seconds.
+/// Four digits: a year for `iamproof_policy::parse_date`, not epoch seconds.
 const YEAR_RE: &str = "((_ re.loop 4 4) (re.range \"0\" \"9\"))";
 
 /// Facts about the typed views of a string term (all true of the real parse functions), for the
@@ -753,7 +753,7 @@ fn typed_facts(term: &str, kinds: &BTreeSet<&'static str>) -> String {
     );
     let mut s = String::new();
     if kinds.contains("num") {
-        // `iamproof_policy::values::parse_number`: an optional exponent of magnitude at most
+        // `iamproof_policy::parse_number`: an optional exponent of magnitude at most
         // 400 (any leading zeros), text at most 512 bytes.
         let exp_value = "(re.union ((_ re.loop 1 2) (re.range \"0\" \"9\")) (re.++ (re.range \"1\" \"3\") ((_ re.loop 2 2) (re.range \"0\" \"9\"))) (str.to_re \"400\"))";
         let exponent = format!(
@@ -776,7 +776,7 @@ fn typed_facts(term: &str, kinds: &BTreeSet<&'static str>) -> String {
         let year = YEAR_RE;
         let _ = writeln!(
             s,
-            // `iamproof_policy::values::parse_date`: integer text is epoch seconds when it has
+            // `iamproof_policy::parse_date`: integer text is epoch seconds when it has
             // at most 15 digits and is not a four-digit year.
             "(assert (=> (and (str.in_re {term} {epoch_int}) (not (str.in_re {term} {year}))) (and (isdate {term}) (= (date {term}) (to_real {abs_int})))))"
         );
@@ -897,7 +897,7 @@ pub fn smtlib_script(f: &Formula) -> SmtScript {
 mod tests {
     use super::*;
 
-    /// The typed facts are true of the real parse functions (`iamproof_policy::values`): with
+    /// The typed facts are true of the real parse functions (`iamproof_policy::parse_number`…): with
     /// the views set to what Rust reads, z3 finds the facts satisfiable. Skipped without z3.
     #[test]
     fn typed_facts_hold_of_the_parsers() {
