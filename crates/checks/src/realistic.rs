@@ -196,7 +196,7 @@ pub(crate) const DERIVED_KEYS: &[&str] = &[
 /// `goal` alone UNSAT already proves `goal ∧ axioms` UNSAT, and a witness that satisfies them (or
 /// does once its derived keys are dropped) is realistic as it is.
 pub(crate) fn solve_realistic(engine: &dyn Engine, clock: &Clock, goal: &Formula) -> SolveAnswer {
-    let axioms = iamproof_logic::axioms::request_axioms(&goal.vars());
+    let axioms = iamproof_logic::request_axioms(&goal.vars());
     let w = match clock.ask(engine, goal) {
         SolveAnswer::Sat(w) => w,
         // The model broke the keys derived from the principal: the axioms settle them.

@@ -34,10 +34,10 @@
 //!   (so a negated operator whose only policy value is malformed is true when the key is
 //!   present). AWS does not document this; iam-simulate makes the negated condition false.
 //!   FLAG.
-//! - Typed values (numbers, dates, IP ranges, booleans, base64) are read by
-//!   `iamproof_policy` (`parse_number`, `parse_date`…), the one parser every iamproof crate shares; its documented
-//!   choices (exponents in numbers, `YYYY` as a year, UTC for a missing zone, `/128` for a bare
-//!   IPv6 address, optional base64 padding) are therefore the evaluator's too.
+//! - Typed values (numbers, dates, IP ranges, booleans, base64) are read by `iamproof_policy`'s
+//!   parsers (`parse_number`, `parse_date`…), the one reading every iamproof crate shares; their
+//!   documented choices (exponents in numbers, `YYYY` as a year, UTC for a missing zone, `/128`
+//!   for a bare IPv6 address, optional base64 padding) are therefore the evaluator's too.
 //! - A plain (unqualified) operator on a multivalued request value never matches, for
 //!   negated operators too (iam-simulate: condition.ts).
 //! - An empty string under a qualifier counts as an empty set (docs/semantics.md, "Set operators": "resolves to null/an

@@ -6,7 +6,7 @@
 //! their own tokens to reuse the matcher.
 //!
 //! This is the one concrete matcher of the workspace: the reference evaluator
-//! (`iamproof_eval::matching`), the logic layer (`iamproof_logic::pattern`) and the solver's
+//! (`iamproof_eval::matching`), the logic layer (`iamproof_logic::PatternSet`) and the solver's
 //! witness checks all call [`matches()`], and every case-insensitive comparison folds with
 //! [`fold_case`].
 //!
