@@ -54,8 +54,8 @@
 //!   principal ARNs with 12-digit accounts, resources are `*` or ARNs, actions are
 //!   `service:Name`, and caller and resource share a partition the policies name (`aws` if they
 //!   name none); single-valued global keys carry one value; keys AWS derives from the principal
-//!   agree with it (`iamproof_logic::axioms`, added lazily when a witness violates them). Every
-//!   real request satisfies these, so they never turn a real FAIL into a PASS.
+//!   agree with it (`iamproof_logic::request_axioms`, added lazily when a witness violates
+//!   them). Every real request satisfies these, so they never turn a real FAIL into a PASS.
 //! * Public and external access ([`Zone`]): an outsider is an IAM/STS caller of an account not
 //!   fixed by the policy (public) or not trusted (external), or anonymous where the resource type
 //!   has anonymous callers, or a web-identity caller for role trust policies; AWS service

@@ -37,8 +37,8 @@ use crate::pinpoint::MAX_CHEAP_PATTERNS;
 use crate::realistic::{exclusion, fill_resource, sanitize, single_valued_keys, solve, MAX_REASKS};
 use crate::result::{CheckKind, CheckResult, Reason};
 use iamproof_eval::{evaluate_policy, Principal, Request};
-use iamproof_logic::encode::{encode_policy, EncodedPolicy, StatementFormula};
 use iamproof_logic::Formula;
+use iamproof_logic::{encode_policy, EncodedPolicy, StatementFormula};
 use iamproof_policy::{Effect, Policy};
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -428,7 +428,7 @@ impl Query<'_> {
             )),
         );
         let goal = Formula::and([self.encoded.allows(), self.extra.clone(), realistic.clone()]);
-        let axioms = iamproof_logic::axioms::request_axioms(&goal.vars());
+        let axioms = iamproof_logic::request_axioms(&goal.vars());
         let mut prefer = true;
         let preferred = self.preferred.as_ref();
         let (first, applies) = match self.find(

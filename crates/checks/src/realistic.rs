@@ -200,7 +200,7 @@ pub(crate) const DERIVED_KEYS: &[&str] = &[
 /// realistic as it is.
 pub(crate) fn solve_realistic(engine: &dyn Engine, clock: &Clock, goal: &Formula) -> SolveAnswer {
     let goal = &iamproof_logic::derive_principal_keys(goal);
-    let axioms = iamproof_logic::axioms::request_axioms(&goal.vars());
+    let axioms = iamproof_logic::request_axioms(&goal.vars());
     let w = match clock.ask(engine, goal) {
         SolveAnswer::Sat(w) => w,
         // The model broke the keys derived from the principal: the axioms settle them.
@@ -297,9 +297,9 @@ pub(crate) fn solve(
 }
 
 /// Keys AWS documents as single-valued never carry a set of values in a real request (docs/semantics.md, "Global condition keys";
-/// `iamproof_policy::keys::GlobalKeys`). Keys the catalogue does not know stay unconstrained.
+/// `iamproof_policy::GlobalKeys`). Keys the catalogue does not know stay unconstrained.
 pub fn single_valued_keys(f: &Formula) -> Formula {
-    use iamproof_policy::keys::{ConditionKeyCatalog, GlobalKeys};
+    use iamproof_policy::{ConditionKeyCatalog, GlobalKeys};
     Formula::and(keys_of(f).into_iter().filter_map(|k| {
         let info = GlobalKeys.lookup(k.as_str())?;
         if info.multivalued {

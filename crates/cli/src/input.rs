@@ -11,10 +11,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The largest document we read: the policy parser's limit
-/// ([`iamproof_policy::json::MAX_INPUT_BYTES`], 1 MiB), the one limit of every document
+/// ([`iamproof_policy::MAX_INPUT_BYTES`], 1 MiB), the one limit of every document
 /// (policies, requests, `--access`, context entries). The largest IAM policy AWS accepts is a
 /// KMS key policy of 32 KiB; anything far beyond that is a mistake (a wrong file), not a policy.
-pub const MAX_DOCUMENT_BYTES: u64 = iamproof_policy::json::MAX_INPUT_BYTES as u64;
+pub const MAX_DOCUMENT_BYTES: u64 = iamproof_policy::MAX_INPUT_BYTES as u64;
 
 /// Where a document came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

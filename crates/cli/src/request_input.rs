@@ -92,12 +92,11 @@ impl ContextKeyType {
     }
 
     /// Checks one value against its type with the parsers the evaluator reads condition values
-    /// with (`iamproof_policy::values`), so a value the evaluator could not read (a date
-    /// `notadate`, a number `1,5`) is an input error rather than a silent non-match.
+    /// with (`iamproof_policy::parse_number` and its siblings), so a value the evaluator could
+    /// not read (a date `notadate`, a number `1,5`) is an input error rather than a silent
+    /// non-match.
     fn check_value(self, v: &str) -> Result<(), String> {
-        use iamproof_policy::values::{
-            decode_base64, parse_bool, parse_cidr, parse_date, parse_number,
-        };
+        use iamproof_policy::{decode_base64, parse_bool, parse_cidr, parse_date, parse_number};
         use ContextKeyType::*;
         match self {
             Numeric | NumericList if parse_number(v).is_none() => {

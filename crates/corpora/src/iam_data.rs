@@ -1,7 +1,7 @@
 //! `iam-data`: the AWS Service Authorization Reference (actions and condition keys per service).
 
 use crate::{Corpora, CorpusError};
-use iamproof_policy::keys::{ActionCatalog, ConditionKeyCatalog, KeyInfo, KeyType};
+use iamproof_policy::{ActionCatalog, ConditionKeyCatalog, KeyInfo, KeyType};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;

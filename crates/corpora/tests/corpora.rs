@@ -71,7 +71,7 @@ fn typed_loaders_read_every_corpus() -> Result<(), CorpusError> {
     assert!(cat.len() > 15000);
     let by_service = c.actions_by_service()?;
     assert!(by_service["s3"].contains(&"s3:getobject".to_string()));
-    use iamproof_policy::keys::{ActionCatalog, ConditionKeyCatalog};
+    use iamproof_policy::{ActionCatalog, ConditionKeyCatalog};
     let actions = c.action_catalog()?;
     assert!(actions.has_action("S3", "getobject") && !actions.has_action("s3", "Nope"));
     let keys = c.condition_key_catalog()?;

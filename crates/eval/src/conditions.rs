@@ -34,10 +34,10 @@
 //!   (so a negated operator whose only policy value is malformed is true when the key is
 //!   present). AWS does not document this; iam-simulate makes the negated condition false.
 //!   FLAG.
-//! - Typed values (numbers, dates, IP ranges, booleans, base64) are read by
-//!   `iamproof_policy::values`, the one parser every iamproof crate shares; its documented
-//!   choices (exponents in numbers, `YYYY` as a year, UTC for a missing zone, `/128` for a bare
-//!   IPv6 address, optional base64 padding) are therefore the evaluator's too.
+//! - Typed values (numbers, dates, IP ranges, booleans, base64) are read by `iamproof_policy`'s
+//!   parsers (`parse_number`, `parse_date`…), the one reading every iamproof crate shares; their
+//!   documented choices (exponents in numbers, `YYYY` as a year, UTC for a missing zone, `/128`
+//!   for a bare IPv6 address, optional base64 padding) are therefore the evaluator's too.
 //! - A plain (unqualified) operator on a multivalued request value never matches, for
 //!   negated operators too (iam-simulate: condition.ts).
 //! - An empty string under a qualifier counts as an empty set (docs/semantics.md, "Set operators": "resolves to null/an
@@ -47,9 +47,7 @@ use crate::matching::{
     arn_like, glob_match, glob_pattern, pattern_text, resolve_template, PatternChar,
 };
 use crate::request::{Context, ContextValue};
-use iamproof_policy::values::{
-    decode_base64, parse_bool, parse_cidr, parse_date, parse_ip, parse_number,
-};
+use iamproof_policy::{decode_base64, parse_bool, parse_cidr, parse_date, parse_ip, parse_number};
 use iamproof_policy::{BaseOperator, Condition, ConditionValue, OperatorFamily, SetQualifier};
 use std::cmp::Ordering;
 

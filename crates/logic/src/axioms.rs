@@ -2,26 +2,6 @@
 //! principal and `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:PrincipalType`,
 //! `aws:username`, `aws:userid`, `aws:PrincipalIsAWSService`, `aws:PrincipalServiceName(sList)`,
 //! `aws:PrincipalOrgID` — the table of `iamproof_eval::effective_context`.
-//!
-//! The evaluator lets a request *give* any of these keys (a given key wins over the derived one),
-//! so without these facts a solver could pick `Principal = a user of account A` together with
-//! `aws:PrincipalAccount = B`. Checks conjoin [`request_axioms`] of the variables of their query
-//! so that models are requests AWS could actually produce, and so that, e.g., `Principal` in
-//! account A and `aws:PrincipalAccount ≠ A` cannot both hold.
-//!
-//! What is linked, per principal kind (IAM/STS kinds as `iamproof_eval::matching::
-//! parse_principal_arn` reads the ARN):
-//!
-//! | principal | PrincipalAccount | PrincipalArn | PrincipalType | username | userid | IsAWSService | ServiceName(sList) | OrgID |
-//! |---|---|---|---|---|---|---|---|---|
-//! | root | = account field | = the ARN | `Account` | absent | = account | `false` | absent | free |
-//! | user | = account field | = the ARN | `User` | = last path segment | free | `false` | absent | free |
-//! | role (as caller) | = account field | = the ARN | `AssumedRole` | absent | free | `false` | absent | free |
-//! | role session | = account field | `arn:*:iam::<account>:role/…` (role name not linked) | `AssumedRole` | absent | free | `false` | absent | free |
-//! | federated user | = account field | = the ARN | `FederatedUser` | absent | free | `false` | absent | free |
-//! | other ARN, federated IdP, canonical user | free | free | free | free | free | free | free | free |
-//! | service | absent | absent | absent | absent | free | `true` | = the service / `[service]` | absent |
-//! | anonymous | absent | absent | `Anonymous` | absent | `anonymous` | absent | absent | absent |
 
 use crate::formula::{Atom, CallerKind, ElemPred, Formula, Key, Node, Test, Var};
 use crate::pattern::{Glob, GlobPart, MatchMode, PatternSet, Template, TemplatePart};
@@ -105,6 +85,26 @@ impl Kinds {
 /// The linking axioms for the variables of a query (pass `formula.vars()` of everything the
 /// check asserts). Only keys among `vars` are constrained (and `aws:principalaccount` when
 /// `aws:principalarn` is).
+///
+/// The evaluator lets a request *give* any of these keys (a given key wins over the derived one),
+/// so without these facts a solver could pick `Principal = a user of account A` together with
+/// `aws:PrincipalAccount = B`. Checks conjoin [`request_axioms`] of the variables of their query
+/// so that models are requests AWS could actually produce, and so that, e.g., `Principal` in
+/// account A and `aws:PrincipalAccount ≠ A` cannot both hold.
+///
+/// What is linked, per principal kind (IAM/STS kinds as `iamproof_eval::matching::
+/// parse_principal_arn` reads the ARN):
+///
+/// | principal | PrincipalAccount | PrincipalArn | PrincipalType | username | userid | IsAWSService | ServiceName(sList) | OrgID |
+/// |---|---|---|---|---|---|---|---|---|
+/// | root | = account field | = the ARN | `Account` | absent | = account | `false` | absent | free |
+/// | user | = account field | = the ARN | `User` | = last path segment | free | `false` | absent | free |
+/// | role (as caller) | = account field | = the ARN | `AssumedRole` | absent | free | `false` | absent | free |
+/// | role session | = account field | `arn:*:iam::<account>:role/…` (role name not linked) | `AssumedRole` | absent | free | `false` | absent | free |
+/// | federated user | = account field | = the ARN | `FederatedUser` | absent | free | `false` | absent | free |
+/// | other ARN, federated IdP, canonical user | free | free | free | free | free | free | free | free |
+/// | service | absent | absent | absent | absent | free | `true` | = the service / `[service]` | absent |
+/// | anonymous | absent | absent | `Anonymous` | absent | `anonymous` | absent | absent | absent |
 pub fn request_axioms(vars: &[Var]) -> Formula {
     let has = |name: &str| {
         vars.iter()

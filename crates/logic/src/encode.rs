@@ -1,11 +1,6 @@
 //! The encoding of a policy into formulas: one formula per statement (with principal, action,
 //! resource and condition parts kept apart, so a check can say which statement grants what) and
 //! the policy's Allow and Deny formulas.
-//!
-//! The encoding mirrors `iamproof_eval` exactly: for every request `r`,
-//! `encode_policy(p)?.allows().eval(&r) == iamproof_eval::evaluate_policy(p, &r).allows()`, and
-//! likewise per statement (`statement_applies`). Nothing is approximated; the corner cases follow
-//! the evaluator's documented choices (see `iamproof_eval::conditions`).
 
 use crate::formula::{Atom, CallerKind, ElemPred, Formula, Key, Test, Var};
 use crate::pattern::{Glob, GlobPart, MatchMode, PatternSet, ShortArn, Template, TemplatePart};
@@ -22,7 +17,7 @@ use std::sync::Arc;
 
 /// At most this many distinct `${key, 'default'}` keys in one condition entry or resource
 /// pattern (each doubles the encoding: the key resolves or the default is used).
-pub const MAX_DEFAULTED_VARIABLES: usize = 10;
+pub(crate) const MAX_DEFAULTED_VARIABLES: usize = 10;
 
 /// Why a policy could not be encoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,7 +76,12 @@ impl EncodedPolicy {
     }
 }
 
-/// Encodes a policy (see the module documentation).
+/// Encodes a policy: one formula per statement and the Allow and Deny formulas.
+///
+/// The encoding mirrors `iamproof_eval` exactly: for every request `r`,
+/// `encode_policy(p)?.allows().eval(&r) == iamproof_eval::evaluate_policy(p, &r).allows()`, and
+/// likewise per statement (`statement_applies`). Nothing is approximated; the corner cases follow
+/// the evaluator's documented choices (see `iamproof_eval::conditions`).
 pub fn encode_policy(policy: &Policy) -> Result<EncodedPolicy, EncodeError> {
     let mut statements = Vec::with_capacity(policy.statements.len());
     for st in &policy.statements {
@@ -104,7 +104,10 @@ pub fn encode_policy(policy: &Policy) -> Result<EncodedPolicy, EncodeError> {
 }
 
 /// Encodes one statement of `policy`.
-pub fn encode_statement(policy: &Policy, st: &Statement) -> Result<StatementFormula, EncodeError> {
+pub(crate) fn encode_statement(
+    policy: &Policy,
+    st: &Statement,
+) -> Result<StatementFormula, EncodeError> {
     let (principal, principal_direct) = encode_principal(policy, st.principal.as_ref());
     let action = encode_action(&st.action);
     let resource = match &st.resource {

@@ -1,59 +1,10 @@
 //! The `Formula`: a Boolean combination of atoms over the variables of one request.
 //!
-//! # Variables ([`Var`])
-//! A request is described by:
-//! * [`Var::Action`]: the action string (`s3:GetObject`), always present, single-valued.
-//! * [`Var::Resource`]: the resource string (an ARN, or `*` for actions without a resource),
-//!   always present, single-valued.
-//! * the principal, as two variables: its kind, a finite domain ([`CallerKind`]: `Anonymous`,
-//!   `Arn`, `Service`, `Federated`, `CanonicalUser`), tested by [`Atom::Caller`]; and
-//!   [`Var::Principal`], its identifying string (the IAM/STS ARN, the service name, the identity
-//!   provider, the canonical id). An anonymous caller has **no** `Principal` value: every
-//!   [`Atom::Test`] on `Var::Principal` is false for it.
-//! * one variable per condition key, [`Var::Key`] with the key name ASCII-lowercased. Its state in
-//!   the (effective) request context is one of: *absent*, *single* (one string), *multi* (a set of
-//!   strings, possibly empty). Keys AWS derives from the principal (`aws:principalaccount`,
-//!   `aws:principalarn`, …) are ordinary key variables here; their link to the principal is stated
-//!   by the formula [`crate::axioms::request_axioms`], which checks conjoin.
-//!
-//! # Atoms ([`Atom`])
-//! * `Caller(kind)`: the principal is of that kind.
-//! * `Present(k)`: key `k` is in the request context (single or multi).
-//! * `Multi(k)`: key `k` is present with a set value (`ContextValue::Multi`).
-//! * `Test { var, test }`: `var` has a **single** value `v` and `test(v)` holds. False when `var`
-//!   is an absent or multi-valued key, or `Var::Principal` of an anonymous caller.
-//! * `ForAll { key, pred }` / `ForAny { key, pred }`: quantifiers over the elements of key `k`
-//!   (a single non-empty value `s` counts as the set `{s}`; the single value `""` and an absent
-//!   key count as `∅`, as the evaluator's qualifiers do): `∀e. pred(e)` (true when absent or
-//!   empty) / `∃e. pred(e)` (false when absent or empty). `pred(e)` = `negated XOR (some test of
-//!   any_of holds on e)`. `ForAll { k, pred: ElemPred { negated: false, any_of: [] } }` is
-//!   therefore exactly the `Null` test "k is absent, `""`, or an empty set".
-//!
-//! # Tests ([`Test`]) on one string value `v`
-//! * `Match(set)`: `v` matches a pattern of the [`PatternSet`] (one [`MatchMode`](crate::pattern::MatchMode) for all:
-//!   `Exact`, `ExactIgnoreCase`, `Glob` (`StringLike`), `Arn` (field-wise, `ArnLike` and
-//!   resources), `Action` (IAM action matching); see [`MatchMode`](crate::pattern::MatchMode) for the exact rules). This is
-//!   the common fragment, decidable with automata; the action list of a managed policy is one
-//!   set. `MatchMode::Resource(_)` occurs only inside templates.
-//! * `Template(t)`: `v` matches a pattern some of whose parts are the values of other variables
-//!   (policy variables, `${aws:username}`); false unless each referenced variable has a single
-//!   value; the substituted values are literal text (their `*`/`?` are not wildcards), and in
-//!   ARN modes a `:` inside a substituted value does separate fields (as in the evaluator).
-//! * `Numeric{cmp, value}`: `v` parses as a number ([`crate::semantics::parse_number`]) and
-//!   `v ⊙ value`. `Date{cmp, value}`: `v` parses as a date ([`crate::semantics::parse_date`],
-//!   epoch seconds, exact) and `v ⊙ value`. `Ip(cidr)`: `v` parses as an IP address of the same
-//!   family inside the range ([`crate::semantics::parse_ip`]). `Binary(bytes)`: `v` decodes
-//!   (strict standard base64) to exactly these bytes. A value that does not parse fails the test.
-//!
-//! `Bool` conditions are `Match` tests in `ExactIgnoreCase` mode against `true`/`false`.
-//!
-//! Formulas are immutable, `Arc`-shared trees with a cached structural hash: cloning is O(1), equal
-//! subformulas may be shared, and `Formula` is a cheap `HashMap` key. The smart constructors
-//! ([`Formula::and`], [`Formula::or`], [`Formula::not`]) fold constants and flatten nesting.
+//! What the variables, atoms and tests mean is documented on [`Formula`].
 
 use crate::pattern::{PatternSet, Template};
 use crate::value::{Cidr, Cmp, Decimal};
-use iamproof_eval::{ContextValue, Principal, Request};
+use iamproof_eval::{Principal, Request};
 use std::collections::hash_map::DefaultHasher;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -81,7 +32,7 @@ impl fmt::Display for Key {
     }
 }
 
-/// A variable of a request (see the module documentation).
+/// A variable of a request (see [`Formula`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Var {
     /// The action, e.g. `s3:GetObject`.
@@ -171,7 +122,7 @@ impl CallerKind {
     }
 }
 
-/// A test of one string value (see the module documentation).
+/// A test of one string value (see [`Formula`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Test {
     /// The value matches some pattern of the set.
@@ -207,7 +158,7 @@ pub struct ElemPred {
     pub any_of: Vec<Test>,
 }
 
-/// An atomic proposition about a request (see the module documentation).
+/// An atomic proposition about a request (see [`Formula`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Atom {
     /// The caller is of this kind.
@@ -262,7 +213,59 @@ struct Inner {
     hash: u64,
 }
 
-/// A formula over the variables of a request (see the module documentation). Cheap to clone.
+/// A Boolean combination of atoms over the variables of one request. Cheap to clone.
+///
+/// # Variables ([`Var`])
+/// A request is described by:
+/// * [`Var::Action`]: the action string (`s3:GetObject`), always present, single-valued.
+/// * [`Var::Resource`]: the resource string (an ARN, or `*` for actions without a resource),
+///   always present, single-valued.
+/// * the principal, as two variables: its kind, a finite domain ([`CallerKind`]: `Anonymous`,
+///   `Arn`, `Service`, `Federated`, `CanonicalUser`), tested by [`Atom::Caller`]; and
+///   [`Var::Principal`], its identifying string (the IAM/STS ARN, the service name, the identity
+///   provider, the canonical id). An anonymous caller has **no** `Principal` value: every
+///   [`Atom::Test`] on `Var::Principal` is false for it.
+/// * one variable per condition key, [`Var::Key`] with the key name ASCII-lowercased. Its state in
+///   the (effective) request context is one of: *absent*, *single* (one string), *multi* (a set of
+///   strings, possibly empty). Keys AWS derives from the principal (`aws:principalaccount`,
+///   `aws:principalarn`, …) are ordinary key variables here; their link to the principal is stated
+///   by the formula [`crate::request_axioms`], which checks conjoin.
+///
+/// # Atoms ([`Atom`])
+/// * `Caller(kind)`: the principal is of that kind.
+/// * `Present(k)`: key `k` is in the request context (single or multi).
+/// * `Multi(k)`: key `k` is present with a set value (`ContextValue::Multi`).
+/// * `Test { var, test }`: `var` has a **single** value `v` and `test(v)` holds. False when `var`
+///   is an absent or multi-valued key, or `Var::Principal` of an anonymous caller.
+/// * `ForAll { key, pred }` / `ForAny { key, pred }`: quantifiers over the elements of key `k`
+///   (a single non-empty value `s` counts as the set `{s}`; the single value `""` and an absent
+///   key count as `∅`, as the evaluator's qualifiers do): `∀e. pred(e)` (true when absent or
+///   empty) / `∃e. pred(e)` (false when absent or empty). `pred(e)` = `negated XOR (some test of
+///   any_of holds on e)`. `ForAll { k, pred: ElemPred { negated: false, any_of: [] } }` is
+///   therefore exactly the `Null` test "k is absent, `""`, or an empty set".
+///
+/// # Tests ([`Test`]) on one string value `v`
+/// * `Match(set)`: `v` matches a pattern of the [`PatternSet`] (one
+///   [`MatchMode`](crate::MatchMode) for all: `Exact`, `ExactIgnoreCase`, `Glob` (`StringLike`),
+///   `Arn` (field-wise, `ArnLike` and resources), `Action` (IAM action matching); see
+///   [`MatchMode`](crate::MatchMode) for the exact rules). This is the common fragment,
+///   decidable with automata; the action list of a managed policy is one
+///   set. `MatchMode::Resource(_)` occurs only inside templates.
+/// * `Template(t)`: `v` matches a pattern some of whose parts are the values of other variables
+///   (policy variables, `${aws:username}`); false unless each referenced variable has a single
+///   value; the substituted values are literal text (their `*`/`?` are not wildcards), and in
+///   ARN modes a `:` inside a substituted value does separate fields (as in the evaluator).
+/// * `Numeric{cmp, value}`: `v` parses as a number ([`crate::semantics::parse_number`]) and
+///   `v ⊙ value`. `Date{cmp, value}`: `v` parses as a date ([`crate::semantics::parse_date`],
+///   epoch seconds, exact) and `v ⊙ value`. `Ip(cidr)`: `v` parses as an IP address of the same
+///   family inside the range ([`crate::semantics::parse_ip`]). `Binary(bytes)`: `v` decodes
+///   (strict standard base64) to exactly these bytes. A value that does not parse fails the test.
+///
+/// `Bool` conditions are `Match` tests in `ExactIgnoreCase` mode against `true`/`false`.
+///
+/// Formulas are immutable, `Arc`-shared trees with a cached structural hash: cloning is O(1), equal
+/// subformulas may be shared, and `Formula` is a cheap `HashMap` key. The smart constructors
+/// ([`Formula::and`], [`Formula::or`], [`Formula::not`]) fold constants and flatten nesting.
 #[derive(Clone)]
 pub struct Formula(Arc<Inner>);
 
@@ -539,6 +542,3 @@ impl Atom {
         }
     }
 }
-
-/// A value a key may hold, re-exported for model building.
-pub type KeyValue = ContextValue;

@@ -8,7 +8,6 @@
 use crate::formula::Var;
 use iamproof_policy::glob;
 use std::fmt;
-use std::sync::Arc;
 
 /// How short ARN patterns (fewer than six fields) of a `Resource` element are read, by policy type
 /// (mirrors `iamproof_eval::matching::resource_matches`).
@@ -31,8 +30,9 @@ pub enum MatchMode {
     /// Whole-string equality, case-sensitive (`StringEquals`). Patterns are literal (no
     /// wildcard parts); a pattern with a wildcard part matches nothing.
     Exact,
-    /// Equality after [`fold_case`] of both sides (`StringEqualsIgnoreCase`, and `Bool` against
-    /// `true`/`false`, where it coincides with ASCII case-insensitivity). Patterns are literal.
+    /// Equality after [`glob::fold_case`] of both sides (`StringEqualsIgnoreCase`, and `Bool`
+    /// against `true`/`false`, where it coincides with ASCII case-insensitivity). Patterns are
+    /// literal.
     ExactIgnoreCase,
     /// Whole-string glob, case-sensitive (`StringLike`): `*` any run (possibly empty, spans `:`
     /// and `/`), `?` exactly one character.
@@ -46,7 +46,7 @@ pub enum MatchMode {
     /// IAM action matching (`Action`/`NotAction`): the pattern is `svc:name-glob` (the encoder
     /// turns `"*"` into `true` and drops malformed patterns). A value matches iff it contains
     /// exactly one `:`, its service part equals `svc` ignoring ASCII case, and its name part
-    /// glob-matches the pattern's name part, both folded with [`fold_case`] (character by
+    /// glob-matches the pattern's name part, both folded with [`glob::fold_case`] (character by
     /// character, `char::to_lowercase`). A pattern without a literal `:` in it, with
     /// a second `:`, an empty service or an empty name, matches nothing.
     Action,
@@ -72,7 +72,7 @@ impl MatchMode {
 /// The case folding of [`MatchMode::ExactIgnoreCase`] and of action names:
 /// [`iamproof_policy::glob::fold_case`], each character lowercased on its own
 /// (`char::to_lowercase`), the same on the pattern and the value side.
-pub fn fold_case(s: &str) -> String {
+pub(crate) fn fold_case(s: &str) -> String {
     glob::fold_case(s)
 }
 
@@ -352,7 +352,7 @@ impl fmt::Display for Glob {
 }
 
 /// Splits a value into ARN fields on its first five `:`.
-pub fn split_arn(value: &str) -> Vec<&str> {
+pub(crate) fn split_arn(value: &str) -> Vec<&str> {
     value.splitn(6, ':').collect()
 }
 
@@ -457,9 +457,6 @@ impl Template {
         Some(Glob::from_parts(parts))
     }
 }
-
-/// Shared handle to a pattern set (large managed policies share one set between statements).
-pub type PatternSetRef = Arc<PatternSet>;
 
 #[cfg(test)]
 mod tests {

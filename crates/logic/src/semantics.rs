@@ -5,7 +5,7 @@
 use crate::formula::{Atom, CallerKind, ElemPred, Key, Test, Var};
 use crate::value::{Cidr, Decimal};
 use iamproof_eval::{Context, ContextValue, Request};
-use iamproof_policy::values;
+use iamproof_policy as policy;
 use std::net::IpAddr;
 
 /// A request prepared for evaluation: the principal split into kind and id, and the effective
@@ -119,18 +119,18 @@ pub fn effective_context(request: &Request) -> Context {
 }
 
 /// Parses a number as numeric condition operators read it: the evaluator's reading
-/// ([`iamproof_policy::values::parse_number`]: `[+-]?digits[.digits][(e|E)[+-]?digits]`, also
+/// ([`iamproof_policy::parse_number`]: `[+-]?digits[.digits][(e|E)[+-]?digits]`, also
 /// `5.` and `.5`; exponent at most 400 in magnitude, text at most 512 bytes) as a [`Decimal`].
 pub fn parse_number(s: &str) -> Option<Decimal> {
-    values::parse_number(s).map(Decimal::from)
+    policy::parse_number(s).map(Decimal::from)
 }
 
 /// Parses a date value to exact epoch seconds: the evaluator's reading
-/// ([`iamproof_policy::values::parse_date`]: the W3C ISO 8601 profiles `YYYY`, `YYYY-MM`,
+/// ([`iamproof_policy::parse_date`]: the W3C ISO 8601 profiles `YYYY`, `YYYY-MM`,
 /// `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.s+]][TZD]`, or epoch seconds `-?digits[.digits]` with at
 /// most 15 integer digits; a four-digit value is a year; fractions keep 9 digits).
 pub fn parse_date(s: &str) -> Option<Decimal> {
-    let t = values::parse_date(s)?;
+    let t = policy::parse_date(s)?;
     seconds_plus_fraction(i128::from(t.unix_seconds()), &format!("{:09}", t.nanos()))
 }
 
@@ -161,27 +161,27 @@ fn seconds_plus_fraction(secs: i128, frac: &str) -> Option<Decimal> {
 }
 
 /// Parses an IP address (IPv4 dotted quad or IPv6) into (is IPv6, value): the evaluator's
-/// reading ([`iamproof_policy::values::parse_ip`]) as an integer.
+/// reading ([`iamproof_policy::parse_ip`]) as an integer.
 pub fn parse_ip(s: &str) -> Option<(bool, u128)> {
-    Some(match values::parse_ip(s)? {
+    Some(match policy::parse_ip(s)? {
         IpAddr::V4(a) => (false, u128::from(u32::from(a))),
         IpAddr::V6(a) => (true, u128::from(a)),
     })
 }
 
 /// Parses a policy CIDR (`a.b.c.d/n`, IPv6 `x::/n`; no prefix means a single address): the
-/// evaluator's reading ([`iamproof_policy::values::parse_cidr`]) as a [`Cidr`].
+/// evaluator's reading ([`iamproof_policy::parse_cidr`]) as a [`Cidr`].
 pub fn parse_cidr(s: &str) -> Option<Cidr> {
-    let net = values::parse_cidr(s)?;
+    let net = policy::parse_cidr(s)?;
     let (first, _) = net.bounds();
     Cidr::new(net.is_ipv6(), first, net.prefix())
 }
 
 /// Decodes standard base64 exactly as the evaluator does
-/// ([`iamproof_policy::values::decode_base64`]: standard alphabet, padding optional, canonical
+/// ([`iamproof_policy::decode_base64`]: standard alphabet, padding optional, canonical
 /// trailing bits, no whitespace).
 pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
-    values::decode_base64(s)
+    policy::decode_base64(s)
 }
 
 /// Encodes bytes as standard padded base64 (the canonical encoding, used in models).
@@ -191,9 +191,9 @@ pub fn encode_base64(bytes: &[u8]) -> String {
 }
 
 /// Parses `true`/`false` ignoring ASCII case (the `Bool` operator):
-/// [`iamproof_policy::values::parse_bool`].
+/// [`iamproof_policy::parse_bool`].
 pub fn parse_bool(s: &str) -> Option<bool> {
-    values::parse_bool(s)
+    policy::parse_bool(s)
 }
 
 #[cfg(test)]

@@ -1,32 +1,32 @@
 //! Typed constants of condition tests: exact decimals (numbers, and dates as epoch seconds) and
 //! IP ranges. Decimals are kept as digit strings so comparisons are exact at any precision.
 
-use iamproof_policy::values;
+use iamproof_policy as policy;
 use std::cmp::Ordering;
 use std::fmt;
 
-/// An exact decimal number: [`iamproof_policy::values::Decimal`] (sign, integer digits without
+/// An exact decimal number: [`iamproof_policy::Decimal`] (sign, integer digits without
 /// leading zeros, fraction digits without trailing zeros; zero is never negative; `Ord` is
 /// numeric order) with the constructors and SMT-LIB output the logic needs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Decimal(values::Decimal);
+pub struct Decimal(policy::Decimal);
 
 impl Decimal {
     /// Builds from parts (digits only; normalises leading/trailing zeros and the sign of zero).
     /// Returns `None` if a part has a non-digit, or if the number is longer than
-    /// [`values::MAX_NUMBER_LEN`].
+    /// [`iamproof_policy::MAX_NUMBER_LEN`].
     pub fn from_parts(neg: bool, int: &str, frac: &str) -> Option<Self> {
         if !int.bytes().all(|c| c.is_ascii_digit()) || !frac.bytes().all(|c| c.is_ascii_digit()) {
             return None;
         }
         let sign = if neg { "-" } else { "" };
         let int = if int.is_empty() { "0" } else { int };
-        values::Decimal::parse(&format!("{sign}{int}.{frac}")).map(Decimal)
+        policy::Decimal::parse(&format!("{sign}{int}.{frac}")).map(Decimal)
     }
 
     /// An integer.
     pub fn from_i128(v: i128) -> Self {
-        Decimal(values::Decimal::from_i128(v))
+        Decimal(policy::Decimal::from_i128(v))
     }
 
     /// Parses `-?[0-9]+(\.[0-9]+)?` (optionally with a leading `+`). Other forms give `None`.
@@ -46,7 +46,7 @@ impl Decimal {
     }
 
     /// The shared policy value.
-    pub fn as_value(&self) -> &values::Decimal {
+    pub fn as_value(&self) -> &policy::Decimal {
         &self.0
     }
 
@@ -83,8 +83,8 @@ impl Decimal {
     }
 }
 
-impl From<values::Decimal> for Decimal {
-    fn from(d: values::Decimal) -> Self {
+impl From<policy::Decimal> for Decimal {
+    fn from(d: policy::Decimal) -> Self {
         Decimal(d)
     }
 }

@@ -8,7 +8,7 @@
 mod support;
 
 use iamproof_corpora::{Corpora, VersionPair};
-use iamproof_logic::smtlib::parse_get_value;
+use iamproof_logic::parse_get_value;
 use iamproof_logic::{encode_policy, request_axioms, smtlib_script, Formula};
 use iamproof_policy::{parse_policy, Policy, PolicyType};
 use std::io::Write;
@@ -70,7 +70,7 @@ fn solve(program: &str, f: &Formula) -> Answer {
             let values = parse_get_value(&rest.join("\n")).expect("a get-value answer");
             let a = script.assignment(&values);
             let replays = f.eval(&a.to_request());
-            let special = format!("{a:?}").contains(iamproof_logic::smtlib::SPECIAL_CASE_CHARS);
+            let special = format!("{a:?}").contains(iamproof_logic::SPECIAL_CASE_CHARS);
             assert!(
                 replays || !script.exact || special,
                 "{program}: a model of an exact script does not replay: {a:?}"

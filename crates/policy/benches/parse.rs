@@ -1,7 +1,7 @@
 //! `cargo bench -p iamproof-policy`: parsing and validating a synthetic ~36 KiB policy.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use iamproof_policy::{json::parse_json, parse_policy, validate_policy, PolicyType};
+use iamproof_policy::{parse_json, parse_policy, validate_policy, PolicyType};
 
 /// About 36 KiB: statements with action lists, resource ARNs with variables and conditions.
 fn synthetic_policy() -> String {

@@ -1,7 +1,7 @@
 //! Manual timing of `parse_policy` and `validate_policy` on the mamip managed policies
 //! (`cargo run --release -p iamproof-policy --example parse_timing`). Prints; asserts nothing.
 
-use iamproof_policy::{json::parse_json, parse_policy, validate_policy, PolicyType};
+use iamproof_policy::{parse_json, parse_policy, validate_policy, PolicyType};
 use std::time::Instant;
 
 fn main() {

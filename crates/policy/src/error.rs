@@ -35,7 +35,8 @@ impl PolicyError {
 }
 
 /// The issue codes `PolicyError::code` takes. Where Access Analyzer has an equivalent check the
-/// code is its `issueCode`.
+/// code is its `issueCode`. A namespace of constants (`codes::INVALID_EFFECT`), re-exported at
+/// the crate root.
 pub mod codes {
     /// Not valid JSON.
     pub const JSON_SYNTAX: &str = "JSON_SYNTAX";

@@ -1,8 +1,12 @@
 //! Glob patterns (`*` = any run, `?` = one character) as IAM uses them in Action, Resource and
 //! `…Like` conditions: matching a value, and deciding whether one pattern covers another.
 //!
+//! A public module rather than root re-exports: its functions (`parse`, `literal`, `matches`…)
+//! are named for use qualified (`glob::parse`), and other crates implement [`Element`] for
+//! their own tokens to reuse the matcher.
+//!
 //! This is the one concrete matcher of the workspace: the reference evaluator
-//! (`iamproof_eval::matching`), the logic layer (`iamproof_logic::pattern`) and the solver's
+//! (`iamproof_eval::matching`), the logic layer (`iamproof_logic::PatternSet`) and the solver's
 //! witness checks all call [`matches()`], and every case-insensitive comparison folds with
 //! [`fold_case`].
 //!
@@ -25,7 +29,7 @@
 
 /// Longest pattern or text (in characters) [`glob_matches`] and [`glob_covers`] examine; longer
 /// input gives `false` (keeps the quadratic algorithms bounded).
-pub const MAX_GLOB_CHARS: usize = 4096;
+pub(crate) const MAX_GLOB_CHARS: usize = 4096;
 
 /// One element of a glob pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -85,7 +89,7 @@ pub fn fold_case(s: &str) -> String {
 }
 
 /// [`fold_case`] applied to the literal characters of a pattern (wildcards stay).
-pub fn fold_tokens(pattern: &[Token]) -> Vec<Token> {
+pub(crate) fn fold_tokens(pattern: &[Token]) -> Vec<Token> {
     let mut out = Vec::with_capacity(pattern.len());
     for t in pattern {
         match t {
@@ -146,7 +150,7 @@ pub fn matches_ignore_case(pattern: &[Token], text: &str) -> bool {
 /// Whether `text` matches the glob text `pattern` (`*` any run, possibly empty, crossing every
 /// character; `?` exactly one character). `ignore_case` folds both sides with [`fold_case`]
 /// first. Input longer than [`MAX_GLOB_CHARS`] characters gives `false`.
-pub fn glob_matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
+pub(crate) fn glob_matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
     if pattern.chars().count() > MAX_GLOB_CHARS || text.chars().count() > MAX_GLOB_CHARS {
         return false;
     }
@@ -160,7 +164,9 @@ pub fn glob_matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
 
 /// Whether every text matched by `specific` is also matched by `general` (a sound check: `true`
 /// is always right; for these simple globs it is also complete in practice). Both are globs.
-pub fn glob_covers(general: &str, specific: &str, ignore_case: bool) -> bool {
+/// Only the tests use this string form; validation calls [`covers_chars`] on prepared text.
+#[cfg(test)]
+pub(crate) fn glob_covers(general: &str, specific: &str, ignore_case: bool) -> bool {
     let prep = |s: &str| -> Vec<char> {
         if ignore_case {
             fold_case(s).chars().collect()
@@ -175,7 +181,7 @@ pub fn glob_covers(general: &str, specific: &str, ignore_case: bool) -> bool {
     covers_chars(&g, &s)
 }
 
-/// [`glob_covers`] on prepared (already case-folded if wanted) character slices.
+/// `glob_covers` on prepared (already case-folded if wanted) character slices.
 pub(crate) fn covers_chars(g: &[char], s: &[char]) -> bool {
     let wild = |c: &char| *c == '*' || *c == '?';
     // Quick rejections: the literal text before the first wildcard of `g` must begin `s`, and

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 /// The largest document accepted, in bytes.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 /// The deepest nesting of arrays and objects accepted.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// A JSON value with the span of its source text. Strings borrow from the input when they have
 /// no escapes.
@@ -75,7 +75,8 @@ pub struct JsonMember<'a> {
     pub value: JsonNode<'a>,
 }
 
-/// Parses one JSON document. Errors carry the position and the JSON path of the failure and use
+/// Parses one JSON document of at most [`MAX_INPUT_BYTES`] bytes and 64 levels of nesting.
+/// Errors carry the position and the JSON path of the failure and use
 /// the codes `JSON_SYNTAX`, `DUPLICATE_KEY`, `POLICY_TOO_LARGE` or `JSON_TOO_DEEP`.
 pub fn parse_json(text: &str) -> Result<JsonNode<'_>, PolicyError> {
     if text.len() > MAX_INPUT_BYTES {

@@ -5,13 +5,25 @@
 //! policy (which element holds what, which operator is which, which text is a policy variable). It
 //! does not evaluate requests; that is `iamproof-eval`.
 //!
-//! - [`parse_policy`] reads a document (strict JSON via [`json`]: duplicate keys rejected at every
-//!   level, nesting and size bounded) into the [`model`], or returns one [`PolicyError`] with a
-//!   position, a JSON path, a message and an Access-Analyzer-like issue code ([`error::codes`]).
-//! - [`validate_policy`] returns Access-Analyzer-shaped findings ([`ValidationFinding`]),
-//!   serialisable to ValidatePolicy's JSON; condition-key facts come from [`keys`].
-//! - [`values`] parses typed condition values exactly (numbers, dates, IP ranges, booleans,
-//!   base64); [`glob`] matches and compares `*`/`?` patterns; [`template`] splits `${…}`.
+//! The public surface, in groups (the modules behind it are private; everything a caller needs is
+//! re-exported here):
+//!
+//! - **Parsing**: [`parse_policy`] reads a document (strict JSON via [`parse_json`]: duplicate keys
+//!   rejected at every level, nesting and size bounded, [`MAX_INPUT_BYTES`]) into the model, or
+//!   returns one [`PolicyError`] with a position, a JSON path, a message and an
+//!   Access-Analyzer-like issue code (one of [`codes`]).
+//! - **The model**: [`Policy`], [`Statement`], the element clauses, [`Condition`] and its
+//!   [`Operator`], and [`Template`]s (text split into literal parts and policy variables); every
+//!   node keeps its [`Span`] and [`JsonPath`].
+//! - **Validation**: [`validate_policy`] (and [`validate`] with every [`ValidateOptions`]) returns
+//!   Access-Analyzer-shaped findings ([`ValidationFinding`]), serialisable to ValidatePolicy's
+//!   JSON; condition-key facts come from a [`ConditionKeyCatalog`] ([`GlobalKeys`] built in),
+//!   known actions from an [`ActionCatalog`].
+//! - **Typed values**: [`parse_number`], [`parse_date`], [`parse_ip`], [`parse_cidr`],
+//!   [`parse_bool`] and [`decode_base64`] read condition values exactly, the one reading every
+//!   iamproof crate shares.
+//! - **Globs**: the [`glob`] module matches and compares `*`/`?` patterns (a namespace: its
+//!   functions read best qualified, `glob::parse`, `glob::matches`).
 //!
 //! Choices where AWS's documentation leaves room (details in [`parse_policy`]): a missing Resource is
 //! allowed only in `RESOURCE_POLICY` (role trust policies); policy variables exist only under
@@ -45,24 +57,41 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
-pub mod error;
+mod error;
 pub mod glob;
-pub mod json;
-pub mod keys;
-pub mod model;
+mod json;
+mod keys;
+mod model;
 mod parse;
-pub mod span;
-pub mod template;
-pub mod validate;
-pub mod values;
+mod span;
+mod template;
+mod validate;
+mod values;
 
-pub use error::PolicyError;
-pub use model::*;
-pub use parse::{parse_policy, parse_policy_tree};
+// Parsing: text to a policy, and why not.
+pub use error::{codes, PolicyError};
+pub use json::{parse_json, JsonMember, JsonNode, JsonValue, MAX_INPUT_BYTES};
+pub use parse::parse_policy;
+
+// The model of a policy document, with source positions.
+pub use model::{
+    ActionClause, ActionPattern, BaseOperator, Condition, ConditionValue, Effect, JsonKind,
+    Operator, OperatorFamily, Policy, PolicyType, PrincipalClause, PrincipalEntry, PrincipalKind,
+    ResourceClause, ResourcePattern, SetQualifier, Statement, Template, TemplatePart, Version,
+};
 pub use span::{JsonPath, PathElem, Position, Span};
+
+// Validation: Access-Analyzer-shaped findings and the catalogues they consult.
+pub use keys::{ActionCatalog, Chain, ConditionKeyCatalog, GlobalKeys, KeyInfo, KeyType};
 pub use validate::{
     aws_finding_type, validate, validate_policy, validate_policy_with,
     validate_policy_with_catalogs, FindingType, Location, ResourceType, ValidateOptions,
     ValidationFinding, AWS_CHECKS, IAMPROOF_CODE_PREFIX, IDENTITY_POLICY_CHAR_QUOTA,
     ROLE_TRUST_POLICY_CHAR_QUOTA,
+};
+
+// Typed condition values, read exactly.
+pub use values::{
+    decode_base64, parse_bool, parse_cidr, parse_date, parse_ip, parse_number, Decimal, Instant,
+    IpNet, MAX_NUMBER_LEN,
 };

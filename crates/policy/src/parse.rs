@@ -73,7 +73,10 @@ pub fn parse_policy(text: &str, policy_type: PolicyType) -> Result<Policy, Polic
 }
 
 /// [`parse_policy`] on an already-read JSON tree (from [`crate::json::parse_json`]).
-pub fn parse_policy_tree(root: &JsonNode, policy_type: PolicyType) -> Result<Policy, PolicyError> {
+pub(crate) fn parse_policy_tree(
+    root: &JsonNode,
+    policy_type: PolicyType,
+) -> Result<Policy, PolicyError> {
     let members = match &root.value {
         JsonValue::Object(m) => m,
         other => {

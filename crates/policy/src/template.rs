@@ -4,7 +4,7 @@ use crate::model::{Template, TemplatePart};
 
 /// Why text is not a valid template.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateError {
+pub(crate) struct TemplateError {
     /// The character index (0-based) where the bad `${` starts.
     pub char_index: usize,
     /// What is wrong.
@@ -19,7 +19,7 @@ pub struct TemplateError {
 /// default follows a comma (and optional spaces) in single quotes. `${}`, an unterminated `${`
 /// and anything else malformed after `${` are errors ("Invalid variable"). A `$` not followed by
 /// `{` is literal.
-pub fn split_template(text: &str) -> Result<Template, TemplateError> {
+pub(crate) fn split_template(text: &str) -> Result<Template, TemplateError> {
     let chars: Vec<char> = text.chars().collect();
     let mut parts: Vec<TemplatePart> = Vec::new();
     let mut lit = String::new();

@@ -9,7 +9,7 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Exponents in number text beyond this magnitude are rejected (keeps the digit strings small).
-pub const MAX_EXPONENT: i64 = 400;
+pub(crate) const MAX_EXPONENT: i64 = 400;
 /// Number text longer than this is rejected.
 pub const MAX_NUMBER_LEN: usize = 512;
 
@@ -26,7 +26,7 @@ pub struct Decimal {
 impl Decimal {
     /// Parses `[+-]?digits[.digits][(e|E)[+-]?digits]`; `5.` and `.5` are accepted too (AWS's
     /// exact grammar is undocumented; these are what the major parsers accept). No spaces, no
-    /// `NaN`/`Infinity`, no hex. The exponent is applied exactly; `|exponent| > MAX_EXPONENT` or
+    /// `NaN`/`Infinity`, no hex. The exponent is applied exactly; `|exponent| > 400` or
     /// text longer than `MAX_NUMBER_LEN` gives `None`.
     pub fn parse(s: &str) -> Option<Decimal> {
         if s.len() > MAX_NUMBER_LEN {
@@ -234,7 +234,7 @@ impl Instant {
 /// Which written form a date value had (for FLAGs: partial dates and missing zones are
 /// undocumented, docs/semantics.md, "Typed values").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DateForm {
+pub(crate) enum DateForm {
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the start of that year, month or day, UTC.
     Partial,
     /// A date and time with a zone designator.
@@ -247,26 +247,26 @@ pub enum DateForm {
 
 /// A parsed date value with its form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct DateValue {
+pub(crate) struct DateValue {
     /// The instant.
     pub instant: Instant,
     /// How it was written.
     pub form: DateForm,
 }
 
-/// Parses a date value (see [`parse_date_value`]) to its instant.
-pub fn parse_date(s: &str) -> Option<Instant> {
-    parse_date_value(s).map(|d| d.instant)
-}
-
-/// Parses the W3C ISO-8601 profiles of docs/semantics.md, "Typed values" — `YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
+/// Parses a date value to its instant: the W3C ISO-8601 profiles of docs/semantics.md, "Typed values" — `YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
 /// `YYYY-MM-DDThh:mmTZD`, `YYYY-MM-DDThh:mm:ssTZD`, `YYYY-MM-DDThh:mm:ss.sTZD` with TZD `Z` or
 /// `±hh:mm` — or epoch seconds (`-?digits[.digits]`). Choices where AWS is silent: partial dates
 /// mean their first instant in UTC; a time without TZD is read as UTC; a fraction keeps at most
 /// 9 digits (later digits are dropped); `T` and `Z` must be upper case; leap seconds
 /// (`:60`) and `24:00` are rejected. A four-digit string such as `2024` is a year, not epoch
 /// seconds.
-pub fn parse_date_value(s: &str) -> Option<DateValue> {
+pub fn parse_date(s: &str) -> Option<Instant> {
+    parse_date_value(s).map(|d| d.instant)
+}
+
+/// [`parse_date`], keeping the written form (validation flags partial and zone-less dates).
+pub(crate) fn parse_date_value(s: &str) -> Option<DateValue> {
     let b = s.as_bytes();
     if b.len() > 64 {
         return None;

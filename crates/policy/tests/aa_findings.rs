@@ -13,8 +13,8 @@
 //! global keys.
 
 use iamproof_corpora::Corpora;
-use iamproof_policy::keys::{ActionCatalog, Chain, GlobalKeys};
 use iamproof_policy::{validate_policy_with_catalogs, PolicyType};
+use iamproof_policy::{ActionCatalog, Chain, GlobalKeys};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The reference's actions with, per action, the condition keys it supports (its own and its

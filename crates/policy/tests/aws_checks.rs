@@ -4,7 +4,7 @@
 //! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html>)
 //! it implements.
 
-use iamproof_policy::validate::{aws_finding_type, AWS_CHECKS};
+use iamproof_policy::{aws_finding_type, AWS_CHECKS};
 use iamproof_policy::{
     validate, validate_policy, FindingType, PolicyType, ResourceType, ValidateOptions,
     ValidationFinding,
@@ -574,7 +574,7 @@ fn s3_and_dynamodb_policy_checks() {
 /// `svc:CreateThing` only request tags.
 struct ToyCatalog;
 
-impl iamproof_policy::keys::ActionCatalog for ToyCatalog {
+impl iamproof_policy::ActionCatalog for ToyCatalog {
     fn has_service(&self, p: &str) -> bool {
         p == "svc"
     }

@@ -497,7 +497,7 @@ fn every_bad_document_is_rejected_exactly() {
 fn huge_input_is_rejected_not_parsed() {
     let text = format!(
         "{{\"Id\": \"{}\"}}",
-        "x".repeat(iamproof_policy::json::MAX_INPUT_BYTES)
+        "x".repeat(iamproof_policy::MAX_INPUT_BYTES)
     );
     let e = parse_policy(&text, I).unwrap_err();
     assert_eq!(e.code, "POLICY_TOO_LARGE");

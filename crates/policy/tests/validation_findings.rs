@@ -394,8 +394,8 @@ fn serialised_shape() {
 
 #[test]
 fn action_catalogue_findings() {
-    use iamproof_policy::keys::{ActionCatalog, GlobalKeys};
     use iamproof_policy::validate_policy_with_catalogs;
+    use iamproof_policy::{ActionCatalog, GlobalKeys};
     struct Toy;
     impl ActionCatalog for Toy {
         fn has_service(&self, p: &str) -> bool {

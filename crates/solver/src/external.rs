@@ -7,7 +7,7 @@
 //! model is replayed with [`Formula::eval`] on the request it describes; a model that does not
 //! replay gives `Unknown` (never a wrong `Sat`).
 
-use iamproof_logic::smtlib::parse_get_value;
+use iamproof_logic::parse_get_value;
 use iamproof_logic::{smtlib_script, Assignment, Formula};
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};

@@ -12,7 +12,7 @@
 
 /// The native engine's `Unknown` reason when its model does not satisfy the formula under the
 /// request semantics, which happens only through the keys AWS derives from the principal: ask
-/// again with `iamproof_logic::axioms::request_axioms` conjoined.
+/// again with `iamproof_logic::request_axioms` conjoined.
 pub const MODEL_FAILED_EVAL: &str = "internal: model failed Formula::eval";
 
 pub mod automata;

@@ -56,7 +56,7 @@ const SHORT_FORMS: &[(&str, &str)] = &[
 /// Reads JSON text.
 pub fn read_json(file: &str, text: &str) -> Result<Value, TemplateError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.len() > iamproof_policy::json::MAX_INPUT_BYTES {
+    if text.len() > iamproof_policy::MAX_INPUT_BYTES {
         let v: serde_json::Value =
             serde_json::from_str(text).map_err(|e| TemplateError::Syntax {
                 file: file.to_string(),
@@ -66,7 +66,7 @@ pub fn read_json(file: &str, text: &str) -> Result<Value, TemplateError> {
             })?;
         return Ok(Value::from_json(&v));
     }
-    match iamproof_policy::json::parse_json(text) {
+    match iamproof_policy::parse_json(text) {
         Ok(node) => Ok(from_json_node(&node)),
         Err(e) => Err(TemplateError::Syntax {
             file: file.to_string(),
@@ -90,8 +90,8 @@ fn loc_of(span: &iamproof_policy::Span) -> Location {
     }
 }
 
-fn from_json_node(n: &iamproof_policy::json::JsonNode<'_>) -> Value {
-    use iamproof_policy::json::JsonValue as J;
+fn from_json_node(n: &iamproof_policy::JsonNode<'_>) -> Value {
+    use iamproof_policy::JsonValue as J;
     let kind = match &n.value {
         J::Null => Kind::Null,
         J::Bool(b) => Kind::Bool(*b),

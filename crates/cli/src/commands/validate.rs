@@ -32,7 +32,7 @@ pub fn run(args: &ValidatePolicyArgs) -> Result<i32, CliError> {
     let findings = iamproof_policy::validate(&doc.text, &opts);
     // A document that is not JSON is bad input: exit status 2 with the error on stderr, as for
     // every command (`--output json` still prints ValidatePolicy's response first).
-    let not_json = iamproof_policy::json::parse_json(&doc.text).err();
+    let not_json = iamproof_policy::parse_json(&doc.text).err();
     if let (Some(e), OutputFormat::Text) = (&not_json, args.output) {
         return Err(doc.error_at(e));
     }

@@ -149,3 +149,23 @@ pub fn parse_get_value(text: &str) -> Option<HashMap<String, SmtValue>> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_get_value_output() {
+        let v = parse_get_value(
+            "((caller 1)\n (principal \"arn:aws:iam::1:user/\"\"x\"\"\\u{e9}\")\n (k0_n (- 3)) (k0_p true))",
+        )
+        .unwrap();
+        assert_eq!(v.get("caller"), Some(&SmtValue::Int(1)));
+        assert_eq!(
+            v.get("principal"),
+            Some(&SmtValue::Str("arn:aws:iam::1:user/\"x\"é".into()))
+        );
+        assert_eq!(v.get("k0_n"), Some(&SmtValue::Int(-3)));
+        assert_eq!(v.get("k0_p"), Some(&SmtValue::Bool(true)));
+    }
+}

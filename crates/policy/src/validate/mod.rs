@@ -1,44 +1,6 @@
 //! Validation findings in the shape of Access Analyzer's `ValidatePolicy` response.
 //!
-//! Every finding [`validate_policy`] returns carries an issue code from AWS's "IAM policy
-//! validation check reference"
-//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html>),
-//! with the finding type that page gives it and its `learnMoreLink`; the table [`AWS_CHECKS`]
-//! is the single place that pairs a code with its type. Findings are reported together as AWS
-//! does: a statement that does not parse (say, `MISSING_PRINCIPAL`) yields its `ERROR` and the
-//! other statements and the document are still checked (`MISSING_VERSION`…); only invalid JSON
-//! stops everything.
-//!
-//! iamproof's own checks (constructs whose meaning AWS's documentation leaves uncertain) are not
-//! AWS's and never pretend to be: they are off unless [`ValidateOptions::iamproof_checks`] is
-//! set, and their codes start with `IAMPROOF_` (their link is the README's validate-policy
-//! section).
-//! The two reader limits (`IAMPROOF_POLICY_TOO_LARGE`, `IAMPROOF_JSON_TOO_DEEP`) are always
-//! reported, as the document cannot be read further. The opt-in ones:
-//!
-//! | Code | Type | What |
-//! |---|---|---|
-//! | `IAMPROOF_DENY_WITH_NOT_PRINCIPAL` | WARNING | `Deny` + `NotPrincipal` also denies the exempted principal's account and role unless listed |
-//! | `IAMPROOF_VARIABLE_IN_ARN_PREFIX` | WARNING | a policy variable in the region or account field of a resource ARN |
-//! | `IAMPROOF_IF_EXISTS_ON_NEGATED_OPERATOR` | SUGGESTION | `…IfExists` changes nothing on a negated operator |
-//! | `IAMPROOF_FOR_ANY_VALUE_WITH_IF_EXISTS` | WARNING | `ForAnyValue:…IfExists` on a missing key: evaluators disagree |
-//! | `IAMPROOF_IGNORE_CASE_WITH_NON_ASCII` | WARNING | case folding of non-ASCII text is undocumented |
-//! | `IAMPROOF_EMPTY_STRING_CONDITION_VALUE` | SUGGESTION | an empty string value may be read as a missing key |
-//! | `IAMPROOF_IMPRECISE_DATE_VALUE` | SUGGESTION | a partial date or one without a time zone |
-//! | `IAMPROOF_BARE_IPV6_ADDRESS` | SUGGESTION | an IPv6 address without a prefix length |
-//! | `IAMPROOF_SHORT_ARN_CONDITION_VALUE` | WARNING | an ARN condition value with fewer than six fields |
-//! | `IAMPROOF_DENY_NOT_IP_ADDRESS_WITHOUT_SERVICE_EXCEPTION` | WARNING | a `Deny` on `NotIpAddress aws:SourceIp` also denies AWS services acting for the caller |
-//!
-//! Decisions: a wrong JSON type is `DATA_TYPE_MISMATCH`; a Resource with fewer than six ARN
-//! fields (`bucket`, `arn:aws:s3`) is `MISSING_ARN_FIELD`; an action with a comma or an empty
-//! name is `INVALID_ACTION`; a policy variable in a `Bool` value is
-//! `INVALID_VARIABLE_FOR_OPERATOR`; a non-base64 `Binary` value is `TYPE_MISMATCH_STRING`;
-//! without a `Version`, variables get `VARIABLE_UNSUPPORTED_IN_VERSION` (2008-10-17 rules).
-//!
-//! With a [`ResourceType`] (`validatePolicyResourceType`, `RESOURCE_POLICY` only), the checks AWS
-//! runs only for that kind of resource are added (role trust policies, S3, DynamoDB; see
-//! `resource_type.rs`). Condition-key facts (type, single/multi-valued) come from a
-//! [`ConditionKeyCatalog`]; [`validate_policy`] uses the built-in [`GlobalKeys`].
+//! What is checked, and iamproof's own opt-in checks, are documented on [`validate`].
 
 mod actions;
 mod conditions;
@@ -128,7 +90,47 @@ pub fn validate_policy_with_catalogs(
 /// At most this many statements that do not parse are reported (each costs a re-parse).
 const MAX_STATEMENT_ERRORS: usize = 100;
 
-/// Validates a policy with every option.
+/// Validates a policy with every option: the general form of [`validate_policy`].
+///
+/// Every finding [`validate_policy`] returns carries an issue code from AWS's "IAM policy
+/// validation check reference"
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html>),
+/// with the finding type that page gives it and its `learnMoreLink`; the table [`AWS_CHECKS`]
+/// is the single place that pairs a code with its type. Findings are reported together as AWS
+/// does: a statement that does not parse (say, `MISSING_PRINCIPAL`) yields its `ERROR` and the
+/// other statements and the document are still checked (`MISSING_VERSION`…); only invalid JSON
+/// stops everything.
+///
+/// iamproof's own checks (constructs whose meaning AWS's documentation leaves uncertain) are not
+/// AWS's and never pretend to be: they are off unless [`ValidateOptions::iamproof_checks`] is
+/// set, and their codes start with `IAMPROOF_` (their link is the README's validate-policy
+/// section).
+/// The two reader limits (`IAMPROOF_POLICY_TOO_LARGE`, `IAMPROOF_JSON_TOO_DEEP`) are always
+/// reported, as the document cannot be read further. The opt-in ones:
+///
+/// | Code | Type | What |
+/// |---|---|---|
+/// | `IAMPROOF_DENY_WITH_NOT_PRINCIPAL` | WARNING | `Deny` + `NotPrincipal` also denies the exempted principal's account and role unless listed |
+/// | `IAMPROOF_VARIABLE_IN_ARN_PREFIX` | WARNING | a policy variable in the region or account field of a resource ARN |
+/// | `IAMPROOF_IF_EXISTS_ON_NEGATED_OPERATOR` | SUGGESTION | `…IfExists` changes nothing on a negated operator |
+/// | `IAMPROOF_FOR_ANY_VALUE_WITH_IF_EXISTS` | WARNING | `ForAnyValue:…IfExists` on a missing key: evaluators disagree |
+/// | `IAMPROOF_IGNORE_CASE_WITH_NON_ASCII` | WARNING | case folding of non-ASCII text is undocumented |
+/// | `IAMPROOF_EMPTY_STRING_CONDITION_VALUE` | SUGGESTION | an empty string value may be read as a missing key |
+/// | `IAMPROOF_IMPRECISE_DATE_VALUE` | SUGGESTION | a partial date or one without a time zone |
+/// | `IAMPROOF_BARE_IPV6_ADDRESS` | SUGGESTION | an IPv6 address without a prefix length |
+/// | `IAMPROOF_SHORT_ARN_CONDITION_VALUE` | WARNING | an ARN condition value with fewer than six fields |
+/// | `IAMPROOF_DENY_NOT_IP_ADDRESS_WITHOUT_SERVICE_EXCEPTION` | WARNING | a `Deny` on `NotIpAddress aws:SourceIp` also denies AWS services acting for the caller |
+///
+/// Decisions: a wrong JSON type is `DATA_TYPE_MISMATCH`; a Resource with fewer than six ARN
+/// fields (`bucket`, `arn:aws:s3`) is `MISSING_ARN_FIELD`; an action with a comma or an empty
+/// name is `INVALID_ACTION`; a policy variable in a `Bool` value is
+/// `INVALID_VARIABLE_FOR_OPERATOR`; a non-base64 `Binary` value is `TYPE_MISMATCH_STRING`;
+/// without a `Version`, variables get `VARIABLE_UNSUPPORTED_IN_VERSION` (2008-10-17 rules).
+///
+/// With a [`ResourceType`] (`validatePolicyResourceType`, `RESOURCE_POLICY` only), the checks AWS
+/// runs only for that kind of resource are added (role trust policies, S3, DynamoDB).
+/// Condition-key facts (type, single/multi-valued) come from a
+/// [`ConditionKeyCatalog`]; [`validate_policy`] uses the built-in [`GlobalKeys`].
 pub fn validate(text: &str, opts: &ValidateOptions) -> Vec<ValidationFinding> {
     let tree = match parse_json(text) {
         Ok(t) => t,

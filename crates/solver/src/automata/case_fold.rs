@@ -37,7 +37,7 @@ pub(super) fn fold_fixed(c: char) -> bool {
 }
 
 /// A token of a lowercased region: class members stay as given (they are compared with the
-/// lowercased input, as `iamproof_logic::pattern` does).
+/// lowercased input, as `iamproof_logic::PatternSet` does).
 pub(super) fn fold_token(t: &GlobToken) -> GlobToken {
     t.clone()
 }

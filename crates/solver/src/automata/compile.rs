@@ -69,7 +69,7 @@ pub(super) fn compile(g: &Glob, classes: &mut Classes) -> Option<Vec<CTok>> {
             GlobToken::Any => Tok::Any(colon_ok),
             GlobToken::Star => Tok::Star(colon_ok),
             // class members are compared as given, also with lowercased input (as
-            // `iamproof_logic::pattern` does)
+            // `iamproof_logic::PatternSet` does)
             GlobToken::OneOf(cs) => {
                 let _ = fold;
                 Tok::Set(classes.intern(cs.clone()))

@@ -75,7 +75,7 @@ impl Glob {
 
     /// Concrete matching, independent of the automata (used to check witnesses): the
     /// workspace's one matcher and case folding (`iamproof_policy::glob`), as
-    /// `iamproof_eval::matching` / `iamproof_logic::pattern` use them.
+    /// `iamproof_eval::matching` / `iamproof_logic::PatternSet` use them.
     pub fn matches(&self, s: &str) -> bool {
         match self.mode {
             GlobMode::Arn => match (split_arn_tokens(&self.tokens), split_arn_str(s)) {

@@ -3,7 +3,7 @@
 //! every request satisfies.
 
 use batsat::{BasicSolver, Lit, SolverInterface, Var as SVar};
-use iamproof_logic::pattern::TemplatePart;
+use iamproof_logic::TemplatePart;
 use iamproof_logic::{Atom, CallerKind, ElemPred, Formula, MatchMode, Node, Test, Var};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;

@@ -213,7 +213,7 @@ fn rounds(
             Check::Model(a) => {
                 // The theories treat the keys AWS derives from the principal as free, so a
                 // model can fail the request semantics through them (the request axioms of
-                // `iamproof_logic::axioms` tie them to the principal; callers add them).
+                // `iamproof_logic::request_axioms` tie them to the principal; callers add them).
                 return if f.eval(&a.to_request()) {
                     Outcome::Sat(a)
                 } else {

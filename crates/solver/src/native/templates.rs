@@ -3,8 +3,8 @@
 
 use crate::automata::{self, Glob as AGlob, Limits, StrOutcome};
 use batsat::Var as SVar;
-use iamproof_logic::pattern::{Template, TemplatePart};
 use iamproof_logic::{ElemPred, GlobPart, MatchMode, Test, Var};
+use iamproof_logic::{Template, TemplatePart};
 use std::collections::BTreeMap;
 
 use super::encoding::VarAtoms;

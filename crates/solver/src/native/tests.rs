@@ -149,8 +149,8 @@ mod queries {
 #[cfg(test)]
 mod template_tests {
     use crate::{solve, Outcome, SolveOptions};
-    use iamproof_logic::pattern::{Template, TemplatePart};
     use iamproof_logic::{Atom, Formula, Glob, Key, MatchMode, PatternSet, Test, Var};
+    use iamproof_logic::{Template, TemplatePart};
     use std::sync::Arc;
 
     fn run(f: &Formula) -> Outcome {
@@ -368,8 +368,8 @@ mod template_tests {
 mod template_prop {
     use crate::{solve, SolveOptions};
     use iamproof_eval::{Context, ContextValue, Principal, Request};
-    use iamproof_logic::pattern::{Template, TemplatePart};
     use iamproof_logic::{Atom, Formula, Glob, Key, MatchMode, PatternSet, Test, Var};
+    use iamproof_logic::{Template, TemplatePart};
     use proptest::prelude::*;
     use std::sync::Arc;
 
@@ -613,8 +613,8 @@ mod prop {
 mod pairwise_prop {
     use crate::native::pairwise::{finite_members, PatternOutline};
     use crate::native::templates::relaxed_glob;
-    use iamproof_logic::pattern::{Template, TemplatePart};
     use iamproof_logic::{Glob, GlobPart, MatchMode, PatternSet, Test, Var};
+    use iamproof_logic::{Template, TemplatePart};
     use proptest::prelude::*;
     use std::sync::Arc;
 
