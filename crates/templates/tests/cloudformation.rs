@@ -553,6 +553,7 @@ fn resource_policies_of_newer_types_and_physical_names() {
   XAP: {{Type: AWS::S3Express::AccessPoint, Properties: {{Policy: {stmt}}}}}
   MR: {{Type: AWS::S3::MultiRegionAccessPointPolicy, Properties: {{MrapName: mrap, Policy: {stmt}}}}}
   LP: {{Type: AWS::Lambda::Permission, Properties: {{FunctionName: 'arn:aws:lambda:us-east-1:111122223333:function:fn:live', Action: 'lambda:InvokeFunction', Principal: '*'}}}}
+  QQ: {{Type: AWS::SQS::QueuePolicy, Properties: {{Queues: [!Ref Q, 'https://sqs.us-east-1.amazonaws.com/111122223333/other'], PolicyDocument: {stmt}}}}}
 "
     ));
     let got: Vec<(&str, Option<&str>, String)> = x
@@ -579,6 +580,8 @@ fn resource_policies_of_newer_types_and_physical_names() {
         ("XAP", Some("XAP"), "AWS::S3Express::AccessPoint"),
         ("MR", Some("mrap"), "AWS::S3::MultiRegionAccessPoint"),
         ("LP", Some("fn"), "AWS::Lambda::Function"),
+        ("QQ", Some("Q"), "AWS::SQS::Queue"),
+        ("QQ", Some("other"), "AWS::SQS::Queue"),
     ];
     let want: Vec<(&str, Option<&str>, String)> = want
         .iter()

@@ -269,10 +269,19 @@ impl Extractor<'_, '_> {
         let empty = Value::new(Kind::Map(Vec::new()), res.location);
         let props = res.get("Properties").unwrap_or(&empty);
         let ppath = format!("{path}.Properties");
-        self.name = Some(self.physical_name(id, ty, props));
+        let start = self.out.policies.len();
+        self.name = None;
         let r = self.policies(id, ty, props, &ppath);
         for (loc, message) in self.ctx.take_assumptions() {
             self.note(id, loc, message);
+        }
+        // The name is for reports, not analysed: what resolving it assumed is not noted.
+        let name = self.physical_name(id, ty, props);
+        drop(self.ctx.take_assumptions());
+        for p in self.out.policies.iter_mut().skip(start) {
+            if p.physical_name.is_none() {
+                p.physical_name = Some(name.clone());
+            }
         }
         match r {
             Ok(()) => Ok(()),
@@ -371,7 +380,11 @@ impl Extractor<'_, '_> {
                 } else {
                     for i in 0..n {
                         self.name = Some(
-                            self.queue_name_at(props, i)
+                            queues
+                                .as_ref()
+                                .and_then(|q| q.as_seq())
+                                .and_then(|items| items.get(i))
+                                .and_then(names::queue_name)
                                 .unwrap_or_else(|| id.to_string()),
                         );
                         self.document_named(
@@ -384,6 +397,7 @@ impl Extractor<'_, '_> {
                             res("AWS::SQS::Queue"),
                         )?;
                     }
+                    self.name = None;
                 }
             }
             "AWS::SQS::QueueInlinePolicy" => self.document(

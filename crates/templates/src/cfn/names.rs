@@ -44,7 +44,7 @@ impl Extractor<'_, '_> {
     }
 
     /// The resolved items of a list property (a single value counts as one item).
-    pub(super) fn list_prop(&self, props: &Value, key: &str) -> Option<Vec<Value>> {
+    fn list_prop(&self, props: &Value, key: &str) -> Option<Vec<Value>> {
         let raw = props.get(key)?;
         let v = self.ctx.resolve(raw).ok()??;
         Some(match v.kind {
@@ -143,15 +143,10 @@ impl Extractor<'_, '_> {
             _ => None,
         }
     }
-
-    /// The name of the queue of the `i`th URL of an `AWS::SQS::QueuePolicy`'s `Queues`.
-    pub(super) fn queue_name_at(&self, props: &Value, i: usize) -> Option<String> {
-        self.list_prop(props, "Queues")?.get(i).and_then(queue_name)
-    }
 }
 
 /// The last path segment of a queue URL.
-fn queue_name(url: &Value) -> Option<String> {
+pub(super) fn queue_name(url: &Value) -> Option<String> {
     let t = render_parts(&parts_of(url)?);
     t.trim_end_matches('/')
         .rsplit('/')
