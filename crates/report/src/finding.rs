@@ -271,6 +271,10 @@ pub struct Finding {
     /// The resource the policy belongs to: the CloudFormation logical id, the Terraform address
     /// (which may contain dots), the file name for a lone policy file.
     pub resource_name: String,
+    /// The name AWS knows the resource by, as cfn-policy-validator's `resourceName` gives it
+    /// (the physical name a CloudFormation template sets, else the logical id), when it is
+    /// known; `resource_name` keeps the logical id.
+    pub physical_name: Option<String>,
     /// The policy's name within the resource (`RootPolicy`, `TrustPolicy`, `BucketPolicy`…).
     pub policy_name: String,
     /// The finding as the analysis gave it: the `ValidatePolicy` finding, or the check's result
@@ -307,6 +311,7 @@ impl Finding {
             code,
             message: message.into(),
             resource_name: resource_name.into(),
+            physical_name: None,
             policy_name: policy_name.into(),
             details: Value::Null,
             location: None,
@@ -316,6 +321,12 @@ impl Finding {
             statement: None,
             excerpt: None,
         }
+    }
+
+    /// Sets the physical name (`None` leaves it unset).
+    pub fn with_physical_name(mut self, name: Option<String>) -> Self {
+        self.physical_name = name;
+        self
     }
 
     /// Sets `details`.

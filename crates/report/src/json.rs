@@ -17,6 +17,7 @@ use serde_json::{json, Map, Value};
 ///             "resourceName": "BuildRole",
 ///             "policyName": "RootPolicy",
 ///             "details": { … },
+///             "physicalName": "build-role",
 ///             "location": {"path": "template.yaml", "start": {"line": 12, "column": 11}, "end": {"line": 16, "column": 1}},
 ///             "exampleRequest": { … },
 ///             "statementIndex": 0,
@@ -68,6 +69,9 @@ pub(crate) fn finding_json(finding: &Finding) -> Value {
     object.insert("resourceName".into(), json!(finding.resource_name));
     object.insert("policyName".into(), json!(finding.policy_name));
     object.insert("details".into(), finding.details.clone());
+    if let Some(name) = &finding.physical_name {
+        object.insert("physicalName".into(), json!(name));
+    }
     if let Some(location) = &finding.location {
         object.insert("location".into(), location_json(location));
     }

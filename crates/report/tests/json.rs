@@ -150,6 +150,7 @@ fn every_finding_starts_with_the_six_keys_of_cfn_policy_validator() {
         for extra in &keys[6..] {
             assert!(
                 [
+                    "physicalName",
                     "location",
                     "exampleRequest",
                     "statementIndex",
@@ -160,4 +161,31 @@ fn every_finding_starts_with_the_six_keys_of_cfn_policy_validator() {
             );
         }
     }
+}
+
+#[test]
+fn the_physical_name_follows_details_when_known() {
+    let mut report = Report::new("0.1.0");
+    report.findings = vec![
+        common::new_access().with_physical_name(Some("build-role".into())),
+        common::missing_version(),
+    ];
+    let json = to_json(&BlockingRules::default().classify(report));
+    let all: Vec<&serde_json::Value> = ["BlockingFindings", "NonBlockingFindings"]
+        .iter()
+        .flat_map(|k| json[k].as_array().into_iter().flatten())
+        .collect();
+    let named: Vec<&serde_json::Value> = all
+        .iter()
+        .copied()
+        .filter(|f| f.get("physicalName").is_some())
+        .collect();
+    assert_eq!(named.len(), 1, "{json}");
+    assert_eq!(named[0]["physicalName"], "build-role");
+    assert_eq!(named[0]["resourceName"], "BuildRole");
+    let keys: Vec<&str> = named[0]
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(keys.get(6), Some(&"physicalName"), "{keys:?}");
 }

@@ -77,6 +77,7 @@ pub fn check_findings(
             &policy.resource,
             &policy.policy_name,
         )
+        .with_physical_name(policy.physical_name.clone())
         .with_details(details.clone())
         .with_location(statement_location(prepared, index));
         if let Some(statement) = prepared.statement_json(index) {
@@ -108,6 +109,7 @@ pub fn check_findings(
             &policy.resource,
             &policy.policy_name,
         )
+        .with_physical_name(policy.physical_name.clone())
         .with_details(details)
         .with_location(document_location(policy));
         out.push(with_excerpt(f, sources));
@@ -147,6 +149,7 @@ pub fn validation_finding(
         &policy.resource,
         &policy.policy_name,
     )
+    .with_physical_name(policy.physical_name.clone())
     .with_details(details);
     match index {
         Some(i) => {
@@ -185,6 +188,7 @@ pub fn unknowns_finding(prepared: &Prepared<'_>) -> Option<Finding> {
             &policy.resource,
             &policy.policy_name,
         )
+        .with_physical_name(policy.physical_name.clone())
         .with_details(json!({ "unknowns": prepared.unknowns.iter().map(|u| json!({
             "value": u.what,
             "statementIndex": u.statement,
@@ -222,6 +226,7 @@ pub fn unreadable_policy_finding(prepared: &Prepared<'_>, reason: &str) -> Findi
         &policy.resource,
         &policy.policy_name,
     )
+    .with_physical_name(policy.physical_name.clone())
     .with_details(json!({ "resourceType": policy.resource_type, "reason": reason }))
     .with_location(document_location(policy))
 }

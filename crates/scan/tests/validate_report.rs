@@ -197,3 +197,31 @@ fn the_sarif_report_is_valid_and_points_at_the_statement() {
     let notes: Vec<&Value> = results.iter().filter(|r| r["level"] == "note").collect();
     assert_eq!(notes.len(), 2, "{}", json!(results));
 }
+
+/// A check's findings name the resource both ways: the logical id (`resourceName`) and the name
+/// AWS knows it by (`physicalName`, as cfn-policy-validator names it).
+#[test]
+fn findings_carry_the_physical_name() {
+    let template = "Resources:
+  Bucket: {Type: AWS::S3::Bucket, Properties: {BucketName: site-assets}}
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::site-assets/*'}
+";
+    let extraction =
+        iamproof_templates::extract_text("t.yaml", template, &ExtractOptions::default())
+            .expect("the template reads");
+    let findings = iamproof_scan::check_extraction(
+        &extraction,
+        &iamproof_scan::TemplateCheck::NoPublicAccess,
+        &ScanOptions::default(),
+        &Sources::new(),
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].resource_name, "BucketPolicy");
+    assert_eq!(findings[0].physical_name.as_deref(), Some("site-assets"));
+}

@@ -15,12 +15,6 @@ mod common;
 
 use common::*;
 use iamproof_corpora::Corpora;
-use serde_json::Value;
-use std::process::Command;
-
-const INSTALL: &str = "install the validators the tests drive: \
-`python3 -m pip install cfn-policy-validator tf-policy-validator` \
-(or run .ci/run, which installs them into a virtual environment when they are missing)";
 
 #[test]
 fn cfn_policy_validator_check_no_public_access() {
@@ -110,41 +104,6 @@ fn cfn_policy_validator_check_access_not_granted() {
     // No policy of the template grants iam:CreateUser: nothing blocks.
     let (code, report) = run("iam:CreateUser");
     assert_eq!(code, Some(0), "{report}");
-}
-
-/// Runs a validator against `url` with dummy credentials; its exit status and JSON report.
-fn validator(program: &str, url: &str, args: &[&str]) -> (Option<i32>, Value) {
-    let mut c = Command::new(program);
-    for var in [
-        "AWS_PROFILE",
-        "AWS_SESSION_TOKEN",
-        "AWS_ENDPOINT_URL_ACCESSANALYZER",
-        "AWS_ENDPOINT_URL_STS",
-    ] {
-        c.env_remove(var);
-    }
-    let out = c
-        .env("AWS_ENDPOINT_URL", url)
-        .env("AWS_ACCESS_KEY_ID", "x")
-        .env("AWS_SECRET_ACCESS_KEY", "x")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", "/nonexistent/iamproof-test-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/iamproof-test-credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run `{program}`: {e}; {INSTALL}"));
-    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "`{program}` printed no JSON report ({e}); stdout: {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code(), report)
 }
 
 #[test]

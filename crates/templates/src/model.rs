@@ -114,6 +114,13 @@ pub struct ExtractedPolicy {
     pub resource: String,
     /// The resource's type (`AWS::IAM::Role`, `aws_iam_role`...).
     pub resource_type: String,
+    /// The name AWS knows the policy's resource by, as cfn-policy-validator names it in its
+    /// reports: the physical name the template gives (resolved: a bucket policy's bucket, a
+    /// role's `RoleName`, a queue policy's queue, the function of a Lambda permission...), else
+    /// the logical id. `None` where the input has no such name (Terraform: the address names
+    /// the resource). See [`crate::cfn`] for the name of each resource type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical_name: Option<String>,
     /// Which policy of the resource: an inline policy's name, `AssumeRolePolicyDocument`,
     /// `PolicyDocument`, a Terraform attribute (`assume_role_policy`, `inline_policy[0].policy`)...
     pub policy_name: String,

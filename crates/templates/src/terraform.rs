@@ -471,7 +471,8 @@ impl Ctx<'_> {
         }
     }
 
-    /// An `aws_iam_policy_document` data source: its `json`, an identity policy until used.
+    /// An `aws_iam_policy_document` data source: its `json`, an identity policy until used (a
+    /// resource policy when a statement names a principal).
     fn data_source(&mut self, r: &Value, path: &str) {
         if r.get("type").and_then(Value::as_str) != Some("aws_iam_policy_document") {
             return;
@@ -487,6 +488,13 @@ impl Ctx<'_> {
         match r.get("values").and_then(|v| v.get("json")) {
             Some(j) if j.as_str().is_some() => {
                 self.push(&addr, "aws_iam_policy_document", "json", &format!("{path}.values.json"), j, PolicyType::IdentityPolicy);
+                // A document with a principal is a resource policy (read as an identity policy
+                // it would not parse, and block the report for nothing).
+                if let Some(p) = self.out.policies.last_mut().filter(|p| p.resource == addr) {
+                    if names_principal(&p.document) {
+                        p.policy_type = PolicyType::ResourcePolicy { resource_type: None };
+                    }
+                }
             }
             _ => self.note(Some(&addr), r.location, "aws_iam_policy_document whose json is not known at plan time; the resources using it are reported on their own".into()),
         }
@@ -715,6 +723,7 @@ impl Ctx<'_> {
             file: self.file.to_string(),
             resource: addr.to_string(),
             resource_type: ty.to_string(),
+            physical_name: None,
             policy_name: name.to_string(),
             source_path: source_path.to_string(),
             policy_type: kind,
@@ -871,6 +880,16 @@ fn strip(v: &mut Value, loc: Option<Location>) {
         Kind::Seq(items) => items.iter_mut().for_each(|i| strip(i, loc)),
         Kind::Map(m) => m.iter_mut().for_each(|(_, i)| strip(i, loc)),
         _ => {}
+    }
+}
+
+/// Whether a statement of the document has `Principal` or `NotPrincipal`.
+fn names_principal(document: &Value) -> bool {
+    let has = |s: &Value| s.get("Principal").is_some() || s.get("NotPrincipal").is_some();
+    match document.get("Statement").map(|s| &s.kind) {
+        Some(Kind::Seq(items)) => items.iter().any(has),
+        Some(_) => document.get("Statement").is_some_and(has),
+        None => false,
     }
 }
 

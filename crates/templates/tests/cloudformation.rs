@@ -535,3 +535,57 @@ fn to_json_string_and_length() {
         json!("3")
     );
 }
+
+#[test]
+fn resource_policies_of_newer_types_and_physical_names() {
+    let stmt = "{Statement: [{Effect: Allow, Principal: '*', Action: 'x:Y', Resource: '*'}]}";
+    let x = cfn(&format!(
+        "Resources:
+  B: {{Type: AWS::S3::Bucket, Properties: {{BucketName: my-bucket}}}}
+  BP: {{Type: AWS::S3::BucketPolicy, Properties: {{Bucket: !Ref B, PolicyDocument: {stmt}}}}}
+  Q: {{Type: AWS::SQS::Queue}}
+  QP: {{Type: AWS::SQS::QueuePolicy, Properties: {{Queues: [!Ref Q], PolicyDocument: {stmt}}}}}
+  K: {{Type: AWS::KMS::Key, Properties: {{KeyPolicy: {stmt}}}}}
+  TB: {{Type: AWS::S3Tables::TableBucketPolicy, Properties: {{TableBucketARN: 'arn:aws:s3tables:us-east-1:111122223333:bucket/tb', ResourcePolicy: {stmt}}}}}
+  D: {{Type: AWS::CodeArtifact::Domain, Properties: {{DomainName: dom, PermissionsPolicyDocument: {stmt}}}}}
+  CT: {{Type: AWS::CloudTrail::ResourcePolicy, Properties: {{ResourceArn: 'arn:aws:cloudtrail:us-east-1:111122223333:dashboard/dash', ResourcePolicy: {stmt}}}}}
+  EDS: {{Type: AWS::CloudTrail::ResourcePolicy, Properties: {{ResourceArn: 'arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/eds', ResourcePolicy: {stmt}}}}}
+  XAP: {{Type: AWS::S3Express::AccessPoint, Properties: {{Policy: {stmt}}}}}
+  MR: {{Type: AWS::S3::MultiRegionAccessPointPolicy, Properties: {{MrapName: mrap, Policy: {stmt}}}}}
+  LP: {{Type: AWS::Lambda::Permission, Properties: {{FunctionName: 'arn:aws:lambda:us-east-1:111122223333:function:fn:live', Action: 'lambda:InvokeFunction', Principal: '*'}}}}
+  QQ: {{Type: AWS::SQS::QueuePolicy, Properties: {{Queues: [!Ref Q, 'https://sqs.us-east-1.amazonaws.com/111122223333/other'], PolicyDocument: {stmt}}}}}
+"
+    ));
+    let got: Vec<(&str, Option<&str>, String)> = x
+        .policies
+        .iter()
+        .map(|p| {
+            let t = match &p.policy_type {
+                PolicyType::ResourcePolicy { resource_type } => {
+                    resource_type.clone().unwrap_or_default()
+                }
+                other => other.name().to_string(),
+            };
+            (p.resource.as_str(), p.physical_name.as_deref(), t)
+        })
+        .collect();
+    let want = [
+        ("BP", Some("my-bucket"), "AWS::S3::Bucket"),
+        ("QP", Some("Q"), "AWS::SQS::Queue"),
+        ("K", Some("K"), "AWS::KMS::Key"),
+        ("TB", Some("tb"), "AWS::S3Tables::TableBucket"),
+        ("D", Some("dom"), "AWS::CodeArtifact::Domain"),
+        ("CT", Some("dash"), "AWS::CloudTrail::Dashboard"),
+        ("EDS", Some("eds"), "AWS::CloudTrail::EventDataStore"),
+        ("XAP", Some("XAP"), "AWS::S3Express::AccessPoint"),
+        ("MR", Some("mrap"), "AWS::S3::MultiRegionAccessPoint"),
+        ("LP", Some("fn"), "AWS::Lambda::Function"),
+        ("QQ", Some("Q"), "AWS::SQS::Queue"),
+        ("QQ", Some("other"), "AWS::SQS::Queue"),
+    ];
+    let want: Vec<(&str, Option<&str>, String)> = want
+        .iter()
+        .map(|(a, b, c)| (*a, *b, c.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}

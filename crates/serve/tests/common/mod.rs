@@ -209,3 +209,43 @@ pub fn client_program(env_var: &str, name: &str) -> String {
     }
     name.to_string()
 }
+
+/// How to install the validators the tests drive.
+pub const INSTALL: &str = "install the validators the tests drive: \
+`python3 -m pip install cfn-policy-validator tf-policy-validator` \
+(or run .ci/run, which installs them into a virtual environment when they are missing)";
+
+/// Runs a validator against `url` with dummy credentials; its exit status and JSON report.
+pub fn validator(program: &str, url: &str, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut c = std::process::Command::new(program);
+    for var in [
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL_ACCESSANALYZER",
+        "AWS_ENDPOINT_URL_STS",
+    ] {
+        c.env_remove(var);
+    }
+    let out = c
+        .env("AWS_ENDPOINT_URL", url)
+        .env("AWS_ACCESS_KEY_ID", "x")
+        .env("AWS_SECRET_ACCESS_KEY", "x")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/nonexistent/iamproof-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/iamproof-test-credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run `{program}`: {e}; {INSTALL}"));
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "`{program}` printed no JSON report ({e}); stdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), report)
+}

@@ -26,11 +26,23 @@
 //! | `AWS::ApiGateway::RestApi` | `Policy` | resource (`AWS::ApiGateway::RestApi`) |
 //! | `AWS::Organizations::Policy` | `Content`, when `Type` is `SERVICE_CONTROL_POLICY` or `RESOURCE_CONTROL_POLICY` | SCP / RCP |
 //! | `AWS::Serverless::Function` | `Policies` items that are policy documents (SAM policy templates and managed policy names are notes) | identity |
+//! | `AWS::S3::MultiRegionAccessPointPolicy` | `Policy` | resource (`AWS::S3::MultiRegionAccessPoint`) |
+//! | `AWS::S3Express::AccessPoint` | `Policy` | resource (`AWS::S3Express::AccessPoint`) |
+//! | `AWS::S3Express::BucketPolicy` | `PolicyDocument` | resource (`AWS::S3Express::DirectoryBucket`) |
+//! | `AWS::S3Tables::TableBucketPolicy` | `ResourcePolicy` | resource (`AWS::S3Tables::TableBucket`) |
+//! | `AWS::S3Tables::TablePolicy` | `ResourcePolicy` | resource (`AWS::S3Tables::Table`) |
+//! | `AWS::CodeArtifact::Domain` | `PermissionsPolicyDocument` | resource (`AWS::CodeArtifact::Domain`) |
+//! | `AWS::CodeArtifact::Repository` | `PermissionsPolicyDocument` | resource |
+//! | `AWS::CloudTrail::ResourcePolicy` | `ResourcePolicy` | resource (`AWS::CloudTrail::Dashboard` or `AWS::CloudTrail::EventDataStore` by `ResourceArn`; a channel's has no Access Analyzer type) |
+//!
+//! Each policy also carries the name AWS knows its resource by
+//! ([`ExtractedPolicy::physical_name`], see [`names`]).
 //!
 //! A resource whose `Condition` is decided false is not created and its policies are left out
 //! (with a note); an undecided one is kept (with a note). `ManagedPolicyArns` become notes.
 
 pub mod arns;
+pub mod names;
 pub mod resolve;
 mod synthesized;
 
@@ -101,6 +113,7 @@ pub(crate) fn extract_template(
         format,
         ctx: &ctx,
         out: &mut out,
+        name: None,
     };
     for (id, res) in resources {
         ex.resource(id, res)?;
@@ -141,6 +154,14 @@ pub const POLICY_BEARING_TYPES: &[&str] = &[
     "AWS::ApiGateway::RestApi",
     "AWS::Organizations::Policy",
     "AWS::Serverless::Function",
+    "AWS::S3::MultiRegionAccessPointPolicy",
+    "AWS::S3Express::AccessPoint",
+    "AWS::S3Express::BucketPolicy",
+    "AWS::S3Tables::TableBucketPolicy",
+    "AWS::S3Tables::TablePolicy",
+    "AWS::CodeArtifact::Domain",
+    "AWS::CodeArtifact::Repository",
+    "AWS::CloudTrail::ResourcePolicy",
 ];
 
 struct Extractor<'a, 't> {
@@ -148,6 +169,8 @@ struct Extractor<'a, 't> {
     format: Format,
     ctx: &'a Context<'t>,
     out: &'a mut Extraction,
+    /// The physical name of the resource being read (see [`names`]).
+    name: Option<String>,
 }
 
 /// A resolution failure that is not fatal becomes a `not analysable` entry.
@@ -246,9 +269,19 @@ impl Extractor<'_, '_> {
         let empty = Value::new(Kind::Map(Vec::new()), res.location);
         let props = res.get("Properties").unwrap_or(&empty);
         let ppath = format!("{path}.Properties");
+        let start = self.out.policies.len();
+        self.name = None;
         let r = self.policies(id, ty, props, &ppath);
         for (loc, message) in self.ctx.take_assumptions() {
             self.note(id, loc, message);
+        }
+        // The name is for reports, not analysed: what resolving it assumed is not noted.
+        let name = self.physical_name(id, ty, props);
+        drop(self.ctx.take_assumptions());
+        for p in self.out.policies.iter_mut().skip(start) {
+            if p.physical_name.is_none() {
+                p.physical_name = Some(name.clone());
+            }
         }
         match r {
             Ok(()) => Ok(()),
@@ -346,6 +379,14 @@ impl Extractor<'_, '_> {
                     )?;
                 } else {
                     for i in 0..n {
+                        self.name = Some(
+                            queues
+                                .as_ref()
+                                .and_then(|q| q.as_seq())
+                                .and_then(|items| items.get(i))
+                                .and_then(names::queue_name)
+                                .unwrap_or_else(|| id.to_string()),
+                        );
                         self.document_named(
                             id,
                             ty,
@@ -356,6 +397,7 @@ impl Extractor<'_, '_> {
                             res("AWS::SQS::Queue"),
                         )?;
                     }
+                    self.name = None;
                 }
             }
             "AWS::SQS::QueueInlinePolicy" => self.document(
@@ -439,9 +481,91 @@ impl Extractor<'_, '_> {
                 }
             }
             "AWS::Serverless::Function" => self.sam_policies(id, ty, props, path)?,
+            "AWS::S3::MultiRegionAccessPointPolicy" => self.document(
+                id,
+                ty,
+                props,
+                "Policy",
+                path,
+                res("AWS::S3::MultiRegionAccessPoint"),
+            )?,
+            "AWS::S3Express::AccessPoint" => self.document(
+                id,
+                ty,
+                props,
+                "Policy",
+                path,
+                res("AWS::S3Express::AccessPoint"),
+            )?,
+            "AWS::S3Express::BucketPolicy" => self.document(
+                id,
+                ty,
+                props,
+                "PolicyDocument",
+                path,
+                res("AWS::S3Express::DirectoryBucket"),
+            )?,
+            "AWS::S3Tables::TableBucketPolicy" => self.document(
+                id,
+                ty,
+                props,
+                "ResourcePolicy",
+                path,
+                res("AWS::S3Tables::TableBucket"),
+            )?,
+            "AWS::S3Tables::TablePolicy" => self.document(
+                id,
+                ty,
+                props,
+                "ResourcePolicy",
+                path,
+                res("AWS::S3Tables::Table"),
+            )?,
+            "AWS::CodeArtifact::Domain" => self.document(
+                id,
+                ty,
+                props,
+                "PermissionsPolicyDocument",
+                path,
+                res("AWS::CodeArtifact::Domain"),
+            )?,
+            "AWS::CodeArtifact::Repository" => self.document(
+                id,
+                ty,
+                props,
+                "PermissionsPolicyDocument",
+                path,
+                plain_resource,
+            )?,
+            "AWS::CloudTrail::ResourcePolicy" => {
+                let pt = self.cloudtrail_policy_type(props);
+                self.document(id, ty, props, "ResourcePolicy", path, pt)?
+            }
             _ => {}
         }
         Ok(())
+    }
+
+    /// The Access Analyzer type of an `AWS::CloudTrail::ResourcePolicy`, by the resource its
+    /// `ResourceArn` names (a dashboard, an event data store; a channel, or an ARN not known,
+    /// has none).
+    fn cloudtrail_policy_type(&self, props: &Value) -> PolicyType {
+        let arn = props
+            .get("ResourceArn")
+            .and_then(|raw| self.ctx.resolve(raw).ok().flatten())
+            .and_then(|v| parts_of(&v))
+            .map(|p| render_parts(&p))
+            .unwrap_or_default();
+        let resource = arn.splitn(6, ':').nth(5).unwrap_or("");
+        if resource.starts_with("dashboard/") {
+            PolicyType::resource("AWS::CloudTrail::Dashboard")
+        } else if resource.starts_with("eventdatastore/") {
+            PolicyType::resource("AWS::CloudTrail::EventDataStore")
+        } else {
+            PolicyType::ResourcePolicy {
+                resource_type: None,
+            }
+        }
     }
 
     fn name_of(&self, props: &Value, key: &str, path: &str) -> Result<Option<String>, Fail> {
@@ -567,6 +691,7 @@ impl Extractor<'_, '_> {
             file: self.file.to_string(),
             resource: id.to_string(),
             resource_type: ty.to_string(),
+            physical_name: self.name.clone(),
             policy_name: name.to_string(),
             source_path: source_path.to_string(),
             policy_type: pt,
