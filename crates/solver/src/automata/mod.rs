@@ -90,6 +90,44 @@ pub fn decide(positive: &[Vec<Glob>], negative: &[Vec<Glob>], limits: &Limits) -
     decide_with_stats(positive, negative, limits).0
 }
 
+/// For every pattern of `inner`, a group of `outer` with a pattern that includes it
+/// syntactically (token by token, as the search's pruning does): the indexes of the groups
+/// used, when every pattern of `inner` has one, so that `x ∈ ∪inner ∧ x ∉ ∪(those groups)` is
+/// unsatisfiable. `None` when some pattern has none (or the inclusion budget or deadline ran
+/// out). Cheap next to [`decide`] on the same patterns: every pattern is compiled once, and no
+/// automaton is explored. Conflict explanation uses it to find a small candidate core.
+pub(crate) fn covering_groups(
+    inner: &[Glob],
+    outer: &[Vec<Glob>],
+    limits: &Limits,
+) -> Option<Vec<usize>> {
+    let mut classes = compile::Classes::default();
+    let mut pats = Vec::new();
+    let mut group_of = Vec::new();
+    for (i, grp) in outer.iter().enumerate() {
+        for g in grp {
+            if let Some(t) = compile::compile(g, &mut classes) {
+                pats.push(t);
+                group_of.push(i);
+            }
+        }
+    }
+    let inner: Vec<_> = inner
+        .iter()
+        .map(|g| compile::compile(g, &mut classes))
+        .collect::<Option<Vec<_>>>()?;
+    let mut index = inclusion::InclusionIndex::new(&pats, &classes, 1_000_000, limits.deadline);
+    let mut used: Vec<usize> = Vec::new();
+    for g in &inner {
+        let h = index.find_includer(g, None, |_| true)?;
+        let grp = *group_of.get(h)?;
+        if !used.contains(&grp) {
+            used.push(grp);
+        }
+    }
+    Some(used)
+}
+
 /// [`decide`], also returning search statistics.
 pub fn decide_with_stats(
     positive: &[Vec<Glob>],

@@ -10,6 +10,8 @@ use std::time::Instant;
 use super::encoding::VarAtoms;
 use super::model_check::var_value;
 use super::templates::HintsForVar;
+use super::value::to_automata;
+use iamproof_logic::Test;
 
 /// At most this many theory re-checks go into shrinking one conflict; past it the
 /// (sound, merely longer) unshrunk part of the clause is kept.
@@ -67,6 +69,20 @@ pub(super) fn minimise(
             Err(None)
         ))
     };
+    // A pattern test true and false tests whose patterns include all of its patterns conflict
+    // by syntax alone: when that small set is a conflict, QuickXplain shrinks it instead of
+    // every literal (a large policy puts thousands of patterns on `Action`, and each re-check
+    // compiles the literals' patterns).
+    let candidates = match syntactic_core(a, &candidates, limits) {
+        Some(core) if core.len() < candidates.len() => {
+            let with_base: Vec<_> = base.iter().chain(&core).copied().collect();
+            match conflicts(&with_base) {
+                Some(true) => core,
+                _ => candidates,
+            }
+        }
+        _ => candidates,
+    };
     let mut core = quick_xplain(&base, false, &candidates, &mut conflicts)
         .unwrap_or_else(|| candidates.clone());
     core.extend(base);
@@ -95,4 +111,36 @@ pub(super) fn quick_xplain(
     let mut x1 = quick_xplain(&with_x2, !x2.is_empty(), c1, conflicts)?;
     x1.extend(x2);
     Some(x1)
+}
+
+/// A true pattern-match literal of `candidates` and false ones whose patterns syntactically
+/// include all of its patterns ([`crate::automata::covering_groups`]): a candidate conflict,
+/// to be confirmed by a theory re-check. `None` when no true literal is so covered.
+fn syntactic_core(a: &VarAtoms, candidates: &[Literal], limits: &Limits) -> Option<Vec<Literal>> {
+    let globs = |sv: SVar| -> Option<Vec<crate::automata::Glob>> {
+        let (t, _) = a.tests.iter().find(|(_, v)| *v == sv)?;
+        let Test::Match(set) = t else { return None };
+        set.patterns
+            .iter()
+            .map(|g| to_automata(g, set.mode))
+            .collect::<Option<Vec<_>>>()
+    };
+    let falses: Vec<(Literal, Vec<crate::automata::Glob>)> = candidates
+        .iter()
+        .filter(|(_, b)| !*b)
+        .filter_map(|l| globs(l.0).map(|g| (*l, g)))
+        .collect();
+    if falses.is_empty() {
+        return None;
+    }
+    let groups: Vec<Vec<crate::automata::Glob>> = falses.iter().map(|(_, g)| g.clone()).collect();
+    for lit in candidates.iter().filter(|(_, b)| *b) {
+        let Some(inner) = globs(lit.0) else { continue };
+        if let Some(used) = crate::automata::covering_groups(&inner, &groups, limits) {
+            let mut core = vec![*lit];
+            core.extend(used.iter().filter_map(|&i| falses.get(i).map(|(l, _)| *l)));
+            return Some(core);
+        }
+    }
+    None
 }
