@@ -1,14 +1,8 @@
 //! The errors a command can end with. Every one of them exits with status 2; status 1 is kept for
 //! a check that ran and failed (FAIL, or blocking findings).
 
+use crate::Exit;
 use thiserror::Error;
-
-/// Exit status: the command ran and the answer is "yes" (PASS, no blocking findings, …).
-pub const EXIT_OK: i32 = 0;
-/// Exit status: the command ran and the answer is "no" (FAIL, blocking findings).
-pub const EXIT_FAIL: i32 = 1;
-/// Exit status: bad usage, bad input, or the command could not run.
-pub const EXIT_ERROR: i32 = 2;
 
 /// Why a command could not give an answer. The `Display` text is printed after `error: `.
 #[derive(Debug, Error)]
@@ -28,8 +22,8 @@ pub enum CliError {
 }
 
 impl CliError {
-    /// The exit status for this error (always `EXIT_ERROR`).
-    pub fn exit_code(&self) -> i32 {
-        EXIT_ERROR
+    /// The exit status for this error (always [`Exit::Error`]).
+    pub fn exit(&self) -> Exit {
+        Exit::Error
     }
 }

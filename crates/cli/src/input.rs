@@ -61,15 +61,15 @@ impl Document {
 }
 
 /// Reads DOC arguments, making sure standard input is read at most once.
-#[derive(Debug, Default)]
-pub struct Loader {
-    stdin_used: bool,
+pub struct Loader<'a> {
+    /// Standard input, until a `-` argument reads it.
+    stdin: Option<&'a mut dyn Read>,
 }
 
-impl Loader {
-    /// A loader that has not read standard input yet.
-    pub fn new() -> Self {
-        Self::default()
+impl<'a> Loader<'a> {
+    /// A loader that has not read `stdin` (standard input) yet.
+    pub fn new(stdin: &'a mut dyn Read) -> Self {
+        Loader { stdin: Some(stdin) }
     }
 
     /// Reads one DOC argument (see the module docs). `what` names the option for messages,
@@ -80,14 +80,13 @@ impl Loader {
             return finish(Origin::Inline, arg.as_bytes().to_vec());
         }
         if arg == "-" {
-            if self.stdin_used {
+            let Some(stdin) = self.stdin.take() else {
                 return Err(CliError::Usage(format!(
                     "{what}: standard input (-) can be used for only one document"
                 )));
-            }
-            self.stdin_used = true;
-            let bytes = read_limited(std::io::stdin().lock())
-                .map_err(|e| CliError::Input(format!("<stdin>: {e}")))?;
+            };
+            let bytes =
+                read_limited(stdin).map_err(|e| CliError::Input(format!("<stdin>: {e}")))?;
             return finish(Origin::Stdin, bytes);
         }
         if arg.is_empty() {
@@ -177,7 +176,8 @@ mod tests {
 
     #[test]
     fn inline_json_is_recognised_after_whitespace() {
-        let mut l = Loader::new();
+        let mut empty = std::io::empty();
+        let mut l = Loader::new(&mut empty);
         let d = l.load("  \n{\"Version\":\"2012-10-17\"}", "--x").unwrap();
         assert_eq!(d.origin, Origin::Inline);
         let d = l.load("[1]", "--x").unwrap();
@@ -189,7 +189,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("p.json");
         std::fs::write(&p, "\u{feff}{}").unwrap();
-        let mut l = Loader::new();
+        let mut empty = std::io::empty();
+        let mut l = Loader::new(&mut empty);
         let a = l.load(&format!("file://{}", p.display()), "--x").unwrap();
         let b = l.load(p.to_str().unwrap(), "--x").unwrap();
         assert_eq!(a.text, "{}");
@@ -201,7 +202,8 @@ mod tests {
     #[test]
     fn bad_files_give_errors_naming_them() {
         let dir = tempfile::tempdir().unwrap();
-        let mut l = Loader::new();
+        let mut empty = std::io::empty();
+        let mut l = Loader::new(&mut empty);
         let e = l.load(dir.path().to_str().unwrap(), "--x").unwrap_err();
         assert!(e.to_string().ends_with(": is a directory"), "{e}");
         let missing = dir.path().join("missing.json");
@@ -227,8 +229,9 @@ mod tests {
 
     #[test]
     fn stdin_only_once() {
-        let mut l = Loader::new();
-        l.stdin_used = true;
+        let mut empty = std::io::empty();
+        let mut l = Loader::new(&mut empty);
+        l.stdin = None;
         let e = l.load("-", "--x").unwrap_err();
         assert!(e.to_string().contains("only one document"), "{e}");
     }

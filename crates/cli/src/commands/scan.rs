@@ -7,9 +7,10 @@ use crate::cli::{
     ReferencePolicyTypeArg, ReportFormat, SolverArg, TemplateOptions, ValidateArgs,
 };
 use crate::commands::parse::TemplateFormatArg;
-use crate::error::{CliError, EXIT_FAIL, EXIT_OK};
+use crate::error::CliError;
 use crate::input::Loader;
 use crate::output;
+use crate::{Exit, Io};
 use iamproof_checks::{AccessSpec, Backend, CheckOptions};
 use iamproof_config::Config;
 use iamproof_report::{
@@ -22,7 +23,6 @@ use iamproof_scan::{
     TemplateCheck, ValidateConfig,
 };
 use iamproof_templates::{ExtractOptions, Extraction, Format};
-use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
@@ -106,7 +106,8 @@ fn finish(
     rules: &BlockingRules,
     format: ReportFormat,
     t: &TemplateOptions,
-) -> Result<i32, CliError> {
+    io: &mut Io<'_>,
+) -> Result<Exit, CliError> {
     let mut report = Report::new(env!("CARGO_PKG_VERSION"));
     report.files = report_files(&input.to_string_lossy(), extraction);
     report.findings = findings;
@@ -127,14 +128,14 @@ fn finish(
         Some(file) => std::fs::write(file, &text).map_err(|e| {
             CliError::Input(format!("{}: cannot write the report: {e}", file.display()))
         })?,
-        None => output::emit(&text)?,
+        None => output::emit(io.stdout, &text)?,
     }
     if !t.quiet && (t.output_file.is_some() || format != ReportFormat::Text) {
-        let _ = writeln!(std::io::stderr(), "{}", summary(&classified));
+        let _ = writeln!(io.stderr, "{}", summary(&classified));
     }
     Ok(match ExitStatus::of(&classified) {
-        ExitStatus::Clean => EXIT_OK,
-        ExitStatus::Blocking => EXIT_FAIL,
+        ExitStatus::Clean => Exit::Pass,
+        ExitStatus::Blocking => Exit::Fail,
     })
 }
 
@@ -151,7 +152,7 @@ fn check_rules(
 }
 
 /// `validate --template-path`.
-pub fn validate(args: &ValidateArgs) -> Result<i32, CliError> {
+pub fn validate(args: &ValidateArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
     let t = &args.template;
     let config = config(t)?;
     let rules = config
@@ -182,11 +183,16 @@ pub fn validate(args: &ValidateArgs) -> Result<i32, CliError> {
         &rules,
         args.output,
         t,
+        io,
     )
 }
 
 /// `check-no-new-access --template-path`.
-pub fn no_new_access(args: &CheckNoNewAccessArgs, head_path: &Path) -> Result<i32, CliError> {
+pub fn no_new_access(
+    args: &CheckNoNewAccessArgs,
+    head_path: &Path,
+    io: &mut Io<'_>,
+) -> Result<Exit, CliError> {
     let t = &args.template;
     let config = config(t)?;
     let rules = check_rules(args.treat_findings_as_non_blocking, t, &config)?;
@@ -199,7 +205,7 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs, head_path: &Path) -> Result<i3
             Some(ReferencePolicyTypeArg::Resource) => iamproof_policy::PolicyType::Resource,
             _ => iamproof_policy::PolicyType::Identity,
         };
-        let mut loader = Loader::new();
+        let mut loader = Loader::new(&mut *io.stdin);
         let doc = loader.load(&reference.to_string_lossy(), "--reference-policy")?;
         let reference = ReferencePolicy::parse(&doc.origin.to_string(), &doc.text, policy_type)
             .map_err(scan_error)?;
@@ -209,7 +215,15 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs, head_path: &Path) -> Result<i3
             &scan,
             &sources,
         );
-        return finish(head_path, &head, findings, &rules, args.common.output, t);
+        return finish(
+            head_path,
+            &head,
+            findings,
+            &rules,
+            args.common.output,
+            t,
+            io,
+        );
     }
     let source = match (&args.base_template_path, &args.base_ref) {
         (Some(p), _) => BaseSource::Path(p.clone()),
@@ -231,11 +245,23 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs, head_path: &Path) -> Result<i3
         base_revision: args.base_ref.clone(),
     };
     let findings = diff_extractions(&base_extraction, &head, &diff, &scan, &sources);
-    finish(head_path, &head, findings, &rules, args.common.output, t)
+    finish(
+        head_path,
+        &head,
+        findings,
+        &rules,
+        args.common.output,
+        t,
+        io,
+    )
 }
 
 /// `check-access-not-granted --template-path`.
-pub fn access_not_granted(args: &CheckAccessNotGrantedArgs, path: &Path) -> Result<i32, CliError> {
+pub fn access_not_granted(
+    args: &CheckAccessNotGrantedArgs,
+    path: &Path,
+    io: &mut Io<'_>,
+) -> Result<Exit, CliError> {
     let t = &args.template;
     let config = config(t)?;
     let rules = check_rules(args.treat_findings_as_non_blocking, t, &config)?;
@@ -265,11 +291,23 @@ pub fn access_not_granted(args: &CheckAccessNotGrantedArgs, path: &Path) -> Resu
         &scan,
         &Sources::new(),
     );
-    finish(path, &extraction, findings, &rules, args.common.output, t)
+    finish(
+        path,
+        &extraction,
+        findings,
+        &rules,
+        args.common.output,
+        t,
+        io,
+    )
 }
 
 /// `check-no-public-access --template-path`.
-pub fn no_public_access(args: &CheckNoPublicAccessArgs, path: &Path) -> Result<i32, CliError> {
+pub fn no_public_access(
+    args: &CheckNoPublicAccessArgs,
+    path: &Path,
+    io: &mut Io<'_>,
+) -> Result<Exit, CliError> {
     let t = &args.template;
     let config = config(t)?;
     let rules = check_rules(args.treat_findings_as_non_blocking, t, &config)?;
@@ -282,5 +320,13 @@ pub fn no_public_access(args: &CheckNoPublicAccessArgs, path: &Path) -> Result<i
         &scan,
         &Sources::new(),
     );
-    finish(path, &extraction, findings, &rules, args.common.output, t)
+    finish(
+        path,
+        &extraction,
+        findings,
+        &rules,
+        args.common.output,
+        t,
+        io,
+    )
 }

@@ -1,9 +1,10 @@
 //! `validate-policy`: Access Analyzer's ValidatePolicy, offline.
 
 use crate::cli::{OutputFormat, PolicyTypeArg, ValidatePolicyArgs};
-use crate::error::{CliError, EXIT_FAIL, EXIT_OK};
+use crate::error::CliError;
 use crate::input::{Document, Loader};
 use crate::output;
+use crate::{Exit, Io};
 use iamproof_policy::{FindingType, ValidateOptions, ValidationFinding};
 use std::fmt::Write;
 
@@ -12,7 +13,7 @@ use std::fmt::Write;
 ///
 /// `--validate-policy-resource-type` is accepted only with `RESOURCE_POLICY`, as AWS's API
 /// (exit status 2 otherwise).
-pub fn run(args: &ValidatePolicyArgs) -> Result<i32, CliError> {
+pub fn run(args: &ValidatePolicyArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
     let policy_type = args.policy_type.to_policy_type();
     if args.validate_policy_resource_type.is_some() && args.policy_type != PolicyTypeArg::Resource {
         return Err(CliError::Usage(
@@ -20,7 +21,7 @@ pub fn run(args: &ValidatePolicyArgs) -> Result<i32, CliError> {
                 .to_string(),
         ));
     }
-    let mut loader = Loader::new();
+    let mut loader = Loader::new(&mut *io.stdin);
     let doc = loader.load(&args.policy_document, "--policy-document")?;
     let opts = ValidateOptions {
         resource_type: args
@@ -40,12 +41,12 @@ pub fn run(args: &ValidatePolicyArgs) -> Result<i32, CliError> {
         OutputFormat::Json => output::json_text(&serde_json::json!({ "findings": findings }))?,
         OutputFormat::Text => render(&doc, &findings),
     };
-    output::emit(&text)?;
+    output::emit(io.stdout, &text)?;
     if let Some(e) = not_json {
         return Err(doc.error_at(e));
     }
     let blocking = findings.iter().any(is_blocking);
-    Ok(if blocking { EXIT_FAIL } else { EXIT_OK })
+    Ok(if blocking { Exit::Fail } else { Exit::Pass })
 }
 
 /// Whether a finding blocks (exit status 1).
