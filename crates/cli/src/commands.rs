@@ -36,7 +36,7 @@ pub fn load_policy(
     policy_type: iamproof_policy::PolicyType,
 ) -> Result<(crate::input::Document, iamproof_policy::Policy), CliError> {
     let doc = loader.load(arg, what)?;
-    let policy =
-        iamproof_policy::parse_policy(&doc.text, policy_type).map_err(|e| doc.error_at(e))?;
+    let policy = iamproof_policy::parse_policy(&doc.text, policy_type)
+        .map_err(|e| CliError::policy(&doc, e))?;
     Ok((doc, policy))
 }

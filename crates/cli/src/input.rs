@@ -48,15 +48,12 @@ pub struct Document {
 }
 
 impl Document {
-    /// An error located in this document: `origin:detail`, where `detail` usually starts with
-    /// `line:col: path: `.
-    pub fn error_at(&self, detail: impl fmt::Display) -> CliError {
-        CliError::Input(format!("{}:{}", self.origin, detail))
-    }
-
     /// An error about this document as a whole: `origin: message`.
     pub fn error(&self, message: impl fmt::Display) -> CliError {
-        CliError::Input(format!("{}: {}", self.origin, message))
+        CliError::Document {
+            origin: self.origin.clone(),
+            message: message.to_string(),
+        }
     }
 }
 
@@ -85,8 +82,7 @@ impl<'a> Loader<'a> {
                     "{what}: standard input (-) can be used for only one document"
                 )));
             };
-            let bytes =
-                read_limited(stdin).map_err(|e| CliError::Input(format!("<stdin>: {e}")))?;
+            let bytes = read_limited(stdin, &Origin::Stdin)?;
             return finish(Origin::Stdin, bytes);
         }
         if arg.is_empty() {
@@ -102,19 +98,27 @@ impl<'a> Loader<'a> {
         }
         let origin = Origin::File(path.to_path_buf());
         if path.is_dir() {
-            return Err(CliError::Input(format!("{origin}: is a directory")));
+            return Err(CliError::Document {
+                origin,
+                message: "is a directory".to_string(),
+            });
         }
         let file = std::fs::File::open(path).map_err(|e| {
-            let mut msg = format!("{origin}: {}", io_message(&e));
-            if e.kind() == std::io::ErrorKind::NotFound && !arg.starts_with("file://") {
-                msg.push_str(&format!(
+            let hint = if e.kind() == std::io::ErrorKind::NotFound && !arg.starts_with("file://") {
+                format!(
                     " (give a file path, file://PATH, - for standard input, or the JSON itself \
                      for {what})"
-                ));
+                )
+            } else {
+                String::new()
+            };
+            CliError::Read {
+                origin: origin.clone(),
+                source: e,
+                hint,
             }
-            CliError::Input(msg)
         })?;
-        let bytes = read_limited(file).map_err(|e| CliError::Input(format!("{origin}: {e}")))?;
+        let bytes = read_limited(file, &origin)?;
         finish(origin, bytes)
     }
 }
@@ -135,16 +139,23 @@ pub fn io_message(e: &std::io::Error) -> String {
 }
 
 /// Reads at most `MAX_DOCUMENT_BYTES` (+1 to detect overflow).
-fn read_limited(r: impl Read) -> Result<Vec<u8>, String> {
+fn read_limited(r: impl Read, origin: &Origin) -> Result<Vec<u8>, CliError> {
     let mut buf = Vec::new();
     r.take(MAX_DOCUMENT_BYTES + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| io_message(&e))?;
+        .map_err(|e| CliError::Read {
+            origin: origin.clone(),
+            source: e,
+            hint: String::new(),
+        })?;
     if buf.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(format!(
-            "document is larger than {} MiB; IAM policies are at most 32 KiB",
-            MAX_DOCUMENT_BYTES / (1024 * 1024)
-        ));
+        return Err(CliError::Document {
+            origin: origin.clone(),
+            message: format!(
+                "document is larger than {} MiB; IAM policies are at most 32 KiB",
+                MAX_DOCUMENT_BYTES / (1024 * 1024)
+            ),
+        });
     }
     Ok(buf)
 }
@@ -154,18 +165,22 @@ fn finish(origin: Origin, bytes: Vec<u8>) -> Result<Document, CliError> {
         Ok(t) => t,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            return Err(CliError::Input(format!(
-                "{origin}: not UTF-8 text (invalid byte at offset {at}); a policy document is JSON"
-            )));
+            return Err(CliError::Document {
+                origin,
+                message: format!(
+                    "not UTF-8 text (invalid byte at offset {at}); a policy document is JSON"
+                ),
+            });
         }
     };
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
     if text.trim().is_empty() {
-        return Err(CliError::Input(format!(
-            "{origin}: the document is empty; expected a JSON policy document"
-        )));
+        return Err(CliError::Document {
+            origin,
+            message: "the document is empty; expected a JSON policy document".to_string(),
+        });
     }
     Ok(Document { origin, text })
 }

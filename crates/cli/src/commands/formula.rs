@@ -26,7 +26,11 @@ pub fn run(args: &FormulaArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
             } else {
                 ""
             };
-            return Err(doc.error_at(format_args!("{e}{note}")));
+            let mut error = CliError::policy(&doc, e);
+            if let CliError::Policy(p) = &mut error {
+                p.note = note.to_string();
+            }
+            return Err(error);
         }
     };
     let encoded = iamproof_logic::encode_policy(&policy).map_err(|e| doc.error(e))?;

@@ -54,8 +54,7 @@ pub struct ParseArgs {
 
 /// Runs `parse`.
 pub fn run(args: &ParseArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
-    let parameters = iamproof_templates::parse_parameters(&args.parameters)
-        .map_err(|e| CliError::Input(e.to_string()))?;
+    let parameters = iamproof_templates::parse_parameters(&args.parameters)?;
     let options = ExtractOptions {
         format: match args.format {
             TemplateFormatArg::Auto => None,
@@ -69,8 +68,7 @@ pub fn run(args: &ParseArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
         template_configuration_file: args.template_configuration_file.clone(),
         ..ExtractOptions::default()
     };
-    let extraction = iamproof_templates::extract(&args.template_path, &options)
-        .map_err(|e| CliError::Input(e.to_string()))?;
+    let extraction = iamproof_templates::extract(&args.template_path, &options)?;
     let text = match args.output {
         OutputFormat::Json => {
             let mut t = serde_json::to_string_pretty(&extraction)

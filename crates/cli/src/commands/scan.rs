@@ -19,38 +19,25 @@ use iamproof_report::{
 };
 use iamproof_scan::{
     check_extraction, diff_extractions, parse_allowed_external_principals, read_base, report_files,
-    validate_extraction, BaseSource, DiffOptions, ReferencePolicy, ScanError, ScanOptions, Sources,
+    validate_extraction, BaseSource, DiffOptions, ReferencePolicy, ScanOptions, Sources,
     TemplateCheck, ValidateConfig,
 };
 use iamproof_templates::{ExtractOptions, Extraction, Format};
 use std::path::Path;
 use std::time::Duration;
 
-fn input_error(e: impl std::fmt::Display) -> CliError {
-    CliError::Input(e.to_string())
-}
-
-fn scan_error(e: ScanError) -> CliError {
-    match e {
-        ScanError::Option(m) => CliError::Usage(m),
-        other => CliError::Input(other.to_string()),
-    }
-}
-
 /// The gate's settings: `--config FILE`, else the `.iamproof.toml` found from the working
 /// directory, else none (every setting from the flags and their defaults).
 fn config(t: &TemplateOptions) -> Result<Config, CliError> {
     let cwd = std::env::current_dir()
         .map_err(|e| CliError::Input(format!("cannot read the working directory: {e}")))?;
-    match Config::locate(t.config.as_deref(), &cwd) {
-        Ok(found) => Ok(found.map(|(_, c)| c).unwrap_or_default()),
-        Err(e) => Err(input_error(e)),
-    }
+    let found = Config::locate(t.config.as_deref(), &cwd)?;
+    Ok(found.map(|(_, c)| c).unwrap_or_default())
 }
 
 fn extract_options(t: &TemplateOptions, config: &Config) -> Result<ExtractOptions, CliError> {
     let defaults = ExtractOptions::default();
-    let flags = iamproof_templates::parse_parameters(&t.parameters).map_err(input_error)?;
+    let flags = iamproof_templates::parse_parameters(&t.parameters)?;
     Ok(ExtractOptions {
         format: match t.template_format.unwrap_or_default() {
             TemplateFormatArg::Auto => None,
@@ -95,7 +82,7 @@ fn extract(
 ) -> Result<Extraction, CliError> {
     iamproof_templates::extract(path, options)
         .map(|x| scan.apply_exclusions(x))
-        .map_err(input_error)
+        .map_err(CliError::from)
 }
 
 /// Classifies, renders and writes the report; the exit status of its blocking findings.
@@ -125,8 +112,9 @@ fn finish(
         ),
     };
     match &t.output_file {
-        Some(file) => std::fs::write(file, &text).map_err(|e| {
-            CliError::Input(format!("{}: cannot write the report: {e}", file.display()))
+        Some(file) => std::fs::write(file, &text).map_err(|source| CliError::WriteReport {
+            path: file.clone(),
+            source,
         })?,
         None => output::emit(io.stdout, &text)?,
     }
@@ -167,8 +155,7 @@ pub fn validate(args: &ValidateArgs, io: &mut Io<'_>) -> Result<Exit, CliError> 
     let external = if allowed.is_empty() {
         None
     } else {
-        parse_allowed_external_principals(&allowed.join(","), &options.account_id)
-            .map_err(scan_error)?
+        parse_allowed_external_principals(&allowed.join(","), &options.account_id)?
     };
     let extraction = extract(&args.template_path, &options, &scan)?;
     let config = ValidateConfig {
@@ -207,8 +194,7 @@ pub fn no_new_access(
         };
         let mut loader = Loader::new(&mut *io.stdin);
         let doc = loader.load(&reference.to_string_lossy(), "--reference-policy")?;
-        let reference = ReferencePolicy::parse(&doc.origin.to_string(), &doc.text, policy_type)
-            .map_err(scan_error)?;
+        let reference = ReferencePolicy::parse(&doc.origin.to_string(), &doc.text, policy_type)?;
         let findings = check_extraction(
             &head,
             &TemplateCheck::NoNewAccess(reference),
@@ -236,7 +222,7 @@ pub fn no_new_access(
             )))
         }
     };
-    let base = read_base(head_path, &source, &options).map_err(scan_error)?;
+    let base = read_base(head_path, &source, &options)?;
     let base_extraction = scan.apply_exclusions(base.extraction);
     let diff = DiffOptions {
         allow_added: args.allow_added,

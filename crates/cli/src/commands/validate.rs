@@ -35,7 +35,7 @@ pub fn run(args: &ValidatePolicyArgs, io: &mut Io<'_>) -> Result<Exit, CliError>
     // every command (`--output json` still prints ValidatePolicy's response first).
     let not_json = iamproof_policy::json::parse_json(&doc.text).err();
     if let (Some(e), OutputFormat::Text) = (&not_json, args.output) {
-        return Err(doc.error_at(e));
+        return Err(CliError::policy(&doc, e.clone()));
     }
     let text = match args.output {
         OutputFormat::Json => output::json_text(&serde_json::json!({ "findings": findings }))?,
@@ -43,7 +43,7 @@ pub fn run(args: &ValidatePolicyArgs, io: &mut Io<'_>) -> Result<Exit, CliError>
     };
     output::emit(io.stdout, &text)?;
     if let Some(e) = not_json {
-        return Err(doc.error_at(e));
+        return Err(CliError::policy(&doc, e));
     }
     let blocking = findings.iter().any(is_blocking);
     Ok(if blocking { Exit::Fail } else { Exit::Pass })
