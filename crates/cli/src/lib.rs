@@ -14,6 +14,7 @@
 
 mod cli;
 mod commands;
+mod diagnostics;
 mod error;
 mod exit;
 mod input;
@@ -91,8 +92,7 @@ where
         Ok(code) => code,
         Err(e) => {
             limits::claim_output();
-            let _ = writeln!(io.stderr, "error: {e}");
-            let _ = io.stderr.flush();
+            diagnostics::write_error(io.stderr, &e, io.stderr_color);
             e.exit()
         }
     }

@@ -45,8 +45,10 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+mod diagnostic;
 pub mod error;
 pub mod glob;
+mod issue;
 pub mod json;
 pub mod keys;
 pub mod model;
@@ -56,7 +58,9 @@ pub mod template;
 pub mod validate;
 pub mod values;
 
+pub use diagnostic::{source_span, Label};
 pub use error::PolicyError;
+pub use issue::IssueCode;
 pub use model::*;
 pub use parse::{parse_policy, parse_policy_tree};
 pub use span::{JsonPath, PathElem, Position, Span};

@@ -3,7 +3,7 @@
 use crate::cli::{OutputFormat, PolicyTypeArg, ValidatePolicyArgs};
 use crate::error::CliError;
 use crate::input::{Document, Loader};
-use crate::output;
+use crate::{diagnostics, output};
 use crate::{Exit, Io};
 use iamproof_policy::{FindingType, ValidateOptions, ValidationFinding};
 use std::fmt::Write;
@@ -39,7 +39,7 @@ pub fn run(args: &ValidatePolicyArgs, io: &mut Io<'_>) -> Result<Exit, CliError>
     }
     let text = match args.output {
         OutputFormat::Json => output::json_text(&serde_json::json!({ "findings": findings }))?,
-        OutputFormat::Text => render(&doc, &findings),
+        OutputFormat::Text => render(&doc, &findings, io.stdout_color),
     };
     output::emit(io.stdout, &text)?;
     if let Some(e) = not_json {
@@ -58,8 +58,9 @@ pub fn is_blocking(f: &ValidationFinding) -> bool {
 }
 
 /// One line per finding, `origin:line:col: TYPE CODE: path: details`, extra locations indented
-/// under it, then a summary line.
-pub fn render(doc: &Document, findings: &[ValidationFinding]) -> String {
+/// under it, the link, the source excerpt with the locations underlined (see
+/// [`crate::diagnostics`]), then a summary line.
+pub fn render(doc: &Document, findings: &[ValidationFinding], color: bool) -> String {
     let mut out = String::new();
     for f in findings {
         let ty = f.finding_type.as_str();
@@ -88,6 +89,9 @@ pub fn render(doc: &Document, findings: &[ValidationFinding]) -> String {
         }
         if let Some(link) = &f.learn_more_link {
             let _ = writeln!(out, "    see {link}");
+        }
+        if let Some(x) = diagnostics::excerpt(&doc.origin.to_string(), &doc.text, f, color) {
+            out.push_str(&x);
         }
     }
     let count = |t: FindingType| findings.iter().filter(|f| f.finding_type == t).count();
