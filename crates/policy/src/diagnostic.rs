@@ -32,7 +32,7 @@ impl Label {
 }
 
 /// The byte range of `span`, as miette counts it.
-pub fn source_span(span: Span) -> SourceSpan {
+fn source_span(span: Span) -> SourceSpan {
     let len = span.end.offset.saturating_sub(span.start.offset);
     SourceSpan::new(span.start.offset.into(), len)
 }

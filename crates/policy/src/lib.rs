@@ -58,7 +58,7 @@ pub mod template;
 pub mod validate;
 pub mod values;
 
-pub use diagnostic::{source_span, Label};
+pub use diagnostic::Label;
 pub use error::PolicyError;
 pub use issue::IssueCode;
 pub use model::*;
