@@ -2,6 +2,7 @@
 
 use crate::cli::{Cli, Command};
 use crate::error::CliError;
+use crate::{Exit, Io};
 
 mod checks;
 mod formula;
@@ -12,30 +13,30 @@ mod simulate;
 mod validate;
 
 /// Runs a parsed command line; returns the exit status.
-pub fn run(cli: Cli) -> Result<i32, CliError> {
+pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<Exit, CliError> {
     match cli.command {
-        Command::ValidatePolicy(a) => validate::run(&a),
-        Command::Simulate(a) => simulate::run(&a),
-        Command::Formula(a) => formula::run(&a),
-        Command::CheckNoNewAccess(a) => checks::no_new_access(&a),
-        Command::CheckAccessNotGranted(a) => checks::access_not_granted(&a),
-        Command::CheckNoPublicAccess(a) => checks::no_public_access(&a),
-        Command::CheckNoExternalAccess(a) => checks::no_external_access(&a),
-        Command::Parse(a) => parse::run(&a),
-        Command::Serve(a) => serve::run(&a),
-        Command::Validate(a) => scan::validate(&a),
+        Command::ValidatePolicy(a) => validate::run(&a, io),
+        Command::Simulate(a) => simulate::run(&a, io),
+        Command::Formula(a) => formula::run(&a, io),
+        Command::CheckNoNewAccess(a) => checks::no_new_access(&a, io),
+        Command::CheckAccessNotGranted(a) => checks::access_not_granted(&a, io),
+        Command::CheckNoPublicAccess(a) => checks::no_public_access(&a, io),
+        Command::CheckNoExternalAccess(a) => checks::no_external_access(&a, io),
+        Command::Parse(a) => parse::run(&a, io),
+        Command::Serve(a) => serve::run(&a, io),
+        Command::Validate(a) => scan::validate(&a, io),
     }
 }
 
 /// Reads and parses one policy DOC; parse errors read `origin:line:col: path: message`.
 pub fn load_policy(
-    loader: &mut crate::input::Loader,
+    loader: &mut crate::input::Loader<'_>,
     arg: &str,
     what: &str,
     policy_type: iamproof_policy::PolicyType,
 ) -> Result<(crate::input::Document, iamproof_policy::Policy), CliError> {
     let doc = loader.load(arg, what)?;
-    let policy =
-        iamproof_policy::parse_policy(&doc.text, policy_type).map_err(|e| doc.error_at(e))?;
+    let policy = iamproof_policy::parse_policy(&doc.text, policy_type)
+        .map_err(|e| CliError::policy(&doc, e))?;
     Ok((doc, policy))
 }

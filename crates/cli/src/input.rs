@@ -48,28 +48,25 @@ pub struct Document {
 }
 
 impl Document {
-    /// An error located in this document: `origin:detail`, where `detail` usually starts with
-    /// `line:col: path: `.
-    pub fn error_at(&self, detail: impl fmt::Display) -> CliError {
-        CliError::Input(format!("{}:{}", self.origin, detail))
-    }
-
     /// An error about this document as a whole: `origin: message`.
     pub fn error(&self, message: impl fmt::Display) -> CliError {
-        CliError::Input(format!("{}: {}", self.origin, message))
+        CliError::Document {
+            origin: self.origin.clone(),
+            message: message.to_string(),
+        }
     }
 }
 
 /// Reads DOC arguments, making sure standard input is read at most once.
-#[derive(Debug, Default)]
-pub struct Loader {
-    stdin_used: bool,
+pub struct Loader<'a> {
+    /// Standard input, until a `-` argument reads it.
+    stdin: Option<&'a mut dyn Read>,
 }
 
-impl Loader {
-    /// A loader that has not read standard input yet.
-    pub fn new() -> Self {
-        Self::default()
+impl<'a> Loader<'a> {
+    /// A loader that has not read `stdin` (standard input) yet.
+    pub fn new(stdin: &'a mut dyn Read) -> Self {
+        Loader { stdin: Some(stdin) }
     }
 
     /// Reads one DOC argument (see the module docs). `what` names the option for messages,
@@ -80,14 +77,12 @@ impl Loader {
             return finish(Origin::Inline, arg.as_bytes().to_vec());
         }
         if arg == "-" {
-            if self.stdin_used {
+            let Some(stdin) = self.stdin.take() else {
                 return Err(CliError::Usage(format!(
                     "{what}: standard input (-) can be used for only one document"
                 )));
-            }
-            self.stdin_used = true;
-            let bytes = read_limited(std::io::stdin().lock())
-                .map_err(|e| CliError::Input(format!("<stdin>: {e}")))?;
+            };
+            let bytes = read_limited(stdin, &Origin::Stdin)?;
             return finish(Origin::Stdin, bytes);
         }
         if arg.is_empty() {
@@ -103,19 +98,27 @@ impl Loader {
         }
         let origin = Origin::File(path.to_path_buf());
         if path.is_dir() {
-            return Err(CliError::Input(format!("{origin}: is a directory")));
+            return Err(CliError::Document {
+                origin,
+                message: "is a directory".to_string(),
+            });
         }
         let file = std::fs::File::open(path).map_err(|e| {
-            let mut msg = format!("{origin}: {}", io_message(&e));
-            if e.kind() == std::io::ErrorKind::NotFound && !arg.starts_with("file://") {
-                msg.push_str(&format!(
+            let hint = if e.kind() == std::io::ErrorKind::NotFound && !arg.starts_with("file://") {
+                format!(
                     " (give a file path, file://PATH, - for standard input, or the JSON itself \
                      for {what})"
-                ));
+                )
+            } else {
+                String::new()
+            };
+            CliError::Read {
+                origin: origin.clone(),
+                source: e,
+                hint,
             }
-            CliError::Input(msg)
         })?;
-        let bytes = read_limited(file).map_err(|e| CliError::Input(format!("{origin}: {e}")))?;
+        let bytes = read_limited(file, &origin)?;
         finish(origin, bytes)
     }
 }
@@ -136,16 +139,23 @@ pub fn io_message(e: &std::io::Error) -> String {
 }
 
 /// Reads at most `MAX_DOCUMENT_BYTES` (+1 to detect overflow).
-fn read_limited(r: impl Read) -> Result<Vec<u8>, String> {
+fn read_limited(r: impl Read, origin: &Origin) -> Result<Vec<u8>, CliError> {
     let mut buf = Vec::new();
     r.take(MAX_DOCUMENT_BYTES + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| io_message(&e))?;
+        .map_err(|e| CliError::Read {
+            origin: origin.clone(),
+            source: e,
+            hint: String::new(),
+        })?;
     if buf.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(format!(
-            "document is larger than {} MiB; IAM policies are at most 32 KiB",
-            MAX_DOCUMENT_BYTES / (1024 * 1024)
-        ));
+        return Err(CliError::Document {
+            origin: origin.clone(),
+            message: format!(
+                "document is larger than {} MiB; IAM policies are at most 32 KiB",
+                MAX_DOCUMENT_BYTES / (1024 * 1024)
+            ),
+        });
     }
     Ok(buf)
 }
@@ -155,18 +165,22 @@ fn finish(origin: Origin, bytes: Vec<u8>) -> Result<Document, CliError> {
         Ok(t) => t,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            return Err(CliError::Input(format!(
-                "{origin}: not UTF-8 text (invalid byte at offset {at}); a policy document is JSON"
-            )));
+            return Err(CliError::Document {
+                origin,
+                message: format!(
+                    "not UTF-8 text (invalid byte at offset {at}); a policy document is JSON"
+                ),
+            });
         }
     };
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
     if text.trim().is_empty() {
-        return Err(CliError::Input(format!(
-            "{origin}: the document is empty; expected a JSON policy document"
-        )));
+        return Err(CliError::Document {
+            origin,
+            message: "the document is empty; expected a JSON policy document".to_string(),
+        });
     }
     Ok(Document { origin, text })
 }
@@ -177,7 +191,8 @@ mod tests {
 
     #[test]
     fn inline_json_is_recognised_after_whitespace() {
-        let mut l = Loader::new();
+        let mut empty = std::io::empty();
+        let mut l = Loader::new(&mut empty);
         let d = l.load("  \n{\"Version\":\"2012-10-17\"}", "--x").unwrap();
         assert_eq!(d.origin, Origin::Inline);
         let d = l.load("[1]", "--x").unwrap();
@@ -189,7 +204,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("p.json");
         std::fs::write(&p, "\u{feff}{}").unwrap();
-        let mut l = Loader::new();
+        let mut empty = std::io::empty();
+        let mut l = Loader::new(&mut empty);
         let a = l.load(&format!("file://{}", p.display()), "--x").unwrap();
         let b = l.load(p.to_str().unwrap(), "--x").unwrap();
         assert_eq!(a.text, "{}");
@@ -201,7 +217,8 @@ mod tests {
     #[test]
     fn bad_files_give_errors_naming_them() {
         let dir = tempfile::tempdir().unwrap();
-        let mut l = Loader::new();
+        let mut empty = std::io::empty();
+        let mut l = Loader::new(&mut empty);
         let e = l.load(dir.path().to_str().unwrap(), "--x").unwrap_err();
         assert!(e.to_string().ends_with(": is a directory"), "{e}");
         let missing = dir.path().join("missing.json");
@@ -227,8 +244,9 @@ mod tests {
 
     #[test]
     fn stdin_only_once() {
-        let mut l = Loader::new();
-        l.stdin_used = true;
+        let mut empty = std::io::empty();
+        let mut l = Loader::new(&mut empty);
+        l.stdin = None;
         let e = l.load("-", "--x").unwrap_err();
         assert!(e.to_string().contains("only one document"), "{e}");
     }

@@ -11,13 +11,12 @@ use std::fmt::Write;
 pub fn parse<T: DeserializeOwned>(doc: &Document) -> Result<T, CliError> {
     let mut de = serde_json::Deserializer::from_str(&doc.text);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| located(doc, e))?;
-    de.end().map_err(|e| {
-        doc.error_at(format_args!(
-            "{}:{}: $: {}",
-            e.line(),
-            e.column(),
-            bare_message(&e)
-        ))
+    de.end().map_err(|e| CliError::Json {
+        origin: doc.origin.clone(),
+        line: e.line(),
+        column: e.column(),
+        path: "$".to_string(),
+        message: bare_message(&e),
     })?;
     Ok(value)
 }
@@ -25,13 +24,13 @@ pub fn parse<T: DeserializeOwned>(doc: &Document) -> Result<T, CliError> {
 fn located(doc: &Document, e: serde_path_to_error::Error<serde_json::Error>) -> CliError {
     let path = path_text(e.path());
     let inner = e.inner();
-    doc.error_at(format_args!(
-        "{}:{}: {}: {}",
-        inner.line(),
-        inner.column(),
+    CliError::Json {
+        origin: doc.origin.clone(),
+        line: inner.line(),
+        column: inner.column(),
         path,
-        bare_message(inner)
-    ))
+        message: bare_message(inner),
+    }
 }
 
 /// serde_json's message without its ` at line L column C` suffix (we print the position first).

@@ -8,7 +8,8 @@
 //! check's answer, FAIL because the check could not be completed (PASS must be a proof), in the
 //! requested output format, and ends the process with exit status 1.
 //!
-//! The heap is measured by [`CountingAllocator`], the binary's global allocator: the system
+//! The heap is measured by [`CountingAllocator`], the binary's global allocator (the library
+//! only defines it; `main.rs` installs it): the system
 //! allocator plus one atomic counter of live bytes, switched on only for check commands. The
 //! watchdog looks every [`POLL`], so the heap can overshoot the limit by what the program
 //! allocates in that time.
@@ -48,6 +49,9 @@ fn count(delta: isize) {
 fn signed(n: usize) -> isize {
     isize::try_from(n).unwrap_or(isize::MAX)
 }
+/// Whether the watchdog runs: without it (the library called in-process) there is nothing to
+/// claim standard output from.
+static STARTED: AtomicBool = AtomicBool::new(false);
 static OUTPUT: Mutex<()> = Mutex::new(());
 /// The check the watchdog answers for, once the command knows it exactly (its wording depends
 /// on the parsed arguments, e.g. whether `--access` lists resources).
@@ -100,6 +104,9 @@ pub fn live_bytes() -> usize {
 /// Claims standard output for the command's own answer, for the rest of the process: from now
 /// on the watchdog never prints (see the module docs).
 pub fn claim_output() {
+    if !STARTED.load(Ordering::SeqCst) {
+        return;
+    }
     let guard: MutexGuard<'static, ()> = OUTPUT
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -126,6 +133,7 @@ pub struct Limits {
 
 /// Starts the watchdog for a check command (see the module docs).
 pub fn start(limits: Limits) {
+    STARTED.store(true, Ordering::SeqCst);
     COUNTING.store(true, Ordering::Relaxed);
     let started = Instant::now();
     let deadline = started + limits.time + GRACE;
@@ -172,5 +180,5 @@ fn answer_undecided(limits: Limits, why: &str) -> ! {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
-    std::process::exit(crate::error::EXIT_FAIL)
+    std::process::exit(crate::Exit::Fail.code())
 }

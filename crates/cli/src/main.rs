@@ -1,38 +1,29 @@
-//! `iamproof`: prove facts about AWS IAM policies, offline.
-//!
-//! Exit status: 0 when the command ran and the answer is "yes" (PASS, no blocking finding), 1
-//! when a check ran and the answer is "no" (FAIL, blocking findings), 2 for bad usage, bad input,
-//! or an engine error. clap's own usage errors exit with 2 as well.
+//! `iamproof`: prove facts about AWS IAM policies, offline. A thin wrapper over the library's
+//! `run` with the process's standard streams, the watchdog of check commands, and the counting
+//! allocator the watchdog's memory limit reads.
 
-mod cli;
-mod commands;
-mod error;
-mod input;
-mod jsonin;
-mod limits;
-mod output;
-mod request_input;
+use std::io::IsTerminal;
 
-use clap::Parser;
-use std::io::Write;
-
-/// Counts live heap bytes for the watchdog's memory limit (see `limits`).
+/// Counts live heap bytes for the watchdog's memory limit.
 #[global_allocator]
-static ALLOCATOR: limits::CountingAllocator = limits::CountingAllocator;
+static ALLOCATOR: iamproof_cli::CountingAllocator = iamproof_cli::CountingAllocator;
 
 fn main() {
-    // clap prints usage errors to stderr and exits with 2; --help/--version exit with 0.
-    let cli = cli::Cli::parse();
-    if let Some(l) = cli.command.limits() {
-        limits::start(l);
-    }
-    let code = match commands::run(cli) {
-        Ok(code) => code,
-        Err(e) => {
-            limits::claim_output();
-            let _ = writeln!(std::io::stderr(), "error: {e}");
-            e.exit_code()
-        }
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let mut stdin = std::io::stdin();
+    let mut stdout = std::io::stdout();
+    let mut stderr = std::io::stderr();
+    let stdout_color = !no_color && stdout.is_terminal();
+    let stderr_color = !no_color && stderr.is_terminal();
+    let mut io = iamproof_cli::Io {
+        stdin: &mut stdin,
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        stdout_color,
+        stderr_color,
     };
-    std::process::exit(code);
+    let options = iamproof_cli::Options { watchdog: true };
+    let code = iamproof_cli::run(std::env::args_os(), &mut io, options);
+    // `exit`, not a return: the watchdog thread may still be running.
+    std::process::exit(code.code());
 }

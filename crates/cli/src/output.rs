@@ -1,13 +1,11 @@
-//! Writing to standard output. A closed pipe (`iamproof … | head -1`) is not an error: the
-//! program stops writing and still exits with the status of its answer.
+//! Writing the answer to standard output. A closed pipe (`iamproof … | head -1`) is not an
+//! error: the program stops writing and still exits with the status of its answer.
 
 use crate::error::CliError;
 use std::io::Write;
 
-/// Writes `text` to standard output and flushes it.
-pub fn emit(text: &str) -> Result<(), CliError> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+/// Writes `text` to `out` (standard output) and flushes it.
+pub fn emit(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
     let r = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     match r {
         Ok(()) => Ok(()),

@@ -459,7 +459,8 @@ mod tests {
 
     #[test]
     fn entries_are_typed_and_checked() {
-        let mut l = Loader::new();
+        let mut empty = std::io::empty();
+        let mut l = Loader::new(&mut empty);
         let ctx = context_entries(
             &[
                 r#"[{"ContextKeyName":"aws:SourceIp","ContextKeyValues":["203.0.113.1"],"ContextKeyType":"ip"}]"#.to_string(),

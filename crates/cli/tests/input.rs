@@ -1,22 +1,22 @@
-//! The `iamproof` binary: usage errors, document input (file://, paths, stdin, inline) and
-//! never panicking on bad input.
+//! The command line (in-process; the binary for exit statuses, --help and standard input): usage
+//! errors, document input (file://, paths, stdin, inline) and never panicking on bad input.
 
 mod common;
 
-use common::{examples, iamproof, iamproof_stdin};
+use common::{examples, iamproof, iamproof_bin, iamproof_bin_stdin, iamproof_stdin};
 use std::path::Path;
 
 #[test]
 fn usage_errors_exit_2() {
-    let r = iamproof(&[]);
+    let r = iamproof_bin(&[]);
     assert_eq!(r.code, 2, "{r:?}");
-    let r = iamproof(&["frobnicate"]);
+    let r = iamproof_bin(&["frobnicate"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("error:"), "{r:?}");
-    let r = iamproof(&["validate-policy", "--policy-document", "{}"]);
+    let r = iamproof_bin(&["validate-policy", "--policy-document", "{}"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("--policy-type"), "{r:?}");
-    let r = iamproof(&[
+    let r = iamproof_bin(&[
         "validate-policy",
         "--policy-document",
         "{}",
@@ -25,7 +25,7 @@ fn usage_errors_exit_2() {
     ]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("IDENTITY_POLICY"), "{r:?}");
-    let r = iamproof(&[
+    let r = iamproof_bin(&[
         "check-no-new-access",
         "--existing-policy-document",
         "{}",
@@ -35,7 +35,7 @@ fn usage_errors_exit_2() {
         "SERVICE_CONTROL_POLICY",
     ]);
     assert_eq!(r.code, 2, "{r:?}");
-    let r = iamproof(&[
+    let r = iamproof_bin(&[
         "simulate",
         "--policy-input-list",
         "{}",
@@ -49,7 +49,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn help_and_version_exit_0() {
-    let r = iamproof(&["--help"]);
+    let r = iamproof_bin(&["--help"]);
     assert_eq!(r.code, 0, "{r:?}");
     for cmd in [
         "validate-policy",
@@ -61,11 +61,11 @@ fn help_and_version_exit_0() {
         "check-no-external-access",
     ] {
         assert!(r.stdout.contains(cmd), "{cmd} missing from --help: {r:?}");
-        let h = iamproof(&[cmd, "--help"]);
+        let h = iamproof_bin(&[cmd, "--help"]);
         assert_eq!(h.code, 0, "{h:?}");
         assert!(h.stdout.contains("Usage: iamproof"), "{h:?}");
     }
-    let r = iamproof(&["--version"]);
+    let r = iamproof_bin(&["--version"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.starts_with("iamproof "), "{r:?}");
 }
@@ -177,7 +177,7 @@ fn policy_errors_give_origin_line_column_and_path() {
 fn stdin_serves_one_document_only() {
     let p = examples().join("identity/pipeline-reference.json");
     let text = std::fs::read(&p).unwrap();
-    let r = iamproof_stdin(
+    let r = iamproof_bin_stdin(
         &[
             "check-no-new-access",
             "--existing-policy-document",
@@ -476,7 +476,7 @@ fn check_arguments_are_validated() {
 #[test]
 fn endless_and_oversized_inputs_are_cut_off() {
     if std::path::Path::new("/dev/zero").exists() {
-        let r = iamproof(&["formula", "--policy-document", "/dev/zero"]);
+        let r = iamproof_bin(&["formula", "--policy-document", "/dev/zero"]);
         assert_eq!(r.code, 2, "{r:?}");
         assert!(
             r.stderr
@@ -498,7 +498,7 @@ fn endless_and_oversized_inputs_are_cut_off() {
                 "AWS::S3::Bucket",
             ][..],
         ] {
-            let r = iamproof_stdin(args, &big);
+            let r = iamproof_bin_stdin(args, &big);
             assert_eq!(r.code, 2, "{r:?}");
             assert!(
                 r.stderr.contains("<stdin>: document is larger than 1 MiB"),

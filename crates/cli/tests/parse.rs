@@ -75,9 +75,13 @@ fn parse_errors_exit_2_and_say_where() {
     let shown = bad.display().to_string();
     let r = iamproof(&["parse", "--template-path", &shown]);
     assert_eq!(r.code, 2);
+    // The message line, then the source excerpt with the position marked.
     assert_eq!(
         r.stderr.trim(),
-        format!("error: {shown}:3:11: unknown tag !Nope (not a CloudFormation intrinsic function)")
+        format!(
+            "error: {shown}:3:11: unknown tag !Nope (not a CloudFormation intrinsic function)\n   \
+             ╭─[{shown}:3:11]\n 2 │   R:\n 3 │     Type: !Nope x\n   ·           ▲\n   ╰────"
+        )
     );
     let r = iamproof(&["parse", "--template-path", "no/such.yaml"]);
     assert_eq!(

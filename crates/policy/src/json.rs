@@ -14,6 +14,7 @@
 //! columns are 0-based counts of Unicode scalar values; offsets are bytes.
 
 use crate::error::{codes, PolicyError};
+use crate::issue::IssueCode;
 use crate::span::{JsonPath, PathElem, Position, Span};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -152,7 +153,7 @@ impl<'a> Reader<'a> {
         self.err_code(codes::JSON_SYNTAX, msg)
     }
 
-    fn err_code(&self, code: &'static str, msg: impl Into<String>) -> PolicyError {
+    fn err_code(&self, code: IssueCode, msg: impl Into<String>) -> PolicyError {
         let p = self.here();
         PolicyError::new(
             Span { start: p, end: p },

@@ -57,8 +57,10 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+mod diagnostic;
 mod error;
 pub mod glob;
+mod issue;
 mod json;
 mod keys;
 mod model;
@@ -69,7 +71,9 @@ mod validate;
 mod values;
 
 // Parsing: text to a policy, and why not.
+pub use diagnostic::Label;
 pub use error::{codes, PolicyError};
+pub use issue::IssueCode;
 pub use json::{parse_json, JsonMember, JsonNode, JsonValue, MAX_INPUT_BYTES};
 pub use parse::parse_policy;
 

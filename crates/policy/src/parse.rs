@@ -21,6 +21,7 @@
 //!   `validate_policy` reports it. An empty service prefix is rejected.
 
 use crate::error::{codes, PolicyError};
+use crate::issue::IssueCode;
 use crate::json::{parse_json, JsonMember, JsonNode, JsonValue};
 use crate::model::*;
 use crate::span::{JsonPath, Span};
@@ -188,7 +189,7 @@ fn describe(t: PolicyType) -> &'static str {
     }
 }
 
-fn err(span: Span, path: JsonPath, code: &'static str, message: String) -> PolicyError {
+fn err(span: Span, path: JsonPath, code: IssueCode, message: String) -> PolicyError {
     PolicyError::new(span, path, code, message)
 }
 
@@ -663,7 +664,7 @@ fn parse_resource(
 }
 
 /// Parses an operator name, exact canonical case; errors name the canonical spelling.
-pub(crate) fn parse_operator(name: &str) -> Result<Operator, (String, &'static str)> {
+pub(crate) fn parse_operator(name: &str) -> Result<Operator, (String, IssueCode)> {
     let (qualifier, rest) = match name.split_once(':') {
         None => (None, name),
         Some(("ForAllValues", rest)) => (Some(SetQualifier::ForAllValues), rest),

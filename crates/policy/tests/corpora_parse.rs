@@ -79,8 +79,8 @@ fn every_corpus_policy_parses_or_is_rejected_deliberately() {
         match parse_policy(&p.text, p.policy_type) {
             Ok(_) => t.parsed += 1,
             Err(e) => {
-                *t.rejected.entry(e.code).or_default() += 1;
-                rejections.push((corpus, p.name, e.code, e.to_string()));
+                *t.rejected.entry(e.code.as_str()).or_default() += 1;
+                rejections.push((corpus, p.name, e.code.as_str(), e.to_string()));
             }
         }
     }

@@ -212,7 +212,7 @@ proptest! {
             Err(e) => {
                 check_span(&doc, e.span);
                 prop_assert_eq!(e.position, e.span.start);
-                prop_assert!(!e.code.is_empty());
+                prop_assert!(!e.code.as_str().is_empty());
             }
             Ok(p) => {
                 for st in &p.statements {

@@ -2,7 +2,7 @@
 
 use thiserror::Error;
 
-use crate::model::Location;
+use crate::model::{Location, Position};
 
 /// An input (template, plan, cloud assembly, parameter file) that cannot be read. The message
 /// starts with where: `file:line:col:` when the position is known.
@@ -54,6 +54,28 @@ fn at(l: &Option<Location>) -> String {
 }
 
 impl TemplateError {
+    /// The file and the range the error points at, when it has a position (a syntax error is
+    /// a point: its range is empty).
+    pub fn location(&self) -> Option<(&str, Location)> {
+        match self {
+            TemplateError::Syntax {
+                file, line, column, ..
+            } => {
+                let at = Position {
+                    line: *line,
+                    column: *column,
+                };
+                Some((file, Location { start: at, end: at }))
+            }
+            TemplateError::Invalid {
+                file,
+                location: Some(l),
+                ..
+            } => Some((file, *l)),
+            _ => None,
+        }
+    }
+
     pub(crate) fn io(file: &str, e: &std::io::Error) -> Self {
         let message = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file or directory".to_string(),

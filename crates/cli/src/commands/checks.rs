@@ -5,9 +5,10 @@ use crate::cli::{
     CheckAccessNotGrantedArgs, CheckCommon, CheckNoExternalAccessArgs, CheckNoNewAccessArgs,
     CheckNoPublicAccessArgs, CheckPolicyTypeArg, OutputFormat, ReportFormat, SolverArg,
 };
-use crate::error::{CliError, EXIT_FAIL, EXIT_OK};
+use crate::error::CliError;
 use crate::input::{Document, Loader};
 use crate::{jsonin, output};
+use crate::{Exit, Io};
 use iamproof_checks::{AccessSpec, Backend, CheckOptions, CheckResult, TrustZone};
 use iamproof_policy::PolicyType;
 use serde::Deserialize;
@@ -158,7 +159,12 @@ fn required<'a, T>(value: &'a Option<T>, flag: &str) -> Result<&'a T, CliError> 
 
 /// Prints a result and gives the exit status: 0 PASS, 1 FAIL. `doc` is the document the
 /// reasons point into.
-fn finish(result: &CheckResult, doc: &Document, format: ReportFormat) -> Result<i32, CliError> {
+fn finish(
+    result: &CheckResult,
+    doc: &Document,
+    format: ReportFormat,
+    io: &mut Io<'_>,
+) -> Result<Exit, CliError> {
     let format = document_output(format)?;
     // The watchdog of `crate::limits` must not print after or over this answer.
     crate::limits::claim_output();
@@ -180,14 +186,18 @@ fn finish(result: &CheckResult, doc: &Document, format: ReportFormat) -> Result<
             t
         }
     };
-    output::emit(&text)?;
-    Ok(if result.is_pass() { EXIT_OK } else { EXIT_FAIL })
+    output::emit(io.stdout, &text)?;
+    Ok(if result.is_pass() {
+        Exit::Pass
+    } else {
+        Exit::Fail
+    })
 }
 
 /// Runs `check-no-new-access`.
-pub fn no_new_access(args: &CheckNoNewAccessArgs) -> Result<i32, CliError> {
+pub fn no_new_access(args: &CheckNoNewAccessArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
     if let Some(path) = &args.template_path {
-        return super::scan::no_new_access(args, path);
+        return super::scan::no_new_access(args, path, io);
     }
     no_template_flags(args.template.first_given().or_else(|| {
         [
@@ -204,7 +214,7 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs) -> Result<i32, CliError> {
         .find_map(|(given, flag)| given.then_some(flag))
     }))?;
     document_output(args.common.output)?;
-    let mut loader = Loader::new();
+    let mut loader = Loader::new(&mut *io.stdin);
     let ty = required(&args.policy_type, "--policy-type")?.to_policy_type();
     let (_, existing) = super::load_policy(
         &mut loader,
@@ -219,13 +229,16 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs) -> Result<i32, CliError> {
         ty,
     )?;
     let result = iamproof_checks::check_no_new_access(&existing, &new, &options(&args.common));
-    finish(&result, &new_doc, args.common.output)
+    finish(&result, &new_doc, args.common.output, io)
 }
 
 /// Runs `check-access-not-granted`.
-pub fn access_not_granted(args: &CheckAccessNotGrantedArgs) -> Result<i32, CliError> {
+pub fn access_not_granted(
+    args: &CheckAccessNotGrantedArgs,
+    io: &mut Io<'_>,
+) -> Result<Exit, CliError> {
     if let Some(path) = &args.template_path {
-        return super::scan::access_not_granted(args, path);
+        return super::scan::access_not_granted(args, path, io);
     }
     no_template_flags(args.template.first_given().or_else(|| {
         [
@@ -240,7 +253,7 @@ pub fn access_not_granted(args: &CheckAccessNotGrantedArgs) -> Result<i32, CliEr
         .find_map(|(given, flag)| given.then_some(flag))
     }))?;
     document_output(args.common.output)?;
-    let mut loader = Loader::new();
+    let mut loader = Loader::new(&mut *io.stdin);
     let policy_type: &CheckPolicyTypeArg = required(&args.policy_type, "--policy-type")?;
     let (doc, policy) = super::load_policy(
         &mut loader,
@@ -254,13 +267,13 @@ pub fn access_not_granted(args: &CheckAccessNotGrantedArgs) -> Result<i32, CliEr
     });
     let result =
         iamproof_checks::check_access_not_granted(&policy, &access, &options(&args.common));
-    finish(&result, &doc, args.common.output)
+    finish(&result, &doc, args.common.output, io)
 }
 
 /// Runs `check-no-public-access`.
-pub fn no_public_access(args: &CheckNoPublicAccessArgs) -> Result<i32, CliError> {
+pub fn no_public_access(args: &CheckNoPublicAccessArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
     if let Some(path) = &args.template_path {
-        return super::scan::no_public_access(args, path);
+        return super::scan::no_public_access(args, path, io);
     }
     no_template_flags(
         args.template.first_given().or(args
@@ -269,7 +282,7 @@ pub fn no_public_access(args: &CheckNoPublicAccessArgs) -> Result<i32, CliError>
     )?;
     document_output(args.common.output)?;
     let resource_type = *required(&args.resource_type, "--resource-type")?;
-    let mut loader = Loader::new();
+    let mut loader = Loader::new(&mut *io.stdin);
     let (doc, policy) = super::load_policy(
         &mut loader,
         required(&args.policy_document, "--policy-document")?,
@@ -278,18 +291,21 @@ pub fn no_public_access(args: &CheckNoPublicAccessArgs) -> Result<i32, CliError>
     )?;
     let result =
         iamproof_checks::check_no_public_access(&policy, resource_type, &options(&args.common));
-    finish(&result, &doc, args.common.output)
+    finish(&result, &doc, args.common.output, io)
 }
 
 /// Runs `check-no-external-access`.
-pub fn no_external_access(args: &CheckNoExternalAccessArgs) -> Result<i32, CliError> {
+pub fn no_external_access(
+    args: &CheckNoExternalAccessArgs,
+    io: &mut Io<'_>,
+) -> Result<Exit, CliError> {
     let trusted = TrustZone::new(
         args.trusted_account.clone(),
         args.trusted_organization.clone(),
     )
     .map_err(|e| CliError::Input(e.to_string()))?;
     document_output(args.common.output)?;
-    let mut loader = Loader::new();
+    let mut loader = Loader::new(&mut *io.stdin);
     let (doc, policy) = super::load_policy(
         &mut loader,
         &args.policy_document,
@@ -302,5 +318,5 @@ pub fn no_external_access(args: &CheckNoExternalAccessArgs) -> Result<i32, CliEr
         &trusted,
         &options(&args.common),
     );
-    finish(&result, &doc, args.common.output)
+    finish(&result, &doc, args.common.output, io)
 }

@@ -1,16 +1,17 @@
 //! `formula`: the logic formula a policy stands for.
 
 use crate::cli::{FormulaArgs, FormulaFormat, PolicyTypeArg};
-use crate::error::{CliError, EXIT_OK};
+use crate::error::CliError;
 use crate::input::Loader;
 use crate::output;
+use crate::{Exit, Io};
 
 /// Runs `formula`: prints the formula that holds exactly for the requests the policy allows on
 /// its own (some Allow statement applies and no Deny statement does). Without `--policy-type`
 /// the document is read as an `IDENTITY_POLICY`; when that fails and it would parse as a
 /// `RESOURCE_POLICY` (it has a `Principal`), the error ends with a note saying so.
-pub fn run(args: &FormulaArgs) -> Result<i32, CliError> {
-    let mut loader = Loader::new();
+pub fn run(args: &FormulaArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
+    let mut loader = Loader::new(&mut *io.stdin);
     let ty = args.policy_type.unwrap_or(PolicyTypeArg::Identity);
     let doc = loader.load(&args.policy_document, "--policy-document")?;
     let policy = match iamproof_policy::parse_policy(&doc.text, ty.to_policy_type()) {
@@ -25,7 +26,11 @@ pub fn run(args: &FormulaArgs) -> Result<i32, CliError> {
             } else {
                 ""
             };
-            return Err(doc.error_at(format_args!("{e}{note}")));
+            let mut error = CliError::policy(&doc, e);
+            if let CliError::Policy(p) = &mut error {
+                p.note = note.to_string();
+            }
+            return Err(error);
         }
     };
     let encoded = iamproof_logic::encode_policy(&policy).map_err(|e| doc.error(e))?;
@@ -51,6 +56,6 @@ pub fn run(args: &FormulaArgs) -> Result<i32, CliError> {
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    output::emit(&text)?;
-    Ok(EXIT_OK)
+    output::emit(io.stdout, &text)?;
+    Ok(Exit::Pass)
 }

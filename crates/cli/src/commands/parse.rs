@@ -7,8 +7,9 @@ use clap::{Args, ValueEnum};
 use iamproof_templates::{ExtractOptions, Extraction, Format, PolicyType};
 
 use crate::cli::OutputFormat;
-use crate::error::{CliError, EXIT_OK};
+use crate::error::CliError;
 use crate::output;
+use crate::{Exit, Io};
 
 /// `--format` of `parse`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -52,9 +53,8 @@ pub struct ParseArgs {
 }
 
 /// Runs `parse`.
-pub fn run(args: &ParseArgs) -> Result<i32, CliError> {
-    let parameters = iamproof_templates::parse_parameters(&args.parameters)
-        .map_err(|e| CliError::Input(e.to_string()))?;
+pub fn run(args: &ParseArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
+    let parameters = iamproof_templates::parse_parameters(&args.parameters)?;
     let options = ExtractOptions {
         format: match args.format {
             TemplateFormatArg::Auto => None,
@@ -68,8 +68,7 @@ pub fn run(args: &ParseArgs) -> Result<i32, CliError> {
         template_configuration_file: args.template_configuration_file.clone(),
         ..ExtractOptions::default()
     };
-    let extraction = iamproof_templates::extract(&args.template_path, &options)
-        .map_err(|e| CliError::Input(e.to_string()))?;
+    let extraction = iamproof_templates::extract(&args.template_path, &options)?;
     let text = match args.output {
         OutputFormat::Json => {
             let mut t = serde_json::to_string_pretty(&extraction)
@@ -79,8 +78,8 @@ pub fn run(args: &ParseArgs) -> Result<i32, CliError> {
         }
         OutputFormat::Text => render_text(&extraction),
     };
-    output::emit(&text)?;
-    Ok(EXIT_OK)
+    output::emit(io.stdout, &text)?;
+    Ok(Exit::Pass)
 }
 
 fn render_text(x: &Extraction) -> String {

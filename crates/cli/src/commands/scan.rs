@@ -7,9 +7,10 @@ use crate::cli::{
     ReferencePolicyTypeArg, ReportFormat, SolverArg, TemplateOptions, ValidateArgs,
 };
 use crate::commands::parse::TemplateFormatArg;
-use crate::error::{CliError, EXIT_FAIL, EXIT_OK};
+use crate::error::CliError;
 use crate::input::Loader;
 use crate::output;
+use crate::{Exit, Io};
 use iamproof_checks::{AccessSpec, Backend, CheckOptions};
 use iamproof_config::Config;
 use iamproof_report::{
@@ -18,39 +19,25 @@ use iamproof_report::{
 };
 use iamproof_scan::{
     check_extraction, diff_extractions, parse_allowed_external_principals, read_base, report_files,
-    validate_extraction, BaseSource, DiffOptions, ReferencePolicy, ScanError, ScanOptions, Sources,
+    validate_extraction, BaseSource, DiffOptions, ReferencePolicy, ScanOptions, Sources,
     TemplateCheck, ValidateConfig,
 };
 use iamproof_templates::{ExtractOptions, Extraction, Format};
-use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
-
-fn input_error(e: impl std::fmt::Display) -> CliError {
-    CliError::Input(e.to_string())
-}
-
-fn scan_error(e: ScanError) -> CliError {
-    match e {
-        ScanError::Option(m) => CliError::Usage(m),
-        other => CliError::Input(other.to_string()),
-    }
-}
 
 /// The gate's settings: `--config FILE`, else the `.iamproof.toml` found from the working
 /// directory, else none (every setting from the flags and their defaults).
 fn config(t: &TemplateOptions) -> Result<Config, CliError> {
     let cwd = std::env::current_dir()
         .map_err(|e| CliError::Input(format!("cannot read the working directory: {e}")))?;
-    match Config::locate(t.config.as_deref(), &cwd) {
-        Ok(found) => Ok(found.map(|(_, c)| c).unwrap_or_default()),
-        Err(e) => Err(input_error(e)),
-    }
+    let found = Config::locate(t.config.as_deref(), &cwd)?;
+    Ok(found.map(|(_, c)| c).unwrap_or_default())
 }
 
 fn extract_options(t: &TemplateOptions, config: &Config) -> Result<ExtractOptions, CliError> {
     let defaults = ExtractOptions::default();
-    let flags = iamproof_templates::parse_parameters(&t.parameters).map_err(input_error)?;
+    let flags = iamproof_templates::parse_parameters(&t.parameters)?;
     Ok(ExtractOptions {
         format: match t.template_format.unwrap_or_default() {
             TemplateFormatArg::Auto => None,
@@ -95,7 +82,7 @@ fn extract(
 ) -> Result<Extraction, CliError> {
     iamproof_templates::extract(path, options)
         .map(|x| scan.apply_exclusions(x))
-        .map_err(input_error)
+        .map_err(CliError::from)
 }
 
 /// Classifies, renders and writes the report; the exit status of its blocking findings.
@@ -106,7 +93,8 @@ fn finish(
     rules: &BlockingRules,
     format: ReportFormat,
     t: &TemplateOptions,
-) -> Result<i32, CliError> {
+    io: &mut Io<'_>,
+) -> Result<Exit, CliError> {
     let mut report = Report::new(env!("CARGO_PKG_VERSION"));
     report.files = report_files(&input.to_string_lossy(), extraction);
     report.findings = findings;
@@ -124,17 +112,18 @@ fn finish(
         ),
     };
     match &t.output_file {
-        Some(file) => std::fs::write(file, &text).map_err(|e| {
-            CliError::Input(format!("{}: cannot write the report: {e}", file.display()))
+        Some(file) => std::fs::write(file, &text).map_err(|source| CliError::WriteReport {
+            path: file.clone(),
+            source,
         })?,
-        None => output::emit(&text)?,
+        None => output::emit(io.stdout, &text)?,
     }
     if !t.quiet && (t.output_file.is_some() || format != ReportFormat::Text) {
-        let _ = writeln!(std::io::stderr(), "{}", summary(&classified));
+        let _ = writeln!(io.stderr, "{}", summary(&classified));
     }
     Ok(match ExitStatus::of(&classified) {
-        ExitStatus::Clean => EXIT_OK,
-        ExitStatus::Blocking => EXIT_FAIL,
+        ExitStatus::Clean => Exit::Pass,
+        ExitStatus::Blocking => Exit::Fail,
     })
 }
 
@@ -151,7 +140,7 @@ fn check_rules(
 }
 
 /// `validate --template-path`.
-pub fn validate(args: &ValidateArgs) -> Result<i32, CliError> {
+pub fn validate(args: &ValidateArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
     let t = &args.template;
     let config = config(t)?;
     let rules = config
@@ -166,8 +155,7 @@ pub fn validate(args: &ValidateArgs) -> Result<i32, CliError> {
     let external = if allowed.is_empty() {
         None
     } else {
-        parse_allowed_external_principals(&allowed.join(","), &options.account_id)
-            .map_err(scan_error)?
+        parse_allowed_external_principals(&allowed.join(","), &options.account_id)?
     };
     let extraction = extract(&args.template_path, &options, &scan)?;
     let config = ValidateConfig {
@@ -182,11 +170,16 @@ pub fn validate(args: &ValidateArgs) -> Result<i32, CliError> {
         &rules,
         args.output,
         t,
+        io,
     )
 }
 
 /// `check-no-new-access --template-path`.
-pub fn no_new_access(args: &CheckNoNewAccessArgs, head_path: &Path) -> Result<i32, CliError> {
+pub fn no_new_access(
+    args: &CheckNoNewAccessArgs,
+    head_path: &Path,
+    io: &mut Io<'_>,
+) -> Result<Exit, CliError> {
     let t = &args.template;
     let config = config(t)?;
     let rules = check_rules(args.treat_findings_as_non_blocking, t, &config)?;
@@ -199,17 +192,24 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs, head_path: &Path) -> Result<i3
             Some(ReferencePolicyTypeArg::Resource) => iamproof_policy::PolicyType::Resource,
             _ => iamproof_policy::PolicyType::Identity,
         };
-        let mut loader = Loader::new();
+        let mut loader = Loader::new(&mut *io.stdin);
         let doc = loader.load(&reference.to_string_lossy(), "--reference-policy")?;
-        let reference = ReferencePolicy::parse(&doc.origin.to_string(), &doc.text, policy_type)
-            .map_err(scan_error)?;
+        let reference = ReferencePolicy::parse(&doc.origin.to_string(), &doc.text, policy_type)?;
         let findings = check_extraction(
             &head,
             &TemplateCheck::NoNewAccess(reference),
             &scan,
             &sources,
         );
-        return finish(head_path, &head, findings, &rules, args.common.output, t);
+        return finish(
+            head_path,
+            &head,
+            findings,
+            &rules,
+            args.common.output,
+            t,
+            io,
+        );
     }
     let source = match (&args.base_template_path, &args.base_ref) {
         (Some(p), _) => BaseSource::Path(p.clone()),
@@ -222,7 +222,7 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs, head_path: &Path) -> Result<i3
             )))
         }
     };
-    let base = read_base(head_path, &source, &options).map_err(scan_error)?;
+    let base = read_base(head_path, &source, &options)?;
     let base_extraction = scan.apply_exclusions(base.extraction);
     let diff = DiffOptions {
         allow_added: args.allow_added,
@@ -231,11 +231,23 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs, head_path: &Path) -> Result<i3
         base_revision: args.base_ref.clone(),
     };
     let findings = diff_extractions(&base_extraction, &head, &diff, &scan, &sources);
-    finish(head_path, &head, findings, &rules, args.common.output, t)
+    finish(
+        head_path,
+        &head,
+        findings,
+        &rules,
+        args.common.output,
+        t,
+        io,
+    )
 }
 
 /// `check-access-not-granted --template-path`.
-pub fn access_not_granted(args: &CheckAccessNotGrantedArgs, path: &Path) -> Result<i32, CliError> {
+pub fn access_not_granted(
+    args: &CheckAccessNotGrantedArgs,
+    path: &Path,
+    io: &mut Io<'_>,
+) -> Result<Exit, CliError> {
     let t = &args.template;
     let config = config(t)?;
     let rules = check_rules(args.treat_findings_as_non_blocking, t, &config)?;
@@ -265,11 +277,23 @@ pub fn access_not_granted(args: &CheckAccessNotGrantedArgs, path: &Path) -> Resu
         &scan,
         &Sources::new(),
     );
-    finish(path, &extraction, findings, &rules, args.common.output, t)
+    finish(
+        path,
+        &extraction,
+        findings,
+        &rules,
+        args.common.output,
+        t,
+        io,
+    )
 }
 
 /// `check-no-public-access --template-path`.
-pub fn no_public_access(args: &CheckNoPublicAccessArgs, path: &Path) -> Result<i32, CliError> {
+pub fn no_public_access(
+    args: &CheckNoPublicAccessArgs,
+    path: &Path,
+    io: &mut Io<'_>,
+) -> Result<Exit, CliError> {
     let t = &args.template;
     let config = config(t)?;
     let rules = check_rules(args.treat_findings_as_non_blocking, t, &config)?;
@@ -282,5 +306,13 @@ pub fn no_public_access(args: &CheckNoPublicAccessArgs, path: &Path) -> Result<i
         &scan,
         &Sources::new(),
     );
-    finish(path, &extraction, findings, &rules, args.common.output, t)
+    finish(
+        path,
+        &extraction,
+        findings,
+        &rules,
+        args.common.output,
+        t,
+        io,
+    )
 }

@@ -2,7 +2,8 @@
 //! module maps the options onto its settings.
 
 use crate::cli::SolverArg;
-use crate::error::{CliError, EXIT_OK};
+use crate::error::CliError;
+use crate::{Exit, Io};
 use clap::Args;
 use iamproof_checks::Backend;
 use iamproof_serve::ServeConfig;
@@ -47,7 +48,7 @@ pub struct ServeArgs {
 }
 
 /// Runs `serve` until SIGTERM or SIGINT.
-pub fn run(args: &ServeArgs) -> Result<i32, CliError> {
+pub fn run(args: &ServeArgs, _io: &mut Io<'_>) -> Result<Exit, CliError> {
     let defaults = ServeConfig::default();
     let workers = args.workers.map_or(defaults.workers, |n| n as usize);
     let config = ServeConfig {
@@ -74,5 +75,5 @@ pub fn run(args: &ServeArgs) -> Result<i32, CliError> {
         .validate()
         .map_err(|e| CliError::Usage(e.to_string()))?;
     iamproof_serve::run(config).map_err(|e| CliError::Engine(e.to_string()))?;
-    Ok(EXIT_OK)
+    Ok(Exit::Pass)
 }

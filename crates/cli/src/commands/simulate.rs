@@ -1,11 +1,12 @@
 //! `simulate`: concrete requests against a set of policies, with the reference evaluator.
 
 use crate::cli::{OutputFormat, SimulateArgs};
-use crate::error::{CliError, EXIT_OK};
+use crate::error::CliError;
 use crate::input::{Document, Loader};
 use crate::jsonin;
 use crate::output;
 use crate::request_input::{self, RequestFile, DEFAULT_CALLER_ARN};
+use crate::{Exit, Io};
 use iamproof_eval::{
     evaluate, Decision, PolicyKind, PolicyRef, PolicySet, Principal, Request, StatementRef,
 };
@@ -345,8 +346,8 @@ fn matched(set: &LoadedSet, r: &StatementRef) -> MatchedStatement {
 }
 
 /// Runs `simulate`. Exit status 0 whatever the decisions.
-pub fn run(args: &SimulateArgs) -> Result<i32, CliError> {
-    let mut loader = Loader::new();
+pub fn run(args: &SimulateArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
+    let mut loader = Loader::new(&mut *io.stdin);
     let set = build_set(load_policies(args, &mut loader)?);
     let requests = requests(args, &mut loader)?;
     let results: Vec<EvaluationResult> = requests
@@ -367,8 +368,8 @@ pub fn run(args: &SimulateArgs) -> Result<i32, CliError> {
         }
         OutputFormat::Text => render(&results),
     };
-    output::emit(&text)?;
-    Ok(EXIT_OK)
+    output::emit(io.stdout, &text)?;
+    Ok(Exit::Pass)
 }
 
 fn render(results: &[EvaluationResult]) -> String {

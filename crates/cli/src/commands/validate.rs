@@ -1,9 +1,10 @@
 //! `validate-policy`: Access Analyzer's ValidatePolicy, offline.
 
 use crate::cli::{OutputFormat, PolicyTypeArg, ValidatePolicyArgs};
-use crate::error::{CliError, EXIT_FAIL, EXIT_OK};
+use crate::error::CliError;
 use crate::input::{Document, Loader};
-use crate::output;
+use crate::{diagnostics, output};
+use crate::{Exit, Io};
 use iamproof_policy::{FindingType, ValidateOptions, ValidationFinding};
 use std::fmt::Write;
 
@@ -12,7 +13,7 @@ use std::fmt::Write;
 ///
 /// `--validate-policy-resource-type` is accepted only with `RESOURCE_POLICY`, as AWS's API
 /// (exit status 2 otherwise).
-pub fn run(args: &ValidatePolicyArgs) -> Result<i32, CliError> {
+pub fn run(args: &ValidatePolicyArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
     let policy_type = args.policy_type.to_policy_type();
     if args.validate_policy_resource_type.is_some() && args.policy_type != PolicyTypeArg::Resource {
         return Err(CliError::Usage(
@@ -20,7 +21,7 @@ pub fn run(args: &ValidatePolicyArgs) -> Result<i32, CliError> {
                 .to_string(),
         ));
     }
-    let mut loader = Loader::new();
+    let mut loader = Loader::new(&mut *io.stdin);
     let doc = loader.load(&args.policy_document, "--policy-document")?;
     let opts = ValidateOptions {
         resource_type: args
@@ -34,18 +35,18 @@ pub fn run(args: &ValidatePolicyArgs) -> Result<i32, CliError> {
     // every command (`--output json` still prints ValidatePolicy's response first).
     let not_json = iamproof_policy::parse_json(&doc.text).err();
     if let (Some(e), OutputFormat::Text) = (&not_json, args.output) {
-        return Err(doc.error_at(e));
+        return Err(CliError::policy(&doc, e.clone()));
     }
     let text = match args.output {
         OutputFormat::Json => output::json_text(&serde_json::json!({ "findings": findings }))?,
-        OutputFormat::Text => render(&doc, &findings),
+        OutputFormat::Text => render(&doc, &findings, io.stdout_color),
     };
-    output::emit(&text)?;
+    output::emit(io.stdout, &text)?;
     if let Some(e) = not_json {
-        return Err(doc.error_at(e));
+        return Err(CliError::policy(&doc, e));
     }
     let blocking = findings.iter().any(is_blocking);
-    Ok(if blocking { EXIT_FAIL } else { EXIT_OK })
+    Ok(if blocking { Exit::Fail } else { Exit::Pass })
 }
 
 /// Whether a finding blocks (exit status 1).
@@ -57,8 +58,9 @@ pub fn is_blocking(f: &ValidationFinding) -> bool {
 }
 
 /// One line per finding, `origin:line:col: TYPE CODE: path: details`, extra locations indented
-/// under it, then a summary line.
-pub fn render(doc: &Document, findings: &[ValidationFinding]) -> String {
+/// under it, the link, the source excerpt with the locations underlined (see
+/// [`crate::diagnostics`]), then a summary line.
+pub fn render(doc: &Document, findings: &[ValidationFinding], color: bool) -> String {
     let mut out = String::new();
     for f in findings {
         let ty = f.finding_type.as_str();
@@ -87,6 +89,9 @@ pub fn render(doc: &Document, findings: &[ValidationFinding]) -> String {
         }
         if let Some(link) = &f.learn_more_link {
             let _ = writeln!(out, "    see {link}");
+        }
+        if let Some(x) = diagnostics::excerpt(&doc.origin.to_string(), &doc.text, f, color) {
+            out.push_str(&x);
         }
     }
     let count = |t: FindingType| findings.iter().filter(|f| f.finding_type == t).count();

@@ -3,6 +3,7 @@
 //! and fixed texts of the parser's errors.
 
 use crate::error::{codes, PolicyError};
+use crate::issue::IssueCode;
 use crate::span::{JsonPath, PathElem, Position, Span};
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
@@ -294,6 +295,12 @@ impl ValidationFinding {
         }
     }
 
+    /// The issue code as data: `None` for iamproof's own codes (`IAMPROOF_…`), which are kept
+    /// as text only.
+    pub fn code(&self) -> Option<IssueCode> {
+        IssueCode::from_text(&self.issue_code)
+    }
+
     /// Whether the code is AWS's (not one of iamproof's own).
     pub fn is_aws(&self) -> bool {
         aws_finding_type(&self.issue_code).is_some()
@@ -315,7 +322,7 @@ impl ValidationFinding {
                 ValidationFinding::aws(code, details, locations)
             }
             None => ValidationFinding::iamproof(
-                e.code,
+                e.code.as_str(),
                 FindingType::Error,
                 e.message.clone(),
                 locations,
@@ -376,7 +383,7 @@ pub(super) fn aws_code_for_error(e: &PolicyError) -> Option<&'static str> {
                 "RCP_SYNTAX_ERROR_PRINCIPAL"
             }
         }
-        other => match AWS_CHECKS.iter().find(|(c, _)| *c == other) {
+        other => match AWS_CHECKS.iter().find(|(c, _)| other == *c) {
             Some((c, _)) => c,
             None => return None,
         },
