@@ -1,4 +1,4 @@
-//! The name AWS knows a policy's resource by ([`ExtractedPolicy::physical_name`]), as
+//! The name AWS knows a policy's resource by ([`crate::ExtractedPolicy::physical_name`]), as
 //! cfn-policy-validator names resources in its reports, so that a report of iamproof and one of
 //! the validator name the same resource the same way.
 //!
