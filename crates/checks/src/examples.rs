@@ -106,6 +106,30 @@ impl Query<'_> {
                 best = c;
             }
         }
+        // Requests that read like real ones, each kept only if the verdicts stay the same:
+        // public access shown by an anonymous caller where one is allowed (identity policies
+        // got a user above; other checks keep the account the engine named, as
+        // `Principal = 111122223333` in the article's cross-account example).
+        if self.kind == crate::result::CheckKind::NoPublicAccess {
+            let c = anonymous(&best);
+            if same(&c) {
+                best = c;
+            }
+        }
+        if let Some(c) = named_resource(&best) {
+            if same(&c) {
+                best = c;
+            }
+        }
+        for (k, v) in typical_values(&best) {
+            // each key's rewrite on top of those already kept
+            let mut c = best.clone();
+            c.context
+                .insert(&k, iamproof_eval::ContextValue::Single(v.to_string()));
+            if same(&c) {
+                best = c;
+            }
+        }
         let keys: Vec<String> = best.context.iter().map(|(k, _)| k.to_string()).collect();
         for k in keys {
             let mut c = best.clone();
@@ -159,4 +183,54 @@ impl Query<'_> {
             vec![plain, derived]
         }
     }
+}
+
+/// The request made by an anonymous caller (keys derived from the principal dropped).
+fn anonymous(w: &Request) -> Request {
+    let mut r = w.clone();
+    r.principal = Principal::Anonymous;
+    for k in DERIVED_KEYS {
+        r.context.remove(k);
+    }
+    r
+}
+
+/// The request with an empty resource name filled in (`repository/` → `repository/example`,
+/// `bucket/` → `bucket/example`), when the engine's shortest witness left it empty.
+fn named_resource(w: &Request) -> Option<Request> {
+    let named = |s: &str| s.ends_with('/').then(|| format!("{s}example"));
+    let resource = named(&w.resource)?;
+    let mut r = w.clone();
+    r.resource = resource;
+    Some(r)
+}
+
+/// A public address from a documentation range (RFC 5737), shown where the engine chose an
+/// address the conditions do not need.
+const EXAMPLE_IP: &str = "203.0.113.10";
+
+/// Context keys of the request with a typical value of their type to try instead of the
+/// engine's (the catalogue of global keys gives the type): a date, a number, `true`, a public IP
+/// address, an ARN. The engine's shortest values (`""`, `0`, `10.0.0.0`, epoch seconds) read like
+/// mistakes.
+fn typical_values(w: &Request) -> Vec<(String, &'static str)> {
+    use iamproof_eval::ContextValue;
+    use iamproof_policy::{ConditionKeyCatalog, GlobalKeys, KeyType};
+    w.context
+        .iter()
+        .filter_map(|(k, v)| {
+            let ContextValue::Single(current) = v else {
+                return None;
+            };
+            let typical = match GlobalKeys.lookup(k)?.value_type {
+                KeyType::Date => "2026-01-15T12:00:00Z",
+                KeyType::Numeric => "3600",
+                KeyType::Bool => "true",
+                KeyType::Ip => EXAMPLE_IP,
+                KeyType::Arn => "arn:aws:iam::111122223333:role/example",
+                KeyType::String | KeyType::Binary => return None,
+            };
+            (current != typical).then(|| (k.to_string(), typical))
+        })
+        .collect()
 }

@@ -49,7 +49,9 @@
 //! * Time: [`CheckOptions::timeout`] bounds the whole check (all its solver calls); a check that
 //!   runs out FAILs with `unknown_reason` saying the time limit was reached, never PASSes.
 //! * Examples keep only the context keys their verdicts need; for identity policies the caller
-//!   is `arn:aws:iam::111122223333:user/example` unless the verdicts depend on the principal.
+//!   is `arn:aws:iam::111122223333:user/example` unless the verdicts depend on the principal;
+//!   public access is shown with an anonymous caller where one is allowed, empty resource names
+//!   are filled in and typed keys get typical values (`docs/findings.md`, "Example requests").
 //! * Requests are *realistic* ([`realistic_request`]): IAM/STS callers have well-formed
 //!   principal ARNs with 12-digit accounts, resources are `*` or ARNs, actions are
 //!   `service:Name`, and caller and resource share a partition the policies name (`aws` if they
