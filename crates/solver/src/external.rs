@@ -7,8 +7,9 @@
 //! model is replayed with [`Formula::eval`] on the request it describes; a model that does not
 //! replay gives `Unknown` (never a wrong `Sat`).
 
+use crate::Outcome;
 use iamproof_logic::parse_get_value;
-use iamproof_logic::{smtlib_script, Assignment, Formula};
+use iamproof_logic::{smtlib_script, Formula};
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -46,17 +47,6 @@ impl ExternalSolver {
     }
 }
 
-/// The answer of an external solver.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ExternalOutcome {
-    /// Satisfiable, with a model that replays (the formula is true of its request).
-    Sat(Assignment),
-    /// Unsatisfiable: a proof.
-    Unsat,
-    /// No definite answer (timeout, `unknown`, or a model that does not replay), with why.
-    Unknown(String),
-}
-
 /// Why an external solver could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ExternalError {
@@ -91,20 +81,20 @@ pub fn solve_external(
     f: &Formula,
     solver: ExternalSolver,
     timeout: Duration,
-) -> Result<ExternalOutcome, ExternalError> {
+) -> Result<Outcome, ExternalError> {
     let start = Instant::now();
     let script = smtlib_script(f);
     let program = solver.program();
     let out = run_process(program, &solver.args(timeout), &script.text, timeout)?;
     let Some(out) = out else {
-        return Ok(ExternalOutcome::Unknown(format!(
+        return Ok(Outcome::Unknown(format!(
             "{program}: killed after {timeout:?}"
         )));
     };
     let mut lines = out.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next().unwrap_or("");
     match first {
-        "unsat" => Ok(ExternalOutcome::Unsat),
+        "unsat" => Ok(Outcome::Unsat),
         "sat" => {
             let rest: String = lines.collect::<Vec<_>>().join("\n");
             let values = parse_get_value(&rest).ok_or_else(|| ExternalError::BadOutput {
@@ -113,7 +103,7 @@ pub fn solve_external(
             })?;
             let assignment = script.assignment(&values);
             if f.eval(&assignment.to_request()) {
-                return Ok(ExternalOutcome::Sat(assignment));
+                return Ok(Outcome::Sat(assignment));
             }
             // Case folding of `İ` and non-integer numerals are over-approximated: ask again
             // without them, in the time left.
@@ -128,13 +118,13 @@ pub fn solve_external(
                         if let Some(values) = parse_get_value(&rest) {
                             let a = script.assignment(&values);
                             if f.eval(&a.to_request()) {
-                                return Ok(ExternalOutcome::Sat(a));
+                                return Ok(Outcome::Sat(a));
                             }
                         }
                     }
                 }
             }
-            Ok(ExternalOutcome::Unknown(format!(
+            Ok(Outcome::Unknown(format!(
                 "{program}: the model does not replay (over-approximated: {})",
                 if script.notes.is_empty() {
                     "case folding of İ".to_string()
@@ -143,9 +133,9 @@ pub fn solve_external(
                 }
             )))
         }
-        "unknown" | "timeout" => Ok(ExternalOutcome::Unknown(format!("{program}: {first}"))),
+        "unknown" | "timeout" => Ok(Outcome::Unknown(format!("{program}: {first}"))),
         _ if first.contains("timeout") || first.contains("interrupted") || first.is_empty() => {
-            Ok(ExternalOutcome::Unknown(format!("{program}: {first}")))
+            Ok(Outcome::Unknown(format!("{program}: {first}")))
         }
         _ => Err(ExternalError::BadOutput {
             program,
@@ -264,7 +254,7 @@ mod solver_tests {
             let p = parse_policy(ALLOW, PolicyType::Resource).unwrap();
             let f = Formula::and2(encode_policy(&p).unwrap().allows(), outside_account());
             match solve_external(&f, s, Duration::from_secs(20)).unwrap() {
-                ExternalOutcome::Sat(a) => {
+                Outcome::Sat(a) => {
                     let r = a.to_request();
                     assert!(iamproof_eval::evaluate_policy(&p, &r).allows());
                     assert_eq!(r.action.to_lowercase(), "s3:putobject");
@@ -275,7 +265,7 @@ mod solver_tests {
             let f = Formula::and2(encode_policy(&p).unwrap().allows(), outside_account());
             assert_eq!(
                 solve_external(&f, s, Duration::from_secs(20)).unwrap(),
-                ExternalOutcome::Unsat,
+                Outcome::Unsat,
                 "{}",
                 s.program()
             );
@@ -295,18 +285,18 @@ mod solver_tests {
         let mut sat = 0;
         for s in [ExternalSolver::Z3, ExternalSolver::Cvc5] {
             match solve_external(&f, s, Duration::from_secs(20)).unwrap() {
-                ExternalOutcome::Sat(a) => {
+                Outcome::Sat(a) => {
                     let r = a.to_request();
                     assert!(iamproof_eval::evaluate_policy(&p, &r).allows(), "{r:?}");
                     sat += 1;
                 }
-                ExternalOutcome::Unsat => panic!("{}: unsat for a satisfiable policy", s.program()),
-                ExternalOutcome::Unknown(why) => eprintln!("unknown: {why}"),
+                Outcome::Unsat => panic!("{}: unsat for a satisfiable policy", s.program()),
+                Outcome::Unknown(why) => eprintln!("unknown: {why}"),
             }
             let contradiction = Formula::and2(allows.clone(), Formula::not(allows.clone()));
             assert_eq!(
                 solve_external(&contradiction, s, Duration::from_secs(20)).unwrap(),
-                ExternalOutcome::Unsat
+                Outcome::Unsat
             );
         }
         assert!(sat >= 1, "neither solver found the model");
@@ -319,11 +309,11 @@ mod solver_tests {
         for s in [ExternalSolver::Z3, ExternalSolver::Cvc5] {
             assert_ne!(
                 solve_external(&both, s, Duration::from_secs(20)).unwrap(),
-                ExternalOutcome::Sat(Assignment::default()),
+                Outcome::Sat(iamproof_logic::Assignment::default()),
             );
             let out = solve_external(&both, s, Duration::from_secs(20)).unwrap();
             assert!(
-                matches!(out, ExternalOutcome::Unsat | ExternalOutcome::Unknown(_)),
+                matches!(out, Outcome::Unsat | Outcome::Unknown(_)),
                 "{}: {out:?}",
                 s.program()
             );

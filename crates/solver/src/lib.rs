@@ -73,11 +73,13 @@ impl Default for SolveOptions {
     }
 }
 
-/// The answer about a formula.
+/// The answer about a formula: the one outcome type of the solver, whose witness is a model
+/// (`W = Assignment`, a request) for whole formulas and a string for the theories of one
+/// variable (`automata::StrOutcome`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Satisfiable, with a model (a request) that makes the formula true.
-    Sat(Assignment),
+pub enum Outcome<W = Assignment> {
+    /// Satisfiable, with a witness (for formulas, a request) that makes the formula true.
+    Sat(W),
     /// Unsatisfiable.
     Unsat,
     /// Not decided; the reason says why (a bound, an unsupported construct, a missing solver).
@@ -163,10 +165,5 @@ fn external(f: &Formula, backend: Backend, deadline: Instant) -> Outcome {
     if left.is_zero() {
         return Outcome::Unknown("time limit".into());
     }
-    match external::solve_external(f, solver, left) {
-        Ok(external::ExternalOutcome::Sat(a)) => Outcome::Sat(a),
-        Ok(external::ExternalOutcome::Unsat) => Outcome::Unsat,
-        Ok(external::ExternalOutcome::Unknown(r)) => Outcome::Unknown(r),
-        Err(e) => Outcome::Unknown(e.to_string()),
-    }
+    external::solve_external(f, solver, left).unwrap_or_else(|e| Outcome::Unknown(e.to_string()))
 }

@@ -10,16 +10,9 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
-/// The answer of a theory for one value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ValueOutcome {
-    /// A value satisfying every constraint.
-    Sat(String),
-    /// No value does.
-    Unsat,
-    /// Not decided (the reason says why).
-    Unknown(String),
-}
+/// The answer of a value theory: a value satisfying every constraint, `Unsat`, or `Unknown`
+/// with why (the solver's one outcome type, with a string value as the witness).
+pub type ValueOutcome = crate::Outcome<String>;
 
 /// An exact rational from a decimal.
 pub fn rational(d: &Decimal) -> BigRational {

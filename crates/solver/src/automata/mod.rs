@@ -41,16 +41,10 @@ pub use self::pattern::{Glob, GlobMode, GlobToken};
 use self::search::decide_inner;
 use std::time::Instant;
 
-/// The result of deciding a conjunction on one string variable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StrOutcome {
-    /// No string satisfies every constraint.
-    Unsat,
-    /// A shortest string that satisfies every constraint.
-    Sat(String),
-    /// A bound was hit before an answer; the reason says which.
-    Unknown(String),
-}
+/// The result of deciding a conjunction on one string variable: `Sat` with a shortest string
+/// that satisfies every constraint, `Unsat`, or `Unknown` when a bound was hit (the reason says
+/// which). The solver's one outcome type, with a string as the witness.
+pub type StrOutcome = crate::Outcome<String>;
 
 /// Bounds for one decision.
 #[derive(Debug, Clone, Copy)]
