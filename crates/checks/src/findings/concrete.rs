@@ -1,0 +1,106 @@
+//! The concrete actions of a finding: the service reference's actions its statements' patterns
+//! name that its coverage really allows.
+
+use super::{ask, ServiceReference};
+use crate::clock::Clock;
+use crate::engine::{Session, SolveAnswer};
+use iamproof_eval::Request;
+use iamproof_logic::{Formula, Glob, MatchMode, PatternSet, Var};
+use iamproof_policy::Policy;
+
+/// The candidates (reference actions the statements' `Action`/`NotAction` name) for which
+/// `base ∧ applies ∧ Action = a` is satisfiable, and whether some were left undecided.
+///
+/// A candidate is confirmed without a question when the finding's example with its action
+/// replaced satisfies the formulas (a concrete request is a proof). The others are asked
+/// together: `applies ∧ Action ∈ {left}`; each witness confirms its action (and, as a new
+/// example, possibly others); UNSAT rules out all that are left. At most `cap` questions.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn concrete_actions(
+    reference: &ServiceReference,
+    policy: &Policy,
+    statements: &[usize],
+    applies: &Formula,
+    example: &Request,
+    base: &Formula,
+    session: &mut dyn Session,
+    clock: &Clock,
+    cap: usize,
+    questions: &mut usize,
+) -> (Vec<String>, bool) {
+    let mut candidates: Vec<String> = Vec::new();
+    for st in statements.iter().filter_map(|i| policy.statements.get(*i)) {
+        let patterns: Vec<String> = st.action.patterns.iter().map(|p| p.text.clone()).collect();
+        for a in reference.expand(&patterns, st.action.negated) {
+            if !candidates.contains(&a) {
+                candidates.push(a);
+            }
+        }
+    }
+    let holds = |r: &Request| base.eval(r) && applies.eval(r);
+    let mut confirmed: Vec<String> = Vec::new();
+    let try_with = |template: &Request, left: Vec<String>, confirmed: &mut Vec<String>| {
+        let mut rest = Vec::new();
+        for a in left {
+            let mut r = template.clone();
+            r.action = a.clone();
+            if holds(&r) {
+                confirmed.push(a);
+            } else {
+                rest.push(a);
+            }
+        }
+        rest
+    };
+    let mut left = try_with(example, std::mem::take(&mut candidates), &mut confirmed);
+    let mut truncated = false;
+    let mut asked = 0;
+    while !left.is_empty() {
+        if asked >= cap || clock.expired() {
+            truncated = true;
+            break;
+        }
+        asked += 1;
+        let set = Formula::matches(
+            Var::Action,
+            PatternSet::new(
+                MatchMode::Action,
+                left.iter().map(|a| Glob::literal(a)).collect(),
+            ),
+        );
+        let share = clock.share(4);
+        match ask(
+            session,
+            &share,
+            &Formula::and2(applies.clone(), set),
+            questions,
+        ) {
+            SolveAnswer::Unsat => break,
+            SolveAnswer::Unknown(_) => {
+                truncated = true;
+                break;
+            }
+            SolveAnswer::Sat(w) => {
+                let hit: Vec<String> = left
+                    .iter()
+                    .filter(|a| a.eq_ignore_ascii_case(&w.action))
+                    .cloned()
+                    .collect();
+                let mut named = w.clone();
+                if let Some(a) = hit.first() {
+                    named.action = a.clone();
+                }
+                if hit.is_empty() || !holds(&named) {
+                    // Not a believable witness: the rest stays undecided.
+                    truncated = true;
+                    break;
+                }
+                left.retain(|a| !hit.contains(a));
+                confirmed.extend(hit);
+                left = try_with(&named, left, &mut confirmed);
+            }
+        }
+    }
+    confirmed.sort_by_key(|a| a.to_ascii_lowercase());
+    (confirmed, truncated)
+}
