@@ -4,6 +4,7 @@ use crate::cli::{Cli, Command};
 use crate::error::CliError;
 
 mod checks;
+pub mod findings;
 mod formula;
 pub mod parse;
 mod scan;
@@ -24,6 +25,8 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Parse(a) => parse::run(&a),
         Command::Serve(a) => serve::run(&a),
         Command::Validate(a) => scan::validate(&a),
+        Command::Findings(a) => findings::run(&a),
+        Command::Compare(a) => findings::compare(&a),
     }
 }
 

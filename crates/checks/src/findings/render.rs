@@ -145,7 +145,16 @@ impl Findings {
                 } else {
                     ""
                 };
-                row("concrete", format!("{} action(s){more}", a.len()));
+                const SHOWN: usize = 12;
+                let mut list: Vec<&str> = a.iter().take(SHOWN).map(String::as_str).collect();
+                let rest = format!("… and {} more", a.len().saturating_sub(SHOWN));
+                if a.len() > SHOWN {
+                    list.push(&rest);
+                }
+                row(
+                    "concrete",
+                    format!("{} action(s){more}: {}", a.len(), list.join(", ")),
+                );
             }
             if !f.resources.is_empty() {
                 row("resources", f.resources.join(", "));

@@ -115,7 +115,7 @@ fn access_shorthand(arg: &str) -> Result<AccessItem, CliError> {
     Ok(item)
 }
 
-fn options(common: &CheckCommon) -> CheckOptions {
+pub(super) fn options(common: &CheckCommon) -> CheckOptions {
     let backend = match common.solver {
         SolverArg::Native => Backend::Native,
         SolverArg::Z3 => Backend::Z3,
@@ -219,6 +219,13 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs) -> Result<i32, CliError> {
         ty,
     )?;
     let result = iamproof_checks::check_no_new_access(&existing, &new, &options(&args.common));
+    let question = super::findings::Question::NewAccess(&existing, &new);
+    let flags = &args.findings;
+    if let Some(code) =
+        super::findings::finish_with_findings(flags, question, &result, &new_doc, &args.common)?
+    {
+        return Ok(code);
+    }
     finish(&result, &new_doc, args.common.output)
 }
 
@@ -254,6 +261,13 @@ pub fn access_not_granted(args: &CheckAccessNotGrantedArgs) -> Result<i32, CliEr
     });
     let result =
         iamproof_checks::check_access_not_granted(&policy, &access, &options(&args.common));
+    let question = super::findings::Question::NotGranted(&policy, &access);
+    let flags = &args.findings;
+    if let Some(code) =
+        super::findings::finish_with_findings(flags, question, &result, &doc, &args.common)?
+    {
+        return Ok(code);
+    }
     finish(&result, &doc, args.common.output)
 }
 
@@ -278,6 +292,13 @@ pub fn no_public_access(args: &CheckNoPublicAccessArgs) -> Result<i32, CliError>
     )?;
     let result =
         iamproof_checks::check_no_public_access(&policy, resource_type, &options(&args.common));
+    let question = super::findings::Question::Public(&policy, resource_type);
+    let flags = &args.findings;
+    if let Some(code) =
+        super::findings::finish_with_findings(flags, question, &result, &doc, &args.common)?
+    {
+        return Ok(code);
+    }
     finish(&result, &doc, args.common.output)
 }
 
