@@ -97,7 +97,11 @@ fn findings_on_managed_policy_edits() {
             counts.push(f.findings.len());
             let name = format!("{} {} {dir}", v.policy, v.new_version);
             if full {
-                println!("{name}: {} finding(s), {:.3} s", f.findings.len(), took.as_secs_f64());
+                println!(
+                    "{name}: {} finding(s), {:.3} s",
+                    f.findings.len(),
+                    took.as_secs_f64()
+                );
             }
             if !f.complete {
                 problems.push(format!("{name}: not complete: {:?}", f.incomplete_reason));
@@ -117,8 +121,7 @@ fn findings_on_managed_policy_edits() {
                 truncated += 1;
                 continue;
             }
-            if let (Some(e_new), Some(e_old)) = (expand(new, &reference), expand(old, &reference))
-            {
+            if let (Some(e_new), Some(e_old)) = (expand(new, &reference), expand(old, &reference)) {
                 oracle += 1;
                 let want: BTreeSet<String> = e_new.difference(&e_old).cloned().collect();
                 let got: BTreeSet<String> = f
