@@ -229,6 +229,10 @@ impl Group {
             resources: Vec::new(),
             not_resources: Vec::new(),
             condition: self.condition,
+            statement_ids: statements
+                .iter()
+                .filter_map(|i| policy.statements.get(*i)?.sid.clone())
+                .collect(),
             statement_indexes: statements.clone(),
             concrete_actions,
             concrete_actions_truncated,

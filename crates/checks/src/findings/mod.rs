@@ -125,6 +125,8 @@ pub struct Finding {
     pub condition: serde_json::Value,
     /// The 0-based indexes of the statements granting the access.
     pub statement_indexes: Vec<usize>,
+    /// The `Sid`s of those statements that have one.
+    pub statement_ids: Vec<String>,
     /// The service reference's actions the finding covers (`None` without a reference).
     pub concrete_actions: Option<Vec<String>>,
     /// Some candidate actions were not decided (question cap or time limit): the list may miss

@@ -64,7 +64,7 @@ impl FindingPrincipal {
 
 impl Finding {
     /// `{principal, principalClass, action, notAction, resource, notResource, condition,
-    /// isPublic, statementIndexes, concreteActions, concreteActionsTruncated, exampleRequest}`
+    /// isPublic, statementIndexes, statementIds, concreteActions, concreteActionsTruncated, exampleRequest}`
     /// (empty lists and unknown values left out).
     pub fn to_json_value(&self) -> Value {
         let mut m = Map::new();
@@ -87,6 +87,9 @@ impl Finding {
             m.insert("isPublic".into(), json!(p));
         }
         m.insert("statementIndexes".into(), json!(self.statement_indexes));
+        if !self.statement_ids.is_empty() {
+            m.insert("statementIds".into(), json!(self.statement_ids));
+        }
         if let Some(a) = &self.concrete_actions {
             m.insert("concreteActions".into(), json!(a));
             m.insert(
