@@ -336,12 +336,22 @@ fn run(q: &Query<'_>, engine: &dyn Engine, opts: &FindingsOptions<'_>, public: P
                 .map(|p| p.applies.clone()),
         );
         let coverage = Formula::and([applies.clone(), not_denied.clone(), q.extra.clone()]);
+        let shown = |r: &Request| {
+            coverage.eval(r)
+                && base.formula.eval(r)
+                && r.check_concrete().is_ok()
+                && q.verify(r, None).is_ok()
+        };
+        let example = named_caller(&g.principal, &g.example)
+            .into_iter()
+            .find(|r| shown(r))
+            .unwrap_or_else(|| g.example.clone());
         let example = {
-            let nice = q.simplify(g.example.clone(), &base.axioms, &base.realistic);
-            if coverage.eval(&nice) && base.formula.eval(&nice) {
+            let nice = q.simplify(example.clone(), &base.axioms, &base.realistic);
+            if shown(&nice) {
                 nice
             } else {
-                g.example.clone()
+                example
             }
         };
         let statements = g.statements(&pairs);
@@ -395,6 +405,54 @@ fn run(q: &Query<'_>, engine: &dyn Engine, opts: &FindingsOptions<'_>, public: P
         engine: engine.name(),
         questions,
     }
+}
+
+/// The example with the finding's own principal as the caller (an account id as its root), the
+/// keys derived from the principal dropped: readable when it still replays.
+fn named_caller(p: &FindingPrincipal, w: &Request) -> Vec<Request> {
+    let Some((kind, value)) = p.entries.first() else {
+        return Vec::new();
+    };
+    let principal = match kind.as_str() {
+        "AWS" if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) => {
+            iamproof_eval::Principal::Arn(format!("arn:aws:iam::{value}:root"))
+        }
+        "AWS" if value.starts_with("arn:") && !value.contains(['*', '?']) => {
+            iamproof_eval::Principal::Arn(value.clone())
+        }
+        _ => return Vec::new(),
+    };
+    if p.class == PrincipalClass::NotPrincipal || w.principal == principal {
+        return Vec::new();
+    }
+    // A role calls through a session of it.
+    let mut callers = vec![principal];
+    let fields: Vec<&str> = value.splitn(6, ':').collect();
+    if let ["arn", part, "iam", _, account, rest] = fields[..] {
+        if let Some(name) = rest
+            .strip_prefix("role/")
+            .and_then(|r| r.rsplit('/').next())
+        {
+            callers.insert(
+                0,
+                iamproof_eval::Principal::Arn(format!(
+                    "arn:{part}:sts::{account}:assumed-role/{name}/session"
+                )),
+            );
+        }
+    }
+    let mut out = Vec::new();
+    for principal in callers {
+        let mut r = w.clone();
+        r.principal = principal;
+        let mut derived = r.clone();
+        for k in crate::realistic::DERIVED_KEYS {
+            derived.context.remove(k);
+        }
+        out.push(r);
+        out.push(derived);
+    }
+    out
 }
 
 /// Settles `isPublic` of each finding: its coverage (without `X`) meets the public zone's
