@@ -572,3 +572,49 @@ fn oracle_catches_a_missing_finding() {
         assert!(caught.is_err(), "finding {i} left out went unnoticed");
     }
 }
+
+/// A statement whose grant another one contains gives no finding of its own.
+#[test]
+fn contained_grants_are_dropped() {
+    let text = r#"{"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*"},
+      {"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/k"}]}"#;
+    let p = policy(text, PolicyType::Resource);
+    let (f, zone) = external(&p, ResourceType::S3Bucket, "123456789012");
+    let x = outsider_of(&p, &zone);
+    assert!(brute(&p, &f, &realistic(&p, &x), &|r| x.eval(r)) > 0);
+    assert_eq!(f.findings.len(), 1, "{}", f.to_json_value());
+    assert_eq!(f.findings[0].principal.class, PrincipalClass::Public);
+    assert!(f.minimal);
+}
+
+/// An engine that never proves anything never gives a complete list, and compare never says
+/// equivalent with it.
+#[test]
+fn an_undecided_engine_gives_no_proof() {
+    let p = policy(PUBLIC_PUT, PolicyType::Resource);
+    let w = Request {
+        principal: Principal::Arn("arn:aws:iam::111122223333:root".into()),
+        action: "s3:PutObject".into(),
+        resource: "arn:aws:s3:::DOC-EXAMPLE-BUCKET".into(),
+        resource_account: None,
+        context: Context::new(),
+    };
+    let engine = iamproof_checks::PoolEngine { pool: vec![w] };
+    let o = FindingsOptions::default();
+    let f = access_findings(
+        &p,
+        ResourceType::S3Bucket,
+        "123456789012",
+        &TrustZone::default(),
+        &engine,
+        &o,
+    );
+    assert!(!f.complete);
+    assert!(f.incomplete_reason.is_some());
+    assert_eq!(f.findings.len(), 1, "{}", f.to_json_value());
+    assert_eq!(
+        compare_policies(&p, &p, &engine, &o).verdict,
+        ComparisonVerdict::Undecided
+    );
+}
