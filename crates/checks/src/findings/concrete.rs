@@ -41,7 +41,16 @@ pub(crate) fn concrete_actions(
     let mut confirmed: Vec<String> = Vec::new();
     let try_with = |template: &Request, left: Vec<String>, confirmed: &mut Vec<String>| {
         let mut rest = Vec::new();
-        for a in left {
+        let mut out_of_time = false;
+        for (n, a) in left.into_iter().enumerate() {
+            // Evaluating large policies on thousands of candidates takes time too.
+            if !out_of_time && n % 256 == 255 {
+                out_of_time = clock.expired();
+            }
+            if out_of_time {
+                rest.push(a);
+                continue;
+            }
             let mut r = template.clone();
             r.action = a.clone();
             if holds(&r) {
