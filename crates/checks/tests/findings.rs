@@ -484,7 +484,8 @@ fn concrete_actions_of_the_kms_finding() {
 /// The resource policies of the AWS IAM User Guide examples: findings of external access (the
 /// owner being the first account the document names, or 123456789012) are complete, every
 /// example replays and lies outside, and on documents small enough the brute-force oracle finds
-/// no allowed outside request that the findings miss.
+/// no allowed outside request that the findings miss; the same for the public findings against
+/// the public zone.
 #[test]
 fn user_guide_resource_policies() {
     let examples = iamproof_corpora::Corpora::locate()
@@ -535,9 +536,18 @@ fn user_guide_resource_policies() {
             * resources_of(&p).len()
             * contexts_of(&p).len()
             <= 200_000;
+        // The public findings of the same document, against the public zone.
+        let fp = public_access_findings(&p, rt, &engine, &FindingsOptions::default());
+        if !fp.complete {
+            incomplete.push(format!("{} (public): {:?}", v.source, fp.incomplete_reason));
+            continue;
+        }
+        let public_zone = Zone::public(&p, rt);
+        let xp = outsider_of(&p, &public_zone);
         if small {
             enumerated += 1;
             brute(&p, &f, &realistic(&p, &x), &|r| x.eval(r));
+            brute(&p, &fp, &realistic(&p, &xp), &|r| xp.eval(r));
         } else {
             for finding in &f.findings {
                 assert!(evaluate_policy(&p, &finding.example_request).allows());
