@@ -4,6 +4,7 @@
 //! cover.
 
 use iamproof_eval::matching::action_matches;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -35,6 +36,9 @@ pub enum ServiceReferenceError {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServiceReference {
     actions: Vec<String>,
+    /// Lowercase service prefix → the range of `actions` of that service (they are sorted by
+    /// lowercase name, so a service's actions are contiguous).
+    services: BTreeMap<String, (usize, usize)>,
 }
 
 impl ServiceReference {
@@ -43,7 +47,15 @@ impl ServiceReference {
         let mut actions: Vec<String> = actions.into_iter().collect();
         actions.sort_by_key(|a| a.to_ascii_lowercase());
         actions.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        ServiceReference { actions }
+        let mut services: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for (i, a) in actions.iter().enumerate() {
+            let svc = a.split(':').next().unwrap_or("").to_ascii_lowercase();
+            services
+                .entry(svc)
+                .and_modify(|r| r.1 = i + 1)
+                .or_insert((i, i + 1));
+        }
+        ServiceReference { actions, services }
     }
 
     /// Reads `dir/data/actions/*.json` (or `dir/actions/*.json`): the service is the file's
@@ -96,10 +108,30 @@ impl ServiceReference {
 
     /// The actions an `Action` (or, `negated`, a `NotAction`) list of patterns covers.
     pub fn expand(&self, patterns: &[String], negated: bool) -> Vec<String> {
+        let mut hit = vec![false; self.actions.len()];
+        for p in patterns {
+            // A pattern names one service (or is `*`): only that service's actions are tried.
+            let range = if p == "*" {
+                Some((0, self.actions.len()))
+            } else {
+                p.split_once(':')
+                    .and_then(|(svc, _)| self.services.get(&svc.to_ascii_lowercase()))
+                    .copied()
+            };
+            let Some((from, to)) = range else { continue };
+            for i in from..to {
+                if let (Some(a), Some(h)) = (self.actions.get(i), hit.get_mut(i)) {
+                    if !*h && action_matches(p, a) {
+                        *h = true;
+                    }
+                }
+            }
+        }
         self.actions
             .iter()
-            .filter(|a| patterns.iter().any(|p| action_matches(p, a)) != negated)
-            .cloned()
+            .zip(hit)
+            .filter(|(_, h)| *h != negated)
+            .map(|(a, _)| a.clone())
             .collect()
     }
 }
