@@ -12,6 +12,7 @@ use iamproof_checks::{
     public_access_findings, AccessSpec, ComparisonVerdict, Findings, FindingsOptions,
     PrincipalClass, ResourceType, ServiceReference, SolverEngine, TrustZone, Zone,
 };
+use iamproof_eval::matching::action_matches;
 use iamproof_eval::{evaluate_policy, Context, ContextValue, Principal, Request};
 use iamproof_logic::encode::encode_policy;
 use iamproof_logic::Formula;
@@ -249,6 +250,15 @@ fn brute(
             r,
             f.to_json_value()
         );
+        // The action patterns shown never hide the request's action.
+        assert!(
+            f.findings.iter().any(|x| x.coverage.eval(&r)
+                && (!x.not_actions.is_empty()
+                    || x.actions.iter().any(|p| action_matches(p, &r.action)))),
+            "no covering finding shows a pattern of {}: {}",
+            r.action,
+            f.to_json_value()
+        );
     }
     allowed
 }
@@ -378,6 +388,27 @@ fn seed_new_access_is_delete_bucket_by_the_account() {
     assert!(brute(&new, &f, &realistic(&new, &x), &outside) > 0);
     assert_eq!(f.findings.len(), 1, "{}", f.to_json_value());
     assert_eq!(f.findings[0].principal.class, PrincipalClass::Account);
+    // DeleteBucket is new; so is PutObject for the account's users (the old Deny's
+    // NotPrincipal exempts only the account's root), so both patterns are shown.
+    assert_eq!(
+        f.findings[0].actions,
+        vec!["s3:PutObject".to_string(), "s3:DeleteBucket".to_string()]
+    );
+    let user_put = Request {
+        principal: Principal::Arn("arn:aws:iam::123456789012:user/u".into()),
+        action: "s3:PutObject".into(),
+        resource: "arn:aws:s3:::DOC-EXAMPLE-BUCKET".into(),
+        resource_account: None,
+        context: Context::new(),
+    };
+    assert!(
+        evaluate_policy(&new, &user_put).allows() && !evaluate_policy(&old, &user_put).allows()
+    );
+    // Against the public PutObject policy alone, PutObject is not new: only DeleteBucket shows.
+    let public = policy(PUBLIC_PUT, PolicyType::Resource);
+    let f = new_access_findings(&public, &new, &engine(), &FindingsOptions::default());
+    assert_eq!(f.findings.len(), 1, "{}", f.to_json_value());
+    assert_eq!(f.findings[0].actions, vec!["s3:DeleteBucket".to_string()]);
 }
 
 #[test]

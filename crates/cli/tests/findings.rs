@@ -120,6 +120,13 @@ fn no_new_access_with_all_findings() {
     let f = v["findings"].as_array().unwrap();
     assert!(!f.is_empty());
     assert!(f.iter().all(|x| x["principalClass"] == "caller"), "{v}");
+    // GetObject and PutObject were already allowed: not shown as new access.
+    let shown: Vec<&Value> = f
+        .iter()
+        .flat_map(|x| x["action"].as_array().unwrap().iter())
+        .collect();
+    assert!(shown.iter().any(|a| *a == "s3:DeleteObject"), "{v}");
+    assert!(!shown.iter().any(|a| *a == "s3:GetObject"), "{v}");
     let a = args("text");
     let r = iamproof(&a.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(r.stdout.contains("All findings:"), "{r:?}");

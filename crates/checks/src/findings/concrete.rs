@@ -4,8 +4,9 @@
 use super::{ask, ServiceReference};
 use crate::clock::Clock;
 use crate::engine::{Session, SolveAnswer};
+use iamproof_eval::matching::action_matches;
 use iamproof_eval::Request;
-use iamproof_logic::{Formula, Glob, MatchMode, PatternSet, Var};
+use iamproof_logic::{Formula, Glob, GlobPart, MatchMode, PatternSet, Var};
 use iamproof_policy::Policy;
 
 /// The candidates (reference actions the statements' `Action`/`NotAction` name) for which
@@ -112,4 +113,106 @@ pub(crate) fn concrete_actions(
     }
     confirmed.sort_by_key(|a| a.to_ascii_lowercase());
     (confirmed, truncated)
+}
+
+/// The formula "the action matches `pattern`" (`None` for a pattern that matches nothing, as
+/// `iamproof_eval::matching::action_matches` reads it).
+fn pattern_formula(pattern: &str) -> Option<Formula> {
+    if pattern == "*" {
+        return Some(Formula::tt());
+    }
+    let (svc, name) = pattern.split_once(':')?;
+    if svc.is_empty() || name.is_empty() || svc.contains(['*', '?']) || name.contains(':') {
+        return None;
+    }
+    let mut parts = vec![GlobPart::Lit(format!("{svc}:"))];
+    parts.extend(Glob::parse_wildcards(name).parts);
+    Some(Formula::matches(
+        Var::Action,
+        PatternSet::new(MatchMode::Action, vec![Glob::from_parts(parts)]),
+    ))
+}
+
+/// Of `patterns` (the `Action` patterns of the finding's statements), those some request of the
+/// finding has an action of: the patterns the finding's example's action matches, then
+/// `applies ∧ Action ∈ (the rest)` asked until UNSAT, each witness's action confirming the
+/// patterns it matches. At most `cap` questions; when they run out (or one is undecided) the
+/// patterns not decided are kept (a finding never hides a pattern that might grant access).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn granting_patterns(
+    patterns: Vec<String>,
+    applies: &Formula,
+    example: &Request,
+    base: &Formula,
+    session: &mut dyn Session,
+    clock: &Clock,
+    cap: usize,
+    questions: &mut usize,
+) -> Vec<String> {
+    // A pattern is confirmed without a question when the example with the pattern's own
+    // spelling as its action (wildcards filled) is still a request of the finding.
+    let holds = |template: &Request, p: &str| {
+        if action_matches(p, &template.action) {
+            return true;
+        }
+        let mut r = template.clone();
+        r.action = if p == "*" {
+            template.action.clone()
+        } else {
+            p.replace('*', "").replace('?', "x")
+        };
+        action_matches(p, &r.action) && base.eval(&r) && applies.eval(&r)
+    };
+    let mut granting: Vec<bool> = patterns.iter().map(|p| holds(example, p)).collect();
+    let mut decided = granting.clone();
+    for _ in 0..cap {
+        let open: Vec<Formula> = patterns
+            .iter()
+            .zip(&decided)
+            .filter(|(_, d)| !**d)
+            .filter_map(|(p, _)| pattern_formula(p))
+            .collect();
+        if open.is_empty() {
+            // Every pattern left matches nothing.
+            decided.iter_mut().for_each(|d| *d = true);
+            break;
+        }
+        let share = clock.share(4);
+        match ask(
+            session,
+            &share,
+            &Formula::and2(applies.clone(), Formula::or(open)),
+            questions,
+        ) {
+            SolveAnswer::Unsat => {
+                decided.iter_mut().for_each(|d| *d = true);
+                break;
+            }
+            SolveAnswer::Unknown(_) => break,
+            SolveAnswer::Sat(w) => {
+                if !(base.eval(&w) && applies.eval(&w)) {
+                    break;
+                }
+                let mut progress = false;
+                for (i, p) in patterns.iter().enumerate() {
+                    if !decided.get(i).copied().unwrap_or(true) && holds(&w, p) {
+                        if let (Some(g), Some(d)) = (granting.get_mut(i), decided.get_mut(i)) {
+                            *g = true;
+                            *d = true;
+                            progress = true;
+                        }
+                    }
+                }
+                if !progress {
+                    break;
+                }
+            }
+        }
+    }
+    patterns
+        .into_iter()
+        .zip(granting.into_iter().zip(decided))
+        .filter(|(_, (g, d))| *g || !*d)
+        .map(|(p, _)| p)
+        .collect()
 }

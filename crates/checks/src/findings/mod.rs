@@ -113,7 +113,9 @@ pub struct Finding {
     /// the requests the finding covers; `None` when not asked (identity policies, no resource
     /// type) or undecided.
     pub is_public: Option<bool>,
-    /// The `Action` patterns of its statements.
+    /// The `Action` patterns of its statements that grant some request the finding covers
+    /// (patterns that only grant access outside the question, e.g. access the existing policy
+    /// already has, are left out; a pattern not decided in time stays).
     pub actions: Vec<String>,
     /// The `NotAction` patterns of its statements (the finding covers actions they do not name).
     pub not_actions: Vec<String>,
@@ -378,14 +380,25 @@ fn run(q: &Query<'_>, engine: &dyn Engine, opts: &FindingsOptions<'_>, public: P
             }
             None => (None, false),
         };
-        findings.push(g.into_finding(
+        let mut finding = g.into_finding(
             q.policy,
             statements,
             coverage,
             example,
             concrete_actions,
             truncated,
-        ));
+        );
+        finding.actions = concrete::granting_patterns(
+            std::mem::take(&mut finding.actions),
+            &applies,
+            &finding.example_request,
+            &base.formula,
+            session.as_mut(),
+            &clock,
+            DEFAULT_ACTION_QUESTIONS,
+            &mut questions,
+        );
+        findings.push(finding);
     }
     drop(session);
     match public {
