@@ -134,13 +134,15 @@ fn pattern_formula(pattern: &str) -> Option<Formula> {
 }
 
 /// Of `patterns` (the `Action` patterns of the finding's statements), those some request of the
-/// finding has an action of: the patterns the finding's example's action matches, then
+/// finding has an action of: the patterns the finding's example's action or one of the actions
+/// `known` to be covered (its concrete actions) matches, then
 /// `applies ∧ Action ∈ (the rest)` asked until UNSAT, each witness's action confirming the
 /// patterns it matches. At most `cap` questions; when they run out (or one is undecided) the
 /// patterns not decided are kept (a finding never hides a pattern that might grant access).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn granting_patterns(
     patterns: Vec<String>,
+    known: &[String],
     applies: &Formula,
     example: &Request,
     base: &Formula,
@@ -152,7 +154,7 @@ pub(crate) fn granting_patterns(
     // A pattern is confirmed without a question when the example with the pattern's own
     // spelling as its action (wildcards filled) is still a request of the finding.
     let holds = |template: &Request, p: &str| {
-        if action_matches(p, &template.action) {
+        if action_matches(p, &template.action) || known.iter().any(|a| action_matches(p, a)) {
             return true;
         }
         let mut r = template.clone();

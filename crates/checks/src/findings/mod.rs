@@ -390,6 +390,7 @@ fn run(q: &Query<'_>, engine: &dyn Engine, opts: &FindingsOptions<'_>, public: P
         );
         finding.actions = concrete::granting_patterns(
             std::mem::take(&mut finding.actions),
+            finding.concrete_actions.as_deref().unwrap_or_default(),
             &applies,
             &finding.example_request,
             &base.formula,
