@@ -69,15 +69,24 @@ pub fn check_access_not_granted_with(
     access: &AccessSpec,
     engine: &dyn Engine,
 ) -> CheckResult {
+    match build_access_not_granted(policy, access) {
+        Ok(q) => q.run(engine),
+        Err(r) => *r,
+    }
+}
+
+/// The query of `check-access-not-granted`, ready to run (or the result of a policy that cannot
+/// be encoded).
+pub(crate) fn build_access_not_granted<'a>(
+    policy: &'a Policy,
+    access: &'a AccessSpec,
+) -> Result<Query<'a>, Box<CheckResult>> {
     let started = Instant::now();
     let kind = CheckKind::AccessNotGranted {
         with_resources: access.has_resources(),
     };
-    let encoded = match encode(policy, kind, "policy") {
-        Ok(e) => e,
-        Err(r) => return *r,
-    };
-    Query {
+    let encoded = encode(policy, kind, "policy")?;
+    Ok(Query {
         kind,
         policy,
         encoded,
@@ -94,6 +103,5 @@ pub fn check_access_not_granted_with(
                 Err("is not one of the listed actions/resources".into())
             }
         }),
-    }
-    .run(engine)
+    })
 }

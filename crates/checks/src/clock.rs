@@ -48,6 +48,12 @@ impl Clock {
         Clock { part_end, ..*self }
     }
 
+    /// The time this part has left (`None`: no limit).
+    pub(crate) fn left(&self) -> Option<Duration> {
+        self.part_end
+            .map(|e| e.saturating_duration_since(Instant::now()))
+    }
+
     /// Whether the whole check has run out of time.
     pub(crate) fn expired(&self) -> bool {
         self.end.is_some_and(|e| Instant::now() >= e)

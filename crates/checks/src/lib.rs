@@ -10,7 +10,12 @@
 //! * [`check_no_external_access`]`(policy, resource_type, trusted, opts)`: the same question for
 //!   principals outside a [`TrustZone`] of accounts and organizations.
 //!
-//! Each returns a [`CheckResult`]; [`CheckResult::to_json`] gives exactly Access Analyzer's
+//! * [`access_findings`], [`new_access_findings`], [`access_not_granted_findings`],
+//!   [`public_access_findings`]: not one request but the complete, minimal list of [`Findings`]
+//!   (who, which actions, under which condition) for the same questions; [`compare_policies`]
+//!   compares two policies both ways.
+//!
+//! Each check returns a [`CheckResult`]; [`CheckResult::to_json`] gives exactly Access Analyzer's
 //! response (`result`, `message`, `reasons[]` of `description`, `statementIndex`, `statementId`)
 //! plus iamproof's extra fields (`exampleRequest` on each reason, `engine`, `unknownReason`,
 //! `internalError`), and [`CheckResult::render_text`] a readable report that quotes the
@@ -76,6 +81,7 @@ mod access_not_granted;
 mod clock;
 mod engine;
 mod examples;
+mod findings;
 mod incremental;
 mod keys;
 mod no_new_access;
@@ -95,6 +101,12 @@ pub use access_not_granted::{access_formula, access_matches, check_access_not_gr
 pub use engine::{Backend, CheckOptions, SolverEngine};
 pub use engine::{Engine, PoolEngine, Session, SolveAnswer};
 pub use examples::EXAMPLE_ACCOUNT;
+pub use findings::{
+    access_findings, access_not_granted_findings, compare_policies, external_access_findings,
+    new_access_findings, public_access_findings, Comparison, ComparisonVerdict, Finding,
+    FindingPrincipal, Findings, FindingsOptions, PrincipalClass, ServiceReference,
+    ServiceReferenceError, DEFAULT_ACTION_QUESTIONS,
+};
 pub use keys::{classify_key, classify_key_external, KeyInfo, KeyRole, OutsiderDomain};
 pub use no_new_access::check_no_new_access_with;
 pub use public::{check_no_external_access_with, check_no_public_access_with};

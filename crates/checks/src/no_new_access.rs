@@ -16,17 +16,23 @@ pub fn check_no_new_access_with(
     new: &Policy,
     engine: &dyn Engine,
 ) -> CheckResult {
+    match build_no_new_access(existing, new) {
+        Ok(q) => q.run(engine),
+        Err(r) => *r,
+    }
+}
+
+/// The query of `check-no-new-access`, ready to run (or the result of a policy that cannot be
+/// encoded).
+pub(crate) fn build_no_new_access<'a>(
+    existing: &'a Policy,
+    new: &'a Policy,
+) -> Result<Query<'a>, Box<CheckResult>> {
     let started = Instant::now();
     let kind = CheckKind::NoNewAccess;
-    let old = match encode(existing, kind, "existing policy") {
-        Ok(e) => e,
-        Err(r) => return *r,
-    };
-    let encoded = match encode(new, kind, "new policy") {
-        Ok(e) => e,
-        Err(r) => return *r,
-    };
-    Query {
+    let old = encode(existing, kind, "existing policy")?;
+    let encoded = encode(new, kind, "new policy")?;
+    Ok(Query {
         kind,
         policy: new,
         encoded,
@@ -43,6 +49,5 @@ pub fn check_no_new_access_with(
                 Ok(())
             }
         }),
-    }
-    .run(engine)
+    })
 }

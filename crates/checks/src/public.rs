@@ -22,11 +22,21 @@ pub(crate) fn zone_query(
     zone: Zone,
     engine: &dyn Engine,
 ) -> CheckResult {
+    match build_zone_query(kind, policy, zone) {
+        Ok(q) => q.run(engine),
+        Err(r) => *r,
+    }
+}
+
+/// The query of a public or external check, ready to run (or the result of a policy that cannot
+/// be encoded).
+pub(crate) fn build_zone_query(
+    kind: CheckKind,
+    policy: &Policy,
+    zone: Zone,
+) -> Result<Query<'_>, Box<CheckResult>> {
     let started = Instant::now();
-    let encoded = match encode(policy, kind, "policy") {
-        Ok(e) => e,
-        Err(r) => return *r,
-    };
+    let encoded = encode(policy, kind, "policy")?;
     let keys = keys_of(&Formula::or2(encoded.allow.clone(), encoded.deny.clone()));
     // Every action the policy allows counts; examples prefer the resource type's own service.
     let extra = zone.outsider(&keys);
@@ -38,7 +48,7 @@ pub(crate) fn zone_query(
         None => (None, Some(zone.relevant_action())),
     };
     let check = extra.clone();
-    Query {
+    Ok(Query {
         kind,
         policy,
         encoded,
@@ -55,8 +65,7 @@ pub(crate) fn zone_query(
                 Ok(())
             }
         }),
-    }
-    .run(engine)
+    })
 }
 
 /// `check-no-public-access` on an engine (see [`crate::check_no_public_access`]).

@@ -155,12 +155,31 @@ impl Query<'_> {
         axioms: &Formula,
     ) -> Found {
         let preferred = self.preferred.as_ref();
+        self.find_with(
+            &mut |q: &Formula| solve(engine, clock, q, preferred, prefer),
+            q,
+            stmt,
+            realistic,
+            axioms,
+        )
+    }
+
+    /// [`Query::find`] with the questions asked through `ask` (an engine, or a session whose
+    /// base the caller keeps; `q` is then the extra formula of the session's question).
+    pub(crate) fn find_with(
+        &self,
+        ask: &mut dyn FnMut(&Formula) -> SolveAnswer,
+        q: &Formula,
+        stmt: Option<usize>,
+        realistic: &Formula,
+        axioms: &Formula,
+    ) -> Found {
         let mut q = q.clone();
         // The invalid values, grouped by what is wrong with them, and how the last ask ended.
         let mut problems: Vec<(&'static str, Vec<String>)> = Vec::new();
         let mut ending = format!("asked {MAX_REASKS} more times, the engine gave no valid one");
         for attempt in 0..=MAX_REASKS {
-            let w = match solve(engine, clock, &q, preferred, prefer) {
+            let w = match ask(&q) {
                 SolveAnswer::Sat(w) => w,
                 SolveAnswer::Unsat if attempt == 0 => return Found::Unsat,
                 SolveAnswer::Unknown(why) if attempt == 0 => return Found::Unknown(why),

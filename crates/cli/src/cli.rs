@@ -119,6 +119,25 @@ and resource, with the statements that decided it.",
     ))]
     CheckNoExternalAccess(CheckNoExternalAccessArgs),
 
+    /// List who outside the zone of trust a resource policy lets do what (access findings).
+    #[command(after_help = concat!(
+        "Example:\n",
+        "  iamproof findings --policy-document file://examples/kms/key-policy.json \\\n",
+        "      --resource-type AWS::KMS::Key --account-id 123456789012\n\n",
+        "The list is proven complete (complete: true) or says why not.\n",
+        "Exit status: 0 no finding (proven), 1 findings or not proven complete, 2 bad usage or input."
+    ))]
+    Findings(Box<crate::commands::findings::FindingsArgs>),
+
+    /// Compare two policies: equivalent, a-more-permissive, b-more-permissive or incomparable.
+    #[command(after_help = concat!(
+        "Example:\n",
+        "  iamproof compare --policy-a file://examples/identity/pipeline-reference.json \\\n",
+        "      --policy-b file://examples/identity/pipeline-changed.json --policy-type IDENTITY_POLICY\n\n",
+        "Exit status: 0 equivalent (proven), 1 different or undecided, 2 bad usage or input."
+    ))]
+    Compare(Box<crate::commands::findings::CompareArgs>),
+
     /// Validate every policy of a CloudFormation template, CDK cloud assembly or Terraform plan.
     #[command(
         long_about = "Run ValidatePolicy on every policy of a CloudFormation template, a CDK cloud \
@@ -445,11 +464,18 @@ impl Command {
             return None;
         }
         Some(match self {
-            Command::CheckNoNewAccess(a) => a.common.limits(CheckKind::NoNewAccess),
-            Command::CheckAccessNotGranted(a) => a.common.limits(CheckKind::AccessNotGranted {
-                with_resources: false,
-            }),
-            Command::CheckNoPublicAccess(a) => a.common.limits(CheckKind::NoPublicAccess),
+            Command::CheckNoNewAccess(a) => {
+                a.findings.widen(a.common.limits(CheckKind::NoNewAccess))
+            }
+            Command::CheckAccessNotGranted(a) => {
+                a.findings
+                    .widen(a.common.limits(CheckKind::AccessNotGranted {
+                        with_resources: false,
+                    }))
+            }
+            Command::CheckNoPublicAccess(a) => {
+                a.findings.widen(a.common.limits(CheckKind::NoPublicAccess))
+            }
             Command::CheckNoExternalAccess(a) => a.common.limits(CheckKind::NoExternalAccess),
             _ => return None,
         })
@@ -478,6 +504,8 @@ pub struct CheckNoNewAccessArgs {
     pub policy_type: Option<CheckPolicyTypeArg>,
     #[command(flatten)]
     pub common: CheckCommon,
+    #[command(flatten)]
+    pub findings: crate::commands::findings::FindingsFlags,
     /// The head template, CDK cloud assembly or Terraform plan (template mode). A Terraform plan
     /// alone compares each resource's before and after values.
     #[arg(long, value_name = "PATH")]
@@ -605,6 +633,8 @@ pub struct CheckAccessNotGrantedArgs {
     pub policy_type: Option<CheckPolicyTypeArg>,
     #[command(flatten)]
     pub common: CheckCommon,
+    #[command(flatten)]
+    pub findings: crate::commands::findings::FindingsFlags,
     /// Check every identity and resource policy of this template, CDK cloud assembly or
     /// Terraform plan (template mode).
     #[arg(long, value_name = "PATH")]
@@ -634,6 +664,8 @@ pub struct CheckNoPublicAccessArgs {
     pub resource_type: Option<ResourceType>,
     #[command(flatten)]
     pub common: CheckCommon,
+    #[command(flatten)]
+    pub findings: crate::commands::findings::FindingsFlags,
     /// Check every resource policy of this template, CDK cloud assembly or Terraform plan whose
     /// resource type Access Analyzer knows (template mode).
     #[arg(long, value_name = "PATH")]

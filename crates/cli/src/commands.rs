@@ -5,6 +5,7 @@ use crate::error::CliError;
 use crate::{Exit, Io};
 
 mod checks;
+pub mod findings;
 mod formula;
 pub mod parse;
 mod scan;
@@ -25,6 +26,8 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<Exit, CliError> {
         Command::Parse(a) => parse::run(&a, io),
         Command::Serve(a) => serve::run(&a, io),
         Command::Validate(a) => scan::validate(&a, io),
+        Command::Findings(a) => findings::run(&a, io),
+        Command::Compare(a) => findings::compare(&a, io),
     }
 }
 

@@ -104,10 +104,7 @@ pub fn encode_policy(policy: &Policy) -> Result<EncodedPolicy, EncodeError> {
 }
 
 /// Encodes one statement of `policy`.
-pub(crate) fn encode_statement(
-    policy: &Policy,
-    st: &Statement,
-) -> Result<StatementFormula, EncodeError> {
+pub fn encode_statement(policy: &Policy, st: &Statement) -> Result<StatementFormula, EncodeError> {
     let (principal, principal_direct) = encode_principal(policy, st.principal.as_ref());
     let action = encode_action(&st.action);
     let resource = match &st.resource {

@@ -40,7 +40,7 @@ pub use value::{Cidr, Cmp, Decimal};
 
 // Policies as formulas.
 pub use axioms::{derive_principal_keys, request_axioms};
-pub use encode::{encode_policy, EncodeError, EncodedPolicy, StatementFormula};
+pub use encode::{encode_policy, encode_statement, EncodeError, EncodedPolicy, StatementFormula};
 
 // Models.
 pub use assignment::Assignment;

@@ -116,7 +116,7 @@ fn access_shorthand(arg: &str) -> Result<AccessItem, CliError> {
     Ok(item)
 }
 
-fn options(common: &CheckCommon) -> CheckOptions {
+pub(super) fn options(common: &CheckCommon) -> CheckOptions {
     let backend = match common.solver {
         SolverArg::Native => Backend::Native,
         SolverArg::Z3 => Backend::Z3,
@@ -229,6 +229,13 @@ pub fn no_new_access(args: &CheckNoNewAccessArgs, io: &mut Io<'_>) -> Result<Exi
         ty,
     )?;
     let result = iamproof_checks::check_no_new_access(&existing, &new, &options(&args.common));
+    let question = super::findings::Question::NewAccess(&existing, &new);
+    let flags = &args.findings;
+    if let Some(code) =
+        super::findings::finish_with_findings(flags, question, &result, &new_doc, &args.common, io)?
+    {
+        return Ok(code);
+    }
     finish(&result, &new_doc, args.common.output, io)
 }
 
@@ -267,6 +274,13 @@ pub fn access_not_granted(
     });
     let result =
         iamproof_checks::check_access_not_granted(&policy, &access, &options(&args.common));
+    let question = super::findings::Question::NotGranted(&policy, &access);
+    let flags = &args.findings;
+    if let Some(code) =
+        super::findings::finish_with_findings(flags, question, &result, &doc, &args.common, io)?
+    {
+        return Ok(code);
+    }
     finish(&result, &doc, args.common.output, io)
 }
 
@@ -291,6 +305,13 @@ pub fn no_public_access(args: &CheckNoPublicAccessArgs, io: &mut Io<'_>) -> Resu
     )?;
     let result =
         iamproof_checks::check_no_public_access(&policy, resource_type, &options(&args.common));
+    let question = super::findings::Question::Public(&policy, resource_type);
+    let flags = &args.findings;
+    if let Some(code) =
+        super::findings::finish_with_findings(flags, question, &result, &doc, &args.common, io)?
+    {
+        return Ok(code);
+    }
     finish(&result, &doc, args.common.output, io)
 }
 

@@ -1,0 +1,512 @@
+//! Access findings: *who* outside the trusted zone (or: what new access, which listed access) a
+//! policy allows, as a short list that provably covers every such request.
+//!
+//! A check answers "is there a request allowed by `P` with property `X`?" (`X`: made by an
+//! outsider, not allowed by the existing policy, one of the listed accesses). The findings
+//! answer "which are they all?". A *finding* is a principal (one entry of a statement's
+//! `Principal`; a `NotPrincipal` list as a whole; the caller, for identity policies) with the
+//! statement(s) granting it access, their actions, resources and condition, and a replayed
+//! example request. Its *coverage* is the formula `applies_{i,p} ∧ ¬P.deny ∧ X`: statement `i`
+//! applies through principal entry `p`, no `Deny` applies, and the request has property `X`.
+//!
+//! * **Search** (`search.rs`): one engine session over `P.allows ∧ X` (with the realistic-request
+//!   constraints and the request axioms) is asked `¬(F_1 ∨ … ∨ F_k)` for the findings found so
+//!   far. A witness (replayed through the reference evaluator) names the (statement, principal
+//!   entry) pairs that apply to it: new findings. UNSAT proves the list **complete**; an
+//!   undecided answer or the time limit ends the search with `complete: false` and the reason.
+//!   Every allowed request is covered by some pair, so the search asks at most one question per
+//!   pair (plus one).
+//! * **Minimisation** (`minimize.rs`): findings with the same principal and the same condition
+//!   are merged (their statements, actions and resources grouped); then a finding whose coverage
+//!   is contained in another's (`F_i ∧ ¬F_j` UNSAT) is dropped.
+//! * **Concrete actions** (`concrete.rs`): with a service reference ([`ServiceReference`]), the
+//!   reference's actions that a finding's patterns name and that its coverage really allows
+//!   (`F ∧ Action = a` satisfiable) are listed.
+//! * **Public** : for a resource policy of a known type, `isPublic` says whether the finding's
+//!   coverage contains a request by a caller outside every fixed account, organization, network
+//!   and source (the public check's [`Zone`]).
+//!
+//! docs/access-findings.md describes the algorithm and its guarantees.
+
+mod compare;
+mod concrete;
+mod minimize;
+mod reference;
+mod render;
+mod search;
+
+pub use compare::{compare_policies, Comparison, ComparisonVerdict};
+pub use reference::{ServiceReference, ServiceReferenceError};
+
+use crate::access::AccessSpec;
+use crate::access_not_granted::build_access_not_granted;
+use crate::clock::Clock;
+use crate::engine::{Engine, SolveAnswer};
+use crate::no_new_access::build_no_new_access;
+use crate::public::build_zone_query;
+use crate::query::Query;
+use crate::realistic::{keys_of, realistic_request, single_valued_keys};
+use crate::resource_type::ResourceType;
+use crate::result::CheckKind;
+use crate::zone::{TrustZone, Zone};
+use iamproof_eval::Request;
+use iamproof_logic::Formula;
+use iamproof_policy::Policy;
+use std::time::Instant;
+
+/// What kind of principal a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PrincipalClass {
+    /// `"Principal": "*"` or `{"AWS": "*"}` without an organization condition: anyone.
+    Public,
+    /// `{"AWS": "*"}` restricted by `aws:PrincipalOrgID`/`aws:PrincipalOrgPaths`.
+    Organization,
+    /// An account id or an account's root ARN.
+    Account,
+    /// An IAM role, user, session or federated-user ARN.
+    Arn,
+    /// An AWS service principal.
+    Service,
+    /// A web-identity, SAML or OIDC provider.
+    Federated,
+    /// An S3 canonical user.
+    CanonicalUser,
+    /// Everyone except the principals of a `NotPrincipal` list.
+    NotPrincipal,
+    /// The principal an identity policy is attached to.
+    Caller,
+}
+
+impl PrincipalClass {
+    /// The name shown in reports (`public`, `account`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalClass::Public => "public",
+            PrincipalClass::Organization => "organization",
+            PrincipalClass::Account => "account",
+            PrincipalClass::Arn => "arn",
+            PrincipalClass::Service => "service",
+            PrincipalClass::Federated => "federated",
+            PrincipalClass::CanonicalUser => "canonicalUser",
+            PrincipalClass::NotPrincipal => "notPrincipal",
+            PrincipalClass::Caller => "caller",
+        }
+    }
+}
+
+/// The principal of a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingPrincipal {
+    /// Its class.
+    pub class: PrincipalClass,
+    /// `(element kind, value)`: `("AWS", "123456789012")`, `("*", "*")` for `"Principal": "*"`,
+    /// the excluded entries of a `NotPrincipal`; empty for [`PrincipalClass::Caller`].
+    pub entries: Vec<(String, String)>,
+}
+
+/// One finding: a principal, what it may do, and under which condition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Who.
+    pub principal: FindingPrincipal,
+    /// Whether a caller outside every fixed account, organization, network and source is among
+    /// the requests the finding covers; `None` when not asked (identity policies, no resource
+    /// type) or undecided.
+    pub is_public: Option<bool>,
+    /// The `Action` patterns of its statements that grant some request the finding covers
+    /// (patterns that only grant access outside the question, e.g. access the existing policy
+    /// already has, are left out; a pattern not decided in time stays).
+    pub actions: Vec<String>,
+    /// The `NotAction` patterns of its statements (the finding covers actions they do not name).
+    pub not_actions: Vec<String>,
+    /// The `Resource` patterns of its statements (empty with no `Resource` element).
+    pub resources: Vec<String>,
+    /// The `NotResource` patterns of its statements.
+    pub not_resources: Vec<String>,
+    /// The condition block of its statements (`{}` when none), operator → key → values.
+    pub condition: serde_json::Value,
+    /// The 0-based indexes of the statements granting the access.
+    pub statement_indexes: Vec<usize>,
+    /// The `Sid`s of those statements that have one.
+    pub statement_ids: Vec<String>,
+    /// The service reference's actions the finding covers (`None` without a reference).
+    pub concrete_actions: Option<Vec<String>>,
+    /// Some candidate actions were not decided (question cap or time limit): the list may miss
+    /// some.
+    pub concrete_actions_truncated: bool,
+    /// A request the finding covers, replayed through the reference evaluator: allowed, and
+    /// with the property of the question (outside the trusted zone, new, listed).
+    pub example_request: Request,
+    /// The requests the finding covers: `(∨ applies_{i,p}) ∧ ¬deny ∧ X` over its (statement,
+    /// principal entry) pairs.
+    pub coverage: Formula,
+}
+
+/// The findings of one question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Findings {
+    /// The findings, in statement order.
+    pub findings: Vec<Finding>,
+    /// Proven: every request with the property that the policy allows is covered by a finding.
+    pub complete: bool,
+    /// Why the list is not proven complete.
+    pub incomplete_reason: Option<String>,
+    /// Proven: no finding's coverage is contained in another's.
+    pub minimal: bool,
+    /// The engine's name.
+    pub engine: String,
+    /// How many questions the engine was asked.
+    pub questions: usize,
+}
+
+impl Findings {
+    fn failed(engine: &dyn Engine, why: String) -> Self {
+        Findings {
+            findings: Vec::new(),
+            complete: false,
+            incomplete_reason: Some(why),
+            minimal: false,
+            engine: engine.name(),
+            questions: 0,
+        }
+    }
+}
+
+/// Options of a findings run.
+#[derive(Debug, Clone, Default)]
+pub struct FindingsOptions<'r> {
+    /// The actions of the service reference, to list each finding's concrete actions.
+    pub service_reference: Option<&'r ServiceReference>,
+    /// At most this many engine questions per finding to decide its concrete actions (default
+    /// [`DEFAULT_ACTION_QUESTIONS`] when 0).
+    pub max_action_questions: usize,
+}
+
+/// The default cap on engine questions per finding for its concrete actions.
+pub const DEFAULT_ACTION_QUESTIONS: usize = 64;
+
+/// Findings of external access: requests of the policy (attached to a resource of
+/// `resource_type` in account `account_id`) by principals outside `account_id` and the trusted
+/// accounts and organizations.
+pub fn access_findings(
+    policy: &Policy,
+    resource_type: ResourceType,
+    account_id: &str,
+    trusted: &TrustZone,
+    engine: &dyn Engine,
+    opts: &FindingsOptions<'_>,
+) -> Findings {
+    let mut zone = trusted.clone();
+    if !zone.accounts.iter().any(|a| a == account_id) {
+        zone.accounts.push(account_id.to_string());
+    }
+    external_access_findings(policy, resource_type, &zone, engine, opts)
+}
+
+/// Findings of `check-no-external-access`: principals outside the trusted zone.
+pub fn external_access_findings(
+    policy: &Policy,
+    resource_type: ResourceType,
+    trusted: &TrustZone,
+    engine: &dyn Engine,
+    opts: &FindingsOptions<'_>,
+) -> Findings {
+    let zone = Zone::external(resource_type, trusted);
+    match build_zone_query(CheckKind::NoExternalAccess, policy, zone) {
+        Ok(q) => run(&q, engine, opts, Public::Ask(resource_type)),
+        Err(r) => Findings::failed(engine, r.unknown_reason.clone().unwrap_or(r.message)),
+    }
+}
+
+/// Findings of `check-no-public-access`: every public access (each finding is public).
+pub fn public_access_findings(
+    policy: &Policy,
+    resource_type: ResourceType,
+    engine: &dyn Engine,
+    opts: &FindingsOptions<'_>,
+) -> Findings {
+    let zone = Zone::public(policy, resource_type);
+    match build_zone_query(CheckKind::NoPublicAccess, policy, zone) {
+        Ok(q) => run(&q, engine, opts, Public::Yes),
+        Err(r) => Findings::failed(engine, r.unknown_reason.clone().unwrap_or(r.message)),
+    }
+}
+
+/// Findings of `check-no-new-access`: all the access `new` grants that `existing` does not.
+pub fn new_access_findings(
+    existing: &Policy,
+    new: &Policy,
+    engine: &dyn Engine,
+    opts: &FindingsOptions<'_>,
+) -> Findings {
+    match build_no_new_access(existing, new) {
+        Ok(q) => run(&q, engine, opts, Public::NotAsked),
+        Err(r) => Findings::failed(engine, r.unknown_reason.clone().unwrap_or(r.message)),
+    }
+}
+
+/// Findings of `check-access-not-granted`: all the listed access the policy grants.
+pub fn access_not_granted_findings(
+    policy: &Policy,
+    access: &AccessSpec,
+    engine: &dyn Engine,
+    opts: &FindingsOptions<'_>,
+) -> Findings {
+    match build_access_not_granted(policy, access) {
+        Ok(q) => run(&q, engine, opts, Public::NotAsked),
+        Err(r) => Findings::failed(engine, r.unknown_reason.clone().unwrap_or(r.message)),
+    }
+}
+
+/// How `isPublic` is settled.
+enum Public {
+    /// Every finding is public (the question's `X` is the public zone).
+    Yes,
+    /// Asked, with the public zone of this resource type.
+    Ask(ResourceType),
+    /// Not asked.
+    NotAsked,
+}
+
+/// The formulas every question of a run shares.
+pub(crate) struct Base {
+    /// `P.allows ∧ X ∧ realistic ∧ axioms`: the session's base.
+    pub(crate) formula: Formula,
+    /// The realistic-request constraints (with single-valued keys).
+    pub(crate) realistic: Formula,
+    /// The request axioms.
+    pub(crate) axioms: Formula,
+}
+
+impl Base {
+    pub(crate) fn of(q: &Query<'_>) -> Base {
+        let realistic = Formula::and2(
+            q.realistic.clone(),
+            single_valued_keys(&Formula::and2(
+                Formula::or2(q.encoded.allow.clone(), q.encoded.deny.clone()),
+                q.extra.clone(),
+            )),
+        );
+        let goal = Formula::and([q.encoded.allows(), q.extra.clone(), realistic.clone()]);
+        let axioms = iamproof_logic::request_axioms(&goal.vars());
+        Base {
+            formula: Formula::and2(goal, axioms.clone()),
+            realistic,
+            axioms,
+        }
+    }
+}
+
+/// Asks one question of a session with the time `clock` has left; `Unknown` once it ran out.
+pub(crate) fn ask(
+    session: &mut dyn crate::engine::Session,
+    clock: &Clock,
+    extra: &Formula,
+    questions: &mut usize,
+) -> SolveAnswer {
+    if clock.part_expired() {
+        return SolveAnswer::Unknown(clock.reason());
+    }
+    *questions += 1;
+    match session.solve_with(extra, clock.left()) {
+        SolveAnswer::Unknown(_) if clock.part_expired() => SolveAnswer::Unknown(clock.reason()),
+        other => other,
+    }
+}
+
+fn run(q: &Query<'_>, engine: &dyn Engine, opts: &FindingsOptions<'_>, public: Public) -> Findings {
+    let started = Instant::now();
+    let clock = Clock::start(engine, started);
+    let base = Base::of(q);
+    let pairs = match search::pairs(q.policy) {
+        Ok(p) => p,
+        Err(why) => return Findings::failed(engine, why),
+    };
+    let mut session = engine.session(&base.formula);
+    let mut questions = 0;
+    let outcome = search::search(q, session.as_mut(), &clock, &pairs, &base, &mut questions);
+    let groups = minimize::merge(q, &pairs, &outcome.found);
+    let not_denied = Formula::not(q.encoded.deny.clone());
+    let (groups, minimal) =
+        minimize::drop_implied(groups, &pairs, session.as_mut(), &clock, &mut questions);
+    let mut findings = Vec::new();
+    for g in groups {
+        let applies = Formula::or(
+            g.parts
+                .iter()
+                .filter_map(|i| pairs.get(*i))
+                .map(|p| p.applies.clone()),
+        );
+        let coverage = Formula::and([applies.clone(), not_denied.clone(), q.extra.clone()]);
+        let shown = |r: &Request| {
+            coverage.eval(r)
+                && base.formula.eval(r)
+                && r.check_concrete().is_ok()
+                && q.verify(r, None).is_ok()
+        };
+        let example = named_caller(&g.principal, &g.example)
+            .into_iter()
+            .find(|r| shown(r))
+            .unwrap_or_else(|| g.example.clone());
+        let example = {
+            let nice = q.simplify(example.clone(), &base.axioms, &base.realistic);
+            if shown(&nice) {
+                nice
+            } else {
+                example
+            }
+        };
+        let statements = g.statements(&pairs);
+        let (concrete_actions, truncated) = match opts.service_reference {
+            Some(reference) => {
+                let cap = if opts.max_action_questions == 0 {
+                    DEFAULT_ACTION_QUESTIONS
+                } else {
+                    opts.max_action_questions
+                };
+                let (a, t) = concrete::concrete_actions(
+                    reference,
+                    q.policy,
+                    &statements,
+                    &applies,
+                    &example,
+                    &base.formula,
+                    session.as_mut(),
+                    &clock,
+                    cap,
+                    &mut questions,
+                );
+                (Some(a), t)
+            }
+            None => (None, false),
+        };
+        let mut finding = g.into_finding(
+            q.policy,
+            statements,
+            coverage,
+            example,
+            concrete_actions,
+            truncated,
+        );
+        finding.actions = concrete::granting_patterns(
+            std::mem::take(&mut finding.actions),
+            finding.concrete_actions.as_deref().unwrap_or_default(),
+            &applies,
+            &finding.example_request,
+            &base.formula,
+            session.as_mut(),
+            &clock,
+            DEFAULT_ACTION_QUESTIONS,
+            &mut questions,
+        );
+        findings.push(finding);
+    }
+    drop(session);
+    match public {
+        Public::Yes => findings.iter_mut().for_each(|f| f.is_public = Some(true)),
+        Public::NotAsked => {}
+        Public::Ask(rt) => ask_public(q, rt, engine, &clock, &mut findings, &mut questions),
+    }
+    let mut incomplete_reason = outcome.reason;
+    if !outcome.complete && incomplete_reason.is_none() {
+        incomplete_reason = Some("the search for findings ended undecided".into());
+    }
+    Findings {
+        findings,
+        complete: outcome.complete,
+        incomplete_reason,
+        minimal: minimal && outcome.complete,
+        engine: engine.name(),
+        questions,
+    }
+}
+
+/// The example with the finding's own principal as the caller (an account id as its root), the
+/// keys derived from the principal dropped: readable when it still replays.
+fn named_caller(p: &FindingPrincipal, w: &Request) -> Vec<Request> {
+    let Some((kind, value)) = p.entries.first() else {
+        return Vec::new();
+    };
+    let principal = match kind.as_str() {
+        "AWS" if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) => {
+            iamproof_eval::Principal::Arn(format!("arn:aws:iam::{value}:root"))
+        }
+        "AWS" if value.starts_with("arn:") && !value.contains(['*', '?']) => {
+            iamproof_eval::Principal::Arn(value.clone())
+        }
+        _ => return Vec::new(),
+    };
+    if p.class == PrincipalClass::NotPrincipal || w.principal == principal {
+        return Vec::new();
+    }
+    // A role calls through a session of it.
+    let mut callers = vec![principal];
+    let fields: Vec<&str> = value.splitn(6, ':').collect();
+    if let ["arn", part, "iam", _, account, rest] = fields[..] {
+        if let Some(name) = rest
+            .strip_prefix("role/")
+            .and_then(|r| r.rsplit('/').next())
+        {
+            callers.insert(
+                0,
+                iamproof_eval::Principal::Arn(format!(
+                    "arn:{part}:sts::{account}:assumed-role/{name}/session"
+                )),
+            );
+        }
+    }
+    let mut out = Vec::new();
+    for principal in callers {
+        let mut r = w.clone();
+        r.principal = principal;
+        let mut derived = r.clone();
+        for k in crate::realistic::DERIVED_KEYS {
+            derived.context.remove(k);
+        }
+        out.push(r);
+        out.push(derived);
+    }
+    out
+}
+
+/// Settles `isPublic` of each finding: its coverage (without `X`) meets the public zone's
+/// outsiders.
+fn ask_public(
+    q: &Query<'_>,
+    rt: ResourceType,
+    engine: &dyn Engine,
+    clock: &Clock,
+    findings: &mut [Finding],
+    questions: &mut usize,
+) {
+    let zone = Zone::public(q.policy, rt);
+    let keys = keys_of(&Formula::or2(
+        q.encoded.allow.clone(),
+        q.encoded.deny.clone(),
+    ));
+    let outsider = zone.outsider(&keys);
+    let realistic = Formula::and2(
+        realistic_request(&[q.policy]),
+        single_valued_keys(&Formula::and2(
+            Formula::or2(q.encoded.allow.clone(), q.encoded.deny.clone()),
+            outsider.clone(),
+        )),
+    );
+    let goal = Formula::and([q.encoded.allows(), outsider, realistic]);
+    let axioms = iamproof_logic::request_axioms(&goal.vars());
+    let base = Formula::and2(goal, axioms);
+    let mut session = engine.session(&base);
+    for f in findings {
+        if base.eval(&f.example_request) {
+            f.is_public = Some(true);
+            continue;
+        }
+        let share = clock.share(8);
+        f.is_public = match ask(session.as_mut(), &share, &f.coverage, questions) {
+            SolveAnswer::Unsat => Some(false),
+            // Only a witness that is one (by evaluation) is believed.
+            SolveAnswer::Sat(w) if base.eval(&w) && f.coverage.eval(&w) => Some(true),
+            _ => None,
+        };
+    }
+}
