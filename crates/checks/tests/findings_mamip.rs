@@ -5,12 +5,34 @@
 //! the new version allows and the old one does not.
 //!
 //! The test samples the pairs (every 10th) by default; `IAMPROOF_FINDINGS_FULL=1` runs all of
-//! them and prints the numbers BENCHMARKS.md quotes.
+//! them and prints the numbers BENCHMARKS.md quotes, timing every findings run twice: on the
+//! engine's incremental session and on a fresh instance per question (the same engine without
+//! its session), in the same run.
 
 use iamproof_checks::{
-    check_no_new_access, new_access_findings, Backend, CheckOptions, FindingsOptions,
-    ServiceReference, SolverEngine, Verdict,
+    check_no_new_access, new_access_findings, Backend, CheckOptions, Engine, FindingsOptions,
+    ServiceReference, SolveAnswer, SolverEngine, Verdict,
 };
+use iamproof_logic::Formula;
+
+/// The solver engine without its incremental session: every question of a findings run is
+/// asked of a fresh instance (`Engine::session`'s default).
+struct Fresh<'a>(&'a SolverEngine);
+
+impl Engine for Fresh<'_> {
+    fn name(&self) -> String {
+        self.0.name()
+    }
+    fn solve(&self, formula: &Formula) -> SolveAnswer {
+        self.0.solve(formula)
+    }
+    fn time_limit(&self) -> Option<Duration> {
+        self.0.time_limit()
+    }
+    fn solve_within(&self, formula: &Formula, limit: Duration) -> SolveAnswer {
+        self.0.solve_within(formula, limit)
+    }
+}
 use iamproof_corpora::Corpora;
 use iamproof_policy::{parse_policy, Effect, Policy, PolicyType};
 use std::collections::BTreeSet;
@@ -69,6 +91,7 @@ fn findings_on_managed_policy_edits() {
     };
     let (mut questions, mut fails, mut oracle, mut truncated) = (0, 0, 0, 0);
     let mut times: Vec<Duration> = Vec::new();
+    let mut fresh_times: Vec<Duration> = Vec::new();
     let mut counts: Vec<usize> = Vec::new();
     let mut problems = Vec::new();
     for v in pairs.iter().step_by(step) {
@@ -94,6 +117,22 @@ fn findings_on_managed_policy_edits() {
             let f = new_access_findings(old, new, &engine, &opts);
             let took = started.elapsed();
             times.push(took);
+            if full {
+                let started = Instant::now();
+                let g = new_access_findings(old, new, &Fresh(&engine), &opts);
+                fresh_times.push(started.elapsed());
+                if g.complete != f.complete || g.findings.len() != f.findings.len() {
+                    problems.push(format!(
+                        "{} {}: the fresh engine gave {} finding(s) (complete {}), the session {} ({})",
+                        v.policy,
+                        v.new_version,
+                        g.findings.len(),
+                        g.complete,
+                        f.findings.len(),
+                        f.complete
+                    ));
+                }
+            }
             counts.push(f.findings.len());
             let name = format!("{} {} {dir}", v.policy, v.new_version);
             if full {
@@ -140,6 +179,19 @@ fn findings_on_managed_policy_edits() {
         }
     }
     times.sort();
+    fresh_times.sort();
+    if full {
+        let sum = |t: &[Duration]| t.iter().sum::<Duration>();
+        println!(
+            "per FAIL, incremental session: p50 {:?} p99 {:?} total {:?}; fresh instance per question: p50 {:?} p99 {:?} total {:?}",
+            percentile(&times, 0.5),
+            percentile(&times, 0.99),
+            sum(&times),
+            percentile(&fresh_times, 0.5),
+            percentile(&fresh_times, 0.99),
+            sum(&fresh_times),
+        );
+    }
     let total: usize = counts.iter().sum();
     println!(
         "mamip findings: {} questions, {fails} FAIL, {total} findings (max {}), {oracle} action-set oracle checks, {truncated} with truncated concrete actions; time per FAIL p50 {:?} p99 {:?} max {:?}",

@@ -159,6 +159,24 @@ fn required<'a, T>(value: &'a Option<T>, flag: &str) -> Result<&'a T, CliError> 
 
 /// Prints a result and gives the exit status: 0 PASS, 1 FAIL. `doc` is the document the
 /// reasons point into.
+/// A check's text report: the result quoting its statements from the document, then one
+/// `origin:line:column: reason` line per located reason (for editors and CI annotations).
+pub(super) fn result_text(result: &CheckResult, doc: &Document) -> String {
+    let mut t = result.render_text(&doc.text);
+    let located: Vec<_> = result
+        .reasons
+        .iter()
+        .filter_map(|r| r.location.map(|l| (l, &r.description)))
+        .collect();
+    if !located.is_empty() {
+        t.push('\n');
+        for (l, d) in located {
+            let _ = writeln!(t, "{}:{}: {d}", doc.origin, l.span.start);
+        }
+    }
+    t
+}
+
 fn finish(
     result: &CheckResult,
     doc: &Document,
@@ -170,21 +188,7 @@ fn finish(
     crate::limits::claim_output();
     let text = match format {
         OutputFormat::Json => output::json_text(result)?,
-        OutputFormat::Text => {
-            let mut t = result.render_text(&doc.text);
-            let located: Vec<_> = result
-                .reasons
-                .iter()
-                .filter_map(|r| r.location.map(|l| (l, &r.description)))
-                .collect();
-            if !located.is_empty() {
-                t.push('\n');
-                for (l, d) in located {
-                    let _ = writeln!(t, "{}:{}: {d}", doc.origin, l.span.start);
-                }
-            }
-            t
-        }
+        OutputFormat::Text => result_text(result, doc),
     };
     output::emit(io.stdout, &text)?;
     Ok(if result.is_pass() {

@@ -265,18 +265,7 @@ pub fn finish_with_findings(
             output::json_text(&v)?
         }
         OutputFormat::Text => {
-            let mut t = result.render_text(&doc.text);
-            let located: Vec<_> = result
-                .reasons
-                .iter()
-                .filter_map(|r| r.location.map(|l| (l, &r.description)))
-                .collect();
-            if !located.is_empty() {
-                t.push('\n');
-                for (l, d) in located {
-                    let _ = writeln!(t, "{}:{}: {d}", doc.origin, l.span.start);
-                }
-            }
+            let mut t = super::checks::result_text(result, doc);
             let _ = writeln!(t, "\nAll findings:");
             t.push_str(&findings.render_table());
             t
