@@ -5,6 +5,9 @@
 //! The corpora are read at run time from `<workspace>/../shared/corpora` by `iamproof-corpora`;
 //! they are never copied into the repository.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod engine;
 pub mod expected;
 pub mod quacky;

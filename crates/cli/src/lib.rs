@@ -10,7 +10,9 @@
 //! when a check ran and the answer is "no" (FAIL, blocking findings), 2 for bad usage, bad input,
 //! or an engine error. clap's own usage errors exit with 2 as well.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 
 mod cli;
 mod commands;

@@ -40,6 +40,8 @@
 //! # Ok::<(), iamproof_templates::TemplateError>(())
 //! ```
 
+#![deny(rustdoc::broken_intra_doc_links)]
+
 #![deny(missing_docs)]
 
 mod base;

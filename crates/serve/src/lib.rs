@@ -38,7 +38,9 @@
 //! standard error; graceful shutdown on SIGTERM/SIGINT. The server is stateless: any number of
 //! instances can sit behind a load balancer.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 
 mod config;
 mod error;
