@@ -13,7 +13,6 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
-
 mod cli;
 mod commands;
 mod diagnostics;

@@ -41,7 +41,6 @@
 //! ```
 
 #![deny(rustdoc::broken_intra_doc_links)]
-
 #![deny(missing_docs)]
 
 mod base;

@@ -41,7 +41,6 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
-
 mod config;
 mod error;
 mod metrics;
