@@ -121,6 +121,7 @@ impl Query<'_> {
                 best = c;
             }
         }
+        best = self.spell_keys(best);
         for (k, v) in typical_values(&best) {
             // each key's rewrite on top of those already kept
             let mut c = best.clone();
@@ -153,6 +154,28 @@ impl Query<'_> {
             }
         }
         best
+    }
+
+    /// The request with its context keys spelt as the policy spells them (`kms:ViaService`, not
+    /// the engine's `kms:viaservice`): key names compare ignoring case, so nothing else changes.
+    fn spell_keys(&self, mut w: Request) -> Request {
+        let keys: Vec<(String, iamproof_eval::ContextValue)> = w
+            .context
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        for (k, v) in keys {
+            let spelt = self
+                .policy
+                .statements
+                .iter()
+                .flat_map(|st| st.conditions.iter())
+                .find(|c| c.key.eq_ignore_ascii_case(&k) && c.key != k);
+            if let Some(c) = spelt {
+                w.context.insert(&c.key, v);
+            }
+        }
+        w
     }
 
     /// `arn:<partition>:iam::<account>:user/example` in place of the witness's IAM/STS

@@ -56,3 +56,18 @@ fn identity_examples_name_a_user_and_typical_values() {
     );
     assert!(evaluate_policy(&p, w).allows());
 }
+
+#[test]
+fn context_keys_are_spelt_as_the_policy_spells_them() {
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Action":"kms:Decrypt","Resource":"*",
+        "Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}}]}"#;
+    let p = parse_policy(text, PolicyType::Identity).expect("parses");
+    let access = AccessSpec::from_json(r#"[{"actions":["kms:Decrypt"]}]"#).expect("access");
+    let r = check_access_not_granted(&p, &access, &opts());
+    assert_eq!(r.result, Verdict::Fail);
+    let w = r.reasons[0].example_request.as_ref().expect("an example");
+    let keys: Vec<&str> = w.context.iter().map(|(k, _)| k).collect();
+    assert_eq!(keys, vec!["kms:ViaService"]);
+    assert!(evaluate_policy(&p, w).allows());
+}
