@@ -366,6 +366,30 @@ fn mixed_principals_and_conditions() {
     assert_eq!(f.findings.len(), 4, "{}", f.to_json_value());
 }
 
+/// Conditions on the keys AWS derives from the principal (the findings issue's example, with a
+/// second account): the account the condition excludes gets no finding, and the list is proven
+/// complete (the keys are tests of the principal, docs/semantics.md "Global condition keys").
+#[test]
+fn principal_account_condition_excludes_an_account() {
+    let p = policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+          "Principal":{"AWS":["arn:aws:iam::111122223333:root","444455556666"]},
+          "Action":"s3:*t","Resource":"arn:aws:s3:::BKT/*",
+          "Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}]}"#,
+        PolicyType::Resource,
+    );
+    let (f, zone) = external(&p, ResourceType::S3Bucket, "999988887777");
+    let x = outsider_of(&p, &zone);
+    brute(&p, &f, &realistic(&p, &x), &|r| x.eval(r));
+    assert_eq!(f.findings.len(), 1, "{}", f.to_json_value());
+    assert_eq!(f.findings[0].principal.class, PrincipalClass::Account);
+    assert!(
+        f.to_json_value().to_string().contains("444455556666"),
+        "{}",
+        f.to_json_value()
+    );
+}
+
 #[test]
 fn not_principal_allow_is_one_class() {
     let p = policy(NOT_PRINCIPAL_ALLOW, PolicyType::Resource);

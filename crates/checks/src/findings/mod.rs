@@ -287,7 +287,13 @@ impl Base {
                 q.extra.clone(),
             )),
         );
-        let goal = Formula::and([q.encoded.allows(), q.extra.clone(), realistic.clone()]);
+        // (the keys AWS derives from the principal as tests of the principal, as the checks ask:
+        // docs/semantics.md, "Global condition keys"; every question is derived the same way)
+        let goal = iamproof_logic::derive_principal_keys(&Formula::and([
+            q.encoded.allows(),
+            q.extra.clone(),
+            realistic.clone(),
+        ]));
         let axioms = iamproof_logic::request_axioms(&goal.vars());
         Base {
             formula: Formula::and2(goal, axioms.clone()),
@@ -308,7 +314,8 @@ pub(crate) fn ask(
         return SolveAnswer::Unknown(clock.reason());
     }
     *questions += 1;
-    match session.solve_with(extra, clock.left()) {
+    let extra = iamproof_logic::derive_principal_keys(extra);
+    match session.solve_with(&extra, clock.left()) {
         SolveAnswer::Unknown(_) if clock.part_expired() => SolveAnswer::Unknown(clock.reason()),
         other => other,
     }
@@ -492,7 +499,11 @@ fn ask_public(
             outsider.clone(),
         )),
     );
-    let goal = Formula::and([q.encoded.allows(), outsider, realistic]);
+    let goal = iamproof_logic::derive_principal_keys(&Formula::and([
+        q.encoded.allows(),
+        outsider,
+        realistic,
+    ]));
     let axioms = iamproof_logic::request_axioms(&goal.vars());
     let base = Formula::and2(goal, axioms);
     let mut session = engine.session(&base);
