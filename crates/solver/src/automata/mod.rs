@@ -84,17 +84,17 @@ pub fn decide(positive: &[Vec<Glob>], negative: &[Vec<Glob>], limits: &Limits) -
     decide_with_stats(positive, negative, limits).0
 }
 
-/// For every pattern of `inner`, a group of `outer` with a pattern that includes it
-/// syntactically (token by token, as the search's pruning does): the indexes of the groups
-/// used, when every pattern of `inner` has one, so that `x ∈ ∪inner ∧ x ∉ ∪(those groups)` is
-/// unsatisfiable. `None` when some pattern has none (or the inclusion budget or deadline ran
-/// out). Cheap next to [`decide`] on the same patterns: every pattern is compiled once, and no
-/// automaton is explored. Conflict explanation uses it to find a small candidate core.
-pub(crate) fn covering_groups(
-    inner: &[Glob],
+/// The first of `inners` whose every pattern is included syntactically (token by token, as the
+/// search's pruning does) in a pattern of some group of `outer`, with the indexes of the groups
+/// used: `x ∈ ∪inners[i] ∧ x ∉ ∪(those groups)` is then unsatisfiable. `None` when no inner set
+/// is so covered (or the inclusion budget or deadline ran out). Cheap next to [`decide`] on the
+/// same patterns: every pattern is compiled once, and no automaton is explored. Conflict
+/// explanation uses it to find a small candidate core.
+pub(crate) fn first_covered(
+    inners: &[Vec<Glob>],
     outer: &[Vec<Glob>],
     limits: &Limits,
-) -> Option<Vec<usize>> {
+) -> Option<(usize, Vec<usize>)> {
     let mut classes = compile::Classes::default();
     let mut pats = Vec::new();
     let mut group_of = Vec::new();
@@ -106,20 +106,32 @@ pub(crate) fn covering_groups(
             }
         }
     }
-    let inner: Vec<_> = inner
+    let inners: Vec<Option<Vec<_>>> = inners
         .iter()
-        .map(|g| compile::compile(g, &mut classes))
-        .collect::<Option<Vec<_>>>()?;
+        .map(|grp| {
+            grp.iter()
+                .map(|g| compile::compile(g, &mut classes))
+                .collect::<Option<Vec<_>>>()
+        })
+        .collect();
     let mut index = inclusion::InclusionIndex::new(&pats, &classes, 1_000_000, limits.deadline);
-    let mut used: Vec<usize> = Vec::new();
-    for g in &inner {
-        let h = index.find_includer(g, None, |_| true)?;
-        let grp = *group_of.get(h)?;
-        if !used.contains(&grp) {
-            used.push(grp);
+    'inner: for (n, inner) in inners.iter().enumerate() {
+        let Some(inner) = inner else { continue };
+        let mut used: Vec<usize> = Vec::new();
+        for g in inner {
+            let Some(grp) = index
+                .find_includer(g, None, |_| true)
+                .and_then(|h| group_of.get(h).copied())
+            else {
+                continue 'inner;
+            };
+            if !used.contains(&grp) {
+                used.push(grp);
+            }
         }
+        return Some((n, used));
     }
-    Some(used)
+    None
 }
 
 /// [`decide`], also returning search statistics.

@@ -114,33 +114,40 @@ pub(super) fn quick_xplain(
 }
 
 /// A true pattern-match literal of `candidates` and false ones whose patterns syntactically
-/// include all of its patterns ([`crate::automata::covering_groups`]): a candidate conflict,
+/// include all of its patterns ([`crate::automata::first_covered`]): a candidate conflict,
 /// to be confirmed by a theory re-check. `None` when no true literal is so covered.
 fn syntactic_core(a: &VarAtoms, candidates: &[Literal], limits: &Limits) -> Option<Vec<Literal>> {
+    let tests: rustc_hash::FxHashMap<SVar, &Test> = a.tests.iter().map(|(t, v)| (*v, t)).collect();
     let globs = |sv: SVar| -> Option<Vec<crate::automata::Glob>> {
-        let (t, _) = a.tests.iter().find(|(_, v)| *v == sv)?;
-        let Test::Match(set) = t else { return None };
+        let Test::Match(set) = tests.get(&sv)? else {
+            return None;
+        };
         set.patterns
             .iter()
             .map(|g| to_automata(g, set.mode))
             .collect::<Option<Vec<_>>>()
     };
-    let falses: Vec<(Literal, Vec<crate::automata::Glob>)> = candidates
-        .iter()
-        .filter(|(_, b)| !*b)
-        .filter_map(|l| globs(l.0).map(|g| (*l, g)))
-        .collect();
+    let mut falses: Vec<Literal> = Vec::new();
+    let mut groups: Vec<Vec<crate::automata::Glob>> = Vec::new();
+    for l in candidates.iter().filter(|(_, b)| !*b) {
+        if let Some(g) = globs(l.0) {
+            falses.push(*l);
+            groups.push(g);
+        }
+    }
     if falses.is_empty() {
         return None;
     }
-    let groups: Vec<Vec<crate::automata::Glob>> = falses.iter().map(|(_, g)| g.clone()).collect();
-    for lit in candidates.iter().filter(|(_, b)| *b) {
-        let Some(inner) = globs(lit.0) else { continue };
-        if let Some(used) = crate::automata::covering_groups(&inner, &groups, limits) {
-            let mut core = vec![*lit];
-            core.extend(used.iter().filter_map(|&i| falses.get(i).map(|(l, _)| *l)));
-            return Some(core);
+    let mut trues: Vec<Literal> = Vec::new();
+    let mut inners: Vec<Vec<crate::automata::Glob>> = Vec::new();
+    for l in candidates.iter().filter(|(_, b)| *b) {
+        if let Some(g) = globs(l.0) {
+            trues.push(*l);
+            inners.push(g);
         }
     }
-    None
+    let (n, used) = crate::automata::first_covered(&inners, &groups, limits)?;
+    let mut core = vec![*trues.get(n)?];
+    core.extend(used.iter().filter_map(|&i| falses.get(i).copied()));
+    Some(core)
 }
