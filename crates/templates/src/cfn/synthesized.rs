@@ -101,19 +101,14 @@ impl Extractor<'_, '_> {
                 props.location,
             ))
         })();
-        match r {
-            Ok(doc) => self.push(
-                id,
-                ty,
-                "Permission",
-                path,
-                doc,
-                PolicyType::resource("AWS::Lambda::Function"),
-            ),
-            Err(Fail::Skip(reason, loc)) => self.not_analysable(id, ty, "Permission", loc, reason),
-            Err(f) => return Err(f),
-        }
-        Ok(())
+        self.synthesized(
+            id,
+            ty,
+            "Permission",
+            path,
+            r,
+            PolicyType::resource("AWS::Lambda::Function"),
+        )
     }
 
     pub(super) fn layer_permission(
@@ -158,21 +153,10 @@ impl Extractor<'_, '_> {
                 props.location,
             ))
         })();
-        match r {
-            Ok(doc) => self.push(
-                id,
-                ty,
-                "Permission",
-                path,
-                doc,
-                PolicyType::ResourcePolicy {
-                    resource_type: None,
-                },
-            ),
-            Err(Fail::Skip(reason, loc)) => self.not_analysable(id, ty, "Permission", loc, reason),
-            Err(f) => return Err(f),
-        }
-        Ok(())
+        let pt = PolicyType::ResourcePolicy {
+            resource_type: None,
+        };
+        self.synthesized(id, ty, "Permission", path, r, pt)
     }
 
     pub(super) fn event_bus_policy(
@@ -263,9 +247,23 @@ impl Extractor<'_, '_> {
                 props.location,
             ))
         })();
-        match r {
-            Ok(doc) => self.push(id, ty, "Statement", path, doc, pt),
-            Err(Fail::Skip(reason, loc)) => self.not_analysable(id, ty, "Statement", loc, reason),
+        self.synthesized(id, ty, "Statement", path, r, pt)
+    }
+
+    /// Records the policy built for resource `id` (its `name`), or, when a property it needs
+    /// was not usable, the resource as not analysable; other failures go up.
+    fn synthesized(
+        &mut self,
+        id: &str,
+        ty: &str,
+        name: &str,
+        path: &str,
+        built: Result<Value, Fail>,
+        pt: PolicyType,
+    ) -> Result<(), Fail> {
+        match built {
+            Ok(doc) => self.push(id, ty, name, path, doc, pt),
+            Err(Fail::Skip(reason, loc)) => self.not_analysable(id, ty, name, loc, reason),
             Err(f) => return Err(f),
         }
         Ok(())
