@@ -402,7 +402,6 @@ impl Validator<'_> {
 
     /// One value of `Bool`: no policy variables, `true` or `false`.
     fn bool_value(&mut self, c: &Condition, v: &ConditionValue, l: &Location, has_var: bool) {
-        let op = c.operator;
         if has_var {
             // "Policy variables can only be used with String and ARN operators."
             self.push(
@@ -411,19 +410,12 @@ impl Validator<'_> {
                 "Policy variables can only be used with String and ARN operators.".to_string(),
                 vec![l.clone()],
             );
-        } else if parse_bool(&v.text).is_none() {
-            self.push(
-                FindingType::Warning,
-                "TYPE_MISMATCH_BOOLEAN",
-                format!(
-                    "Add a valid Boolean value (true or false) for the condition operator {op}."
-                ),
-                vec![l.clone()],
-            );
+        } else {
+            self.null_value(c, v, l);
         }
     }
 
-    /// One value of `Null`: `true` or `false`.
+    /// One value of `Null` (and of `Bool` without policy variables): `true` or `false`.
     fn null_value(&mut self, c: &Condition, v: &ConditionValue, l: &Location) {
         let op = c.operator;
         if parse_bool(&v.text).is_none() {
