@@ -322,11 +322,19 @@ pub fn request_axioms(vars: &[Var]) -> Formula {
 /// contradiction between two tests of one variable, which the solver refutes directly instead
 /// of through the policy-variable templates of the axioms.
 pub fn derive_principal_keys(goal: &Formula) -> Formula {
-    let mut d = Derivation::new();
-    if !goal.vars().iter().any(|v| d.derived(v)) {
+    let derived = [
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:principaltype",
+    ];
+    if !goal
+        .vars()
+        .iter()
+        .any(|v| matches!(v, Var::Key(k) if derived.contains(&k.as_str())))
+    {
         return goal.clone();
     }
-    d.rewrite(goal)
+    Derivation::new().rewrite(goal)
 }
 
 struct Derivation {
@@ -374,10 +382,6 @@ impl Derivation {
             typed,
             memo: std::collections::HashMap::new(),
         }
-    }
-
-    fn derived(&self, v: &Var) -> bool {
-        matches!(v, Var::Key(k) if *k == self.account || *k == self.arn || *k == self.kind_type)
     }
 
     fn rewrite(&mut self, f: &Formula) -> Formula {
