@@ -565,3 +565,78 @@ fn solver_examples_for_identity_policies_show_a_user() {
     );
     assert!(w.context.is_empty(), "{}", r.to_json());
 }
+
+/// The solver engine, counting the questions asked through its session apart from the others.
+struct SessionCounting {
+    inner: SolverEngine,
+    fresh: Cell<usize>,
+    in_session: std::rc::Rc<Cell<usize>>,
+}
+
+struct CountedSession<'a> {
+    inner: Box<dyn iamproof_checks::Session + 'a>,
+    count: std::rc::Rc<Cell<usize>>,
+}
+
+impl iamproof_checks::Session for CountedSession<'_> {
+    fn solve_with(&mut self, extra: &Formula, limit: Option<Duration>) -> SolveAnswer {
+        self.count.set(self.count.get() + 1);
+        self.inner.solve_with(extra, limit)
+    }
+}
+
+impl Engine for SessionCounting {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+    fn solve(&self, f: &Formula) -> SolveAnswer {
+        self.fresh.set(self.fresh.get() + 1);
+        self.inner.solve(f)
+    }
+    fn time_limit(&self) -> Option<Duration> {
+        self.inner.time_limit()
+    }
+    fn solve_within(&self, f: &Formula, limit: Duration) -> SolveAnswer {
+        self.fresh.set(self.fresh.get() + 1);
+        self.inner.solve_within(f, limit)
+    }
+    fn session<'a>(&'a self, base: &Formula) -> Box<dyn iamproof_checks::Session + 'a> {
+        Box::new(CountedSession {
+            inner: self.inner.session(base),
+            count: self.in_session.clone(),
+        })
+    }
+}
+
+/// Pinpointing asks every statement through one engine session (the incremental engine), not
+/// as fresh questions: only the decision query (and, at most, its re-ask with the request
+/// axioms) is asked outside it.
+#[test]
+fn pinpointing_asks_through_the_engine_session() {
+    // Wildcard actions: no cheap candidate, so every statement is a question.
+    let text = doc(&[
+        serde_json::json!({"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}),
+        serde_json::json!({"Effect": "Allow", "Action": "ec2:Start*", "Resource": "*"}),
+        serde_json::json!({"Effect": "Allow", "Action": "logs:Put*", "Resource": "*"}),
+    ]);
+    let p = policy(&text, PolicyType::Identity);
+    let a = AccessSpec::from_json(r#"[{"actions":["*"]}]"#).unwrap();
+    let engine = SessionCounting {
+        inner: SolverEngine { options: opts() },
+        fresh: Cell::new(0),
+        in_session: std::rc::Rc::new(Cell::new(0)),
+    };
+    let r = check_access_not_granted_with(&p, &a, &engine);
+    assert_sane(&r, &p);
+    assert_eq!(indices(&r), vec![0, 1, 2]);
+    assert!(
+        engine.fresh.get() <= 2,
+        "{} fresh calls",
+        engine.fresh.get()
+    );
+    assert!(
+        engine.in_session.get() >= 2,
+        "{} session questions",
+        engine.in_session.get()
+    );
+}
