@@ -3,7 +3,7 @@
 //! simplified example is replayed again.
 
 use crate::query::Query;
-use crate::realistic::{DERIVED_KEYS, MAX_VALUES_TRIED};
+use crate::realistic::{strip_derived_keys, MAX_VALUES_TRIED};
 use iamproof_eval::{Principal, Request};
 use iamproof_logic::Formula;
 use iamproof_policy::Policy;
@@ -197,9 +197,7 @@ impl Query<'_> {
         let mut plain = w.clone();
         plain.principal = Principal::Arn(nice);
         let mut derived = plain.clone();
-        for k in DERIVED_KEYS {
-            derived.context.remove(k);
-        }
+        strip_derived_keys(&mut derived);
         if derived == plain {
             vec![plain]
         } else {
@@ -212,9 +210,7 @@ impl Query<'_> {
 fn anonymous(w: &Request) -> Request {
     let mut r = w.clone();
     r.principal = Principal::Anonymous;
-    for k in DERIVED_KEYS {
-        r.context.remove(k);
-    }
+    strip_derived_keys(&mut r);
     r
 }
 

@@ -437,15 +437,21 @@ impl Query<'_> {
         r
     }
 
-    pub(crate) fn run(self, engine: &dyn Engine) -> CheckResult {
-        let clock = Clock::start(engine, self.started);
-        let realistic = Formula::and2(
+    /// What every request of this check must be: [`Query::realistic`] and the keys AWS
+    /// documents as single-valued (of the policy and the property) single.
+    pub(crate) fn realistic_constraints(&self) -> Formula {
+        Formula::and2(
             self.realistic.clone(),
             single_valued_keys(&Formula::and2(
                 Formula::or2(self.encoded.allow.clone(), self.encoded.deny.clone()),
                 self.extra.clone(),
             )),
-        );
+        )
+    }
+
+    pub(crate) fn run(self, engine: &dyn Engine) -> CheckResult {
+        let clock = Clock::start(engine, self.started);
+        let realistic = self.realistic_constraints();
         let goal = Formula::and([self.encoded.allows(), self.extra.clone(), realistic.clone()]);
         let axioms = iamproof_logic::request_axioms(&goal.vars());
         let mut prefer = true;

@@ -220,16 +220,20 @@ pub(crate) fn solve_realistic(engine: &dyn Engine, clock: &Clock, goal: &Formula
     clock.ask(engine, &Formula::and2(goal.clone(), axioms))
 }
 
+/// Drops the keys AWS derives from the principal from the request's context (the evaluator
+/// then derives them from its principal).
+pub(crate) fn strip_derived_keys(r: &mut Request) {
+    for k in DERIVED_KEYS {
+        r.context.remove(k);
+    }
+}
+
 /// Realistic variants of a witness whose principal and derived keys disagree: the keys derived
 /// from its principal; the principal named by its `aws:PrincipalArn`; its principal moved to the
 /// account of its `aws:PrincipalAccount`.
 pub(crate) fn repairs(w: &Request) -> Vec<Request> {
     use iamproof_eval::ContextValue;
-    let strip = |r: &mut Request| {
-        for k in DERIVED_KEYS {
-            r.context.remove(k);
-        }
-    };
+    let strip = strip_derived_keys;
     let single = |k: &str| match w.context.get(k) {
         Some(ContextValue::Single(v)) => Some(v.clone()),
         _ => None,

@@ -280,13 +280,7 @@ pub(crate) struct Base {
 
 impl Base {
     pub(crate) fn of(q: &Query<'_>) -> Base {
-        let realistic = Formula::and2(
-            q.realistic.clone(),
-            single_valued_keys(&Formula::and2(
-                Formula::or2(q.encoded.allow.clone(), q.encoded.deny.clone()),
-                q.extra.clone(),
-            )),
-        );
+        let realistic = q.realistic_constraints();
         // (the keys AWS derives from the principal as tests of the principal, as the checks ask:
         // docs/semantics.md, "Global condition keys"; every question is derived the same way)
         let goal = iamproof_logic::derive_principal_keys(&Formula::and([
@@ -467,9 +461,7 @@ fn named_caller(p: &FindingPrincipal, w: &Request) -> Vec<Request> {
         let mut r = w.clone();
         r.principal = principal;
         let mut derived = r.clone();
-        for k in crate::realistic::DERIVED_KEYS {
-            derived.context.remove(k);
-        }
+        crate::realistic::strip_derived_keys(&mut derived);
         out.push(r);
         out.push(derived);
     }
