@@ -25,6 +25,7 @@
 
 mod assignment;
 mod axioms;
+mod derived;
 mod encode;
 mod formula;
 mod pattern;
@@ -39,7 +40,8 @@ pub use pattern::{Glob, GlobPart, MatchMode, PatternSet, ShortArn, Template, Tem
 pub use value::{Cidr, Cmp, Decimal};
 
 // Policies as formulas.
-pub use axioms::{derive_principal_keys, request_axioms};
+pub use axioms::request_axioms;
+pub use derived::derive_principal_keys;
 pub use encode::{encode_policy, encode_statement, EncodeError, EncodedPolicy, StatementFormula};
 
 // Models.
