@@ -1,7 +1,7 @@
 //! The engines the harness runs checks on: `iamproof-solver`'s backends behind the
 //! `iamproof-checks` [`Engine`] trait, optionally recording every formula asked.
 
-use iamproof_checks::{Engine, SolveAnswer};
+use iamproof_checks::{Engine, Session, SolveAnswer};
 use iamproof_logic::Formula;
 use iamproof_solver::{solve, Backend, Outcome, SolveOptions};
 use std::cell::RefCell;
@@ -122,10 +122,60 @@ impl Engine for BenchEngine {
             timeout: self.timeout,
             ..SolveOptions::default()
         };
-        match guarded_solve(formula, &opts) {
-            Outcome::Sat(a) => SolveAnswer::Sat(a.to_request()),
-            Outcome::Unsat => SolveAnswer::Unsat,
-            Outcome::Unknown(why) => SolveAnswer::Unknown(why),
+        answer(guarded_solve(formula, &opts))
+    }
+
+    /// The solver's incremental [`iamproof_solver::Session`], as the CLI's engine uses it: the
+    /// pinpointing questions of a check in one native instance. Recorded questions are the
+    /// whole formulas `base ∧ extra` (so the call count is the same as without a session).
+    fn session<'a>(&'a self, base: &Formula) -> Box<dyn Session + 'a> {
+        Box::new(BenchSession {
+            engine: self,
+            base: base.clone(),
+            session: Some(iamproof_solver::Session::new(base)),
+        })
+    }
+}
+
+fn answer(out: Outcome) -> SolveAnswer {
+    match out {
+        Outcome::Sat(a) => SolveAnswer::Sat(a.to_request()),
+        Outcome::Unsat => SolveAnswer::Unsat,
+        Outcome::Unknown(why) => SolveAnswer::Unknown(why),
+    }
+}
+
+/// A [`Session`] of the [`BenchEngine`]: its backend through one [`iamproof_solver::Session`].
+struct BenchSession<'a> {
+    engine: &'a BenchEngine,
+    base: Formula,
+    /// `None` once a question panicked (the session's state is then not trusted).
+    session: Option<iamproof_solver::Session>,
+}
+
+impl Session for BenchSession<'_> {
+    fn solve_with(&mut self, extra: &Formula, limit: Option<Duration>) -> SolveAnswer {
+        if let Some(r) = &self.engine.recorded {
+            r.borrow_mut()
+                .push(Formula::and2(self.base.clone(), extra.clone()));
+        }
+        let opts = SolveOptions {
+            backend: self.engine.backend,
+            timeout: limit.unwrap_or(self.engine.timeout),
+            ..SolveOptions::default()
+        };
+        let Some(session) = self.session.as_mut() else {
+            return SolveAnswer::Unknown("the solver panicked earlier in this session".into());
+        };
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            session.solve_with(extra, &opts)
+        }));
+        match out {
+            Ok(out) => answer(out),
+            Err(_) => {
+                self.session = None;
+                SolveAnswer::Unknown("the solver panicked".into())
+            }
         }
     }
 }
