@@ -60,7 +60,7 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     if pa.is_empty() || ps.is_empty() || !ps.eq_ignore_ascii_case(rs) {
         return false;
     }
-    glob::matches_ignore_case(&glob::parse(pa), ra)
+    glob::matches_text_ignore_case(pa, ra)
 }
 
 /// Splits a pattern into its 6 ARN fields on the first five `:` characters (a `:` from any

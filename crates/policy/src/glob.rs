@@ -147,6 +147,42 @@ pub fn matches_ignore_case(pattern: &[Token], text: &str) -> bool {
     matches_str(&fold_tokens(pattern), &fold_case(text))
 }
 
+/// [`matches_ignore_case`]`(&parse(pattern), text)`, without allocating when both are ASCII
+/// (action names nearly always are): the same two-pointer walk on bytes, comparing them
+/// ignoring ASCII case, which is what [`fold_case`] does to ASCII characters. Any non-ASCII
+/// character sends both to the general matcher.
+pub fn matches_text_ignore_case(pattern: &str, text: &str) -> bool {
+    if !(pattern.is_ascii() && text.is_ascii()) {
+        return matches_ignore_case(&parse(pattern), text);
+    }
+    let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
+    let (mut p, mut t) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while let Some(&c) = text.get(t) {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p + 1, t));
+                p += 1;
+            }
+            Some(&e) if e == b'?' || e.eq_ignore_ascii_case(&c) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(|b| *b == b'*'))
+}
+
 /// Whether `text` matches the glob text `pattern` (`*` any run, possibly empty, crossing every
 /// character; `?` exactly one character). `ignore_case` folds both sides with [`fold_case`]
 /// first. Input longer than [`MAX_GLOB_CHARS`] characters gives `false`.

@@ -277,3 +277,21 @@ fn generator_reaches_valid_and_invalid_documents() {
     println!("generated documents: {ok} parse, {err} rejected");
     assert!(ok >= 25 && err >= 25, "{ok} parse, {err} rejected");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The allocation-free ASCII matcher answers as the general one (parse, fold, match), on
+    /// ASCII and non-ASCII input alike.
+    #[test]
+    fn text_matcher_agrees_with_the_token_matcher(
+        pattern in "[aAbB*?:é]{0,8}",
+        text in "[aAbB:*?é]{0,8}",
+    ) {
+        use iamproof_policy::glob::{matches_ignore_case, matches_text_ignore_case, parse};
+        prop_assert_eq!(
+            matches_text_ignore_case(&pattern, &text),
+            matches_ignore_case(&parse(&pattern), &text)
+        );
+    }
+}
