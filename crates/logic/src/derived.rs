@@ -94,18 +94,34 @@ impl Derivation {
         }
         let out = match f.node() {
             Node::True | Node::False => f.clone(),
-            Node::Not(g) => Formula::not(self.rewrite(g)),
-            Node::And(gs) => Formula::and(gs.iter().map(|g| self.rewrite(g)).collect::<Vec<_>>()),
-            Node::Or(gs) => Formula::or(gs.iter().map(|g| self.rewrite(g)).collect::<Vec<_>>()),
-            Node::Atom(a) => self.atom(a).unwrap_or_else(|| f.clone()),
+            Node::Not(g) => {
+                let h = self.rewrite(g);
+                if h == *g {
+                    f.clone()
+                } else {
+                    Formula::not(h)
+                }
+            }
+            Node::And(gs) | Node::Or(gs) => {
+                let hs: Vec<Formula> = gs.iter().map(|g| self.rewrite(g)).collect();
+                if hs == *gs {
+                    // unchanged: the same (shared) formula, not a rebuilt copy
+                    f.clone()
+                } else if matches!(f.node(), Node::And(_)) {
+                    Formula::and(hs)
+                } else {
+                    Formula::or(hs)
+                }
+            }
+            Node::Atom(a) => self.atom(f, a).unwrap_or_else(|| f.clone()),
         };
         self.memo.insert(f.clone(), out.clone());
         out
     }
 
-    /// `Some(rewritten)` for an atom of a derived key this module replaces.
-    fn atom(&self, a: &Atom) -> Option<Formula> {
-        let keep = Formula::atom(a.clone());
+    /// `Some(rewritten)` for an atom of a derived key this module replaces (`keep` is the atom
+    /// as a formula).
+    fn atom(&self, keep: &Formula, a: &Atom) -> Option<Formula> {
         let key = match a {
             Atom::Present(k) | Atom::Multi(k) | Atom::ForAll { key: k, .. } => k,
             Atom::ForAny { key: k, .. } => k,
@@ -137,7 +153,10 @@ impl Derivation {
         for (kind, value) in cases {
             out.push(Formula::and2(kind, value_atom(a, value.as_ref())?));
         }
-        out.push(Formula::and2(Formula::not(Formula::or(fixed)), keep));
+        out.push(Formula::and2(
+            Formula::not(Formula::or(fixed)),
+            keep.clone(),
+        ));
         Some(Formula::or(out))
     }
 }
@@ -197,16 +216,16 @@ fn value_atom(a: &Atom, value: Option<&Value>) -> Option<Formula> {
 /// (`arn:*:*:*:P:*` in ARN mode for each pattern `P`); `None` for modes that compare without
 /// case. Patterns with a literal `:` never match an account (a field) and are dropped.
 fn account_field_patterns(set: &PatternSet) -> Option<PatternSet> {
-    if !matches!(set.mode, MatchMode::Exact | MatchMode::Glob) {
+    if !matches!(set.mode(), MatchMode::Exact | MatchMode::Glob) {
         return None;
     }
     let any = || GlobPart::AnyRun;
     let lit = |s: &str| GlobPart::Lit(s.to_string());
     let patterns = set
-        .patterns
+        .patterns()
         .iter()
         .filter(|p| {
-            let exact_with_wildcards = set.mode == MatchMode::Exact
+            let exact_with_wildcards = set.mode() == MatchMode::Exact
                 && p.parts.iter().any(|q| !matches!(q, GlobPart::Lit(_)));
             let colon = p
                 .parts

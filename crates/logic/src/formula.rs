@@ -494,10 +494,14 @@ impl Formula {
 
     /// Every variable the formula mentions (including template references), sorted.
     pub fn vars(&self) -> Vec<Var> {
+        // straight from the visit (which sees each shared node once): hashing every atom to
+        // deduplicate them first cost more than collecting their variables
         let mut set = std::collections::BTreeSet::new();
-        for a in self.atoms() {
-            a.collect_vars(&mut set);
-        }
+        self.visit(&mut |f| {
+            if let Node::Atom(a) = f.node() {
+                a.collect_vars(&mut set);
+            }
+        });
         set.into_iter().collect()
     }
 

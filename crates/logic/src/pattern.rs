@@ -381,20 +381,67 @@ impl glob::Element for Tok {
 
 /// A union of patterns of one mode: the set of values matching at least one of them. Patterns are
 /// sorted and deduplicated, so equal sets compare equal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// The set's structural hash is computed once, when it is built: atoms, and so formulas, hash
+/// their pattern sets on every construction and lookup, and a set can hold hundreds of patterns.
+/// The fields are read through [`PatternSet::mode`] and [`PatternSet::patterns`] so that the
+/// cached hash cannot go stale.
+#[derive(Debug, Clone)]
 pub struct PatternSet {
-    /// How every pattern of the set is compared.
-    pub mode: MatchMode,
-    /// The patterns (sorted, no duplicates). Empty means the empty set.
-    pub patterns: Vec<Glob>,
+    mode: MatchMode,
+    patterns: Vec<Glob>,
+    hash: u64,
+}
+
+impl PartialEq for PatternSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.mode == other.mode && self.patterns == other.patterns
+    }
+}
+
+impl Eq for PatternSet {}
+
+impl std::hash::Hash for PatternSet {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl PartialOrd for PatternSet {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PatternSet {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.mode, &self.patterns).cmp(&(other.mode, &other.patterns))
+    }
 }
 
 impl PatternSet {
     /// Builds a set, sorting and deduplicating the patterns.
     pub fn new(mode: MatchMode, mut patterns: Vec<Glob>) -> Self {
+        use std::hash::{Hash, Hasher};
         patterns.sort();
         patterns.dedup();
-        PatternSet { mode, patterns }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (mode, &patterns).hash(&mut h);
+        PatternSet {
+            mode,
+            patterns,
+            hash: h.finish(),
+        }
+    }
+
+    /// How every pattern of the set is compared.
+    pub fn mode(&self) -> MatchMode {
+        self.mode
+    }
+
+    /// The patterns (sorted, no duplicates). Empty means the empty set.
+    pub fn patterns(&self) -> &[Glob] {
+        &self.patterns
     }
 
     /// Whether `value` matches at least one pattern.

@@ -68,8 +68,8 @@ fn glob_text(g: &Glob, mode: MatchMode) -> String {
 }
 
 fn set_rel(set: &PatternSet) -> &'static str {
-    let wild = set.mode.has_wildcards() && set.patterns.iter().any(Glob::has_wildcard);
-    match (set.mode, wild) {
+    let wild = set.mode().has_wildcards() && set.patterns().iter().any(Glob::has_wildcard);
+    match (set.mode(), wild) {
         (MatchMode::Arn, true) => "like",
         (_, true) => "like",
         (MatchMode::ExactIgnoreCase, false) => "≈",
@@ -85,7 +85,7 @@ fn write_test(out: &mut String, subject: &str, t: &Test) {
                 return;
             }
             let rel = set_rel(set);
-            let arn = if set.mode == MatchMode::Arn
+            let arn = if set.mode() == MatchMode::Arn
                 && subject != "Resource"
                 && subject != "Principal"
                 && rel == "like"
@@ -94,18 +94,18 @@ fn write_test(out: &mut String, subject: &str, t: &Test) {
             } else {
                 ""
             };
-            if set.patterns.len() == 1 {
-                if let Some(p) = set.patterns.first() {
+            if set.patterns().len() == 1 {
+                if let Some(p) = set.patterns().first() {
                     out.push_str(&format!(
                         "({subject} {arn}{rel} {})",
-                        quote(&glob_text(p, set.mode))
+                        quote(&glob_text(p, set.mode()))
                     ));
                 }
             } else {
                 let items: Vec<String> = set
-                    .patterns
+                    .patterns()
                     .iter()
-                    .map(|p| quote(&glob_text(p, set.mode)))
+                    .map(|p| quote(&glob_text(p, set.mode())))
                     .collect();
                 let rel = if rel == "=" {
                     "∈"
@@ -141,10 +141,10 @@ fn write_test(out: &mut String, subject: &str, t: &Test) {
 /// The account of a principal pattern `arn:*:*:*:<12 digits>:*` (an account principal), printed
 /// as `Principal = 123456789012` like the article does.
 fn account_pattern(subject: &str, set: &PatternSet) -> Option<String> {
-    if subject != "Principal" || set.mode != MatchMode::Arn || set.patterns.len() != 1 {
+    if subject != "Principal" || set.mode() != MatchMode::Arn || set.patterns().len() != 1 {
         return None;
     }
-    let fields = set.patterns.first()?.arn_fields();
+    let fields = set.patterns().first()?.arn_fields();
     let star = |i: usize| fields.get(i).is_some_and(Glob::is_star);
     let acct = fields.get(4)?.as_literal()?;
     (fields.len() == 6

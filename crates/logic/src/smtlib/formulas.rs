@@ -93,9 +93,9 @@ impl Builder {
     }
 
     fn match_set(&mut self, set: &PatternSet, term: &str) -> String {
-        if set.mode == MatchMode::Exact {
+        if set.mode() == MatchMode::Exact {
             let alts: Vec<String> = set
-                .patterns
+                .patterns()
                 .iter()
                 .filter_map(|g| g.as_literal())
                 .map(|t| format!("(= {term} {})", smt_string(&t)))
@@ -103,9 +103,9 @@ impl Builder {
             return or_list(alts);
         }
         let alts: Vec<String> = set
-            .patterns
+            .patterns()
             .iter()
-            .map(|g| format!("(str.in_re {term} {})", re_pattern(g, set.mode)))
+            .map(|g| format!("(str.in_re {term} {})", re_pattern(g, set.mode())))
             .collect();
         or_list(alts)
     }

@@ -122,9 +122,9 @@ fn syntactic_core(a: &VarAtoms, candidates: &[Literal], limits: &Limits) -> Opti
         let Test::Match(set) = tests.get(&sv)? else {
             return None;
         };
-        set.patterns
+        set.patterns()
             .iter()
-            .map(|g| to_automata(g, set.mode))
+            .map(|g| to_automata(g, set.mode()))
             .collect::<Option<Vec<_>>>()
     };
     let mut falses: Vec<Literal> = Vec::new();

@@ -110,16 +110,16 @@ pub(super) const PAIRWISE_AFTER: u64 = if cfg!(test) { 1 } else { 2 };
 /// past a size bound.
 pub(super) fn finite_members(set: &iamproof_logic::PatternSet) -> Option<Vec<(usize, String)>> {
     if !matches!(
-        set.mode,
+        set.mode(),
         MatchMode::Exact | MatchMode::Glob | MatchMode::Arn | MatchMode::Action
-    ) || set.patterns.len() > PAIRWISE_MAX_PATTERNS
+    ) || set.patterns().len() > PAIRWISE_MAX_PATTERNS
     {
         return None;
     }
     let mut out = Vec::new();
-    for (i, g) in set.patterns.iter().enumerate() {
+    for (i, g) in set.patterns().iter().enumerate() {
         let lit = g.as_literal()?;
-        if g.matches(set.mode, &lit) {
+        if g.matches(set.mode(), &lit) {
             out.push((i, lit));
         }
     }
@@ -153,18 +153,18 @@ impl<'a> PatternOutline<'a> {
     pub(super) fn of(t: &'a Test, sv: SVar) -> Option<Self> {
         match t {
             Test::Match(set) => {
-                let action = match set.mode {
+                let action = match set.mode() {
                     MatchMode::Glob | MatchMode::Exact | MatchMode::Arn => false,
                     MatchMode::Action => true,
                     _ => return None,
                 };
-                if set.patterns.len() > PAIRWISE_MAX_PATTERNS {
+                if set.patterns().len() > PAIRWISE_MAX_PATTERNS {
                     return None;
                 }
                 let ends = set
-                    .patterns
+                    .patterns()
                     .iter()
-                    .map(|g| PatternEnds::of(g, set.mode))
+                    .map(|g| PatternEnds::of(g, set.mode()))
                     .collect::<Option<Vec<_>>>()?;
                 Some(PatternOutline {
                     sv,
@@ -195,16 +195,16 @@ impl<'a> PatternOutline<'a> {
         other: &PatternOutline<'_>,
     ) -> Option<usize> {
         let set = other.set?;
-        if self.action != (set.mode == MatchMode::Action) {
+        if self.action != (set.mode() == MatchMode::Action) {
             return None;
         }
         // a member matches a pattern only if their literal ends agree (cheap to compare)
         let matches = |(k, m): &&(usize, String)| match self.ends.get(*k) {
             Some(me) => set
-                .patterns
+                .patterns()
                 .iter()
                 .zip(&other.ends)
-                .any(|(g, e)| !me.apart(e) && g.matches(set.mode, m)),
+                .any(|(g, e)| !me.apart(e) && g.matches(set.mode(), m)),
             None => set.matches(m),
         };
         Some(members.iter().filter(matches).count())

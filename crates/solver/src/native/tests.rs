@@ -675,7 +675,7 @@ mod pairwise_prop {
             let (Some(x), Some(y)) = (PatternOutline::of(&ta, sv(0)), PatternOutline::of(&tb, sv(1))) else {
                 return Ok(());
             };
-            let values: Vec<String> = a.patterns.iter().chain(b.patterns.iter()).flat_map(instances).collect();
+            let values: Vec<String> = a.patterns().iter().chain(b.patterns().iter()).flat_map(instances).collect();
             if x.apart(&y) {
                 for v in &values {
                     prop_assert!(!(a.matches(v) && b.matches(v)), "apart but {v:?} matches both");

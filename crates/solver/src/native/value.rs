@@ -213,9 +213,9 @@ pub(super) fn finite_values(ts: &[Test]) -> Option<Vec<String>> {
     let mut out = Vec::new();
     for t in ts {
         let Test::Match(set) = t else { return None };
-        for g in &set.patterns {
+        for g in set.patterns() {
             let lit = g.as_literal();
-            match set.mode {
+            match set.mode() {
                 MatchMode::Exact => out.extend(lit),
                 MatchMode::Glob | MatchMode::Arn if lit.is_some() => out.extend(lit),
                 _ => return None,
@@ -230,9 +230,9 @@ pub(super) fn strings(reqs: &[ValueRequirement], limits: &Limits) -> ValueOutcom
     let conv = |t: &Test| -> Vec<AGlob> {
         match t {
             Test::Match(set) => set
-                .patterns
+                .patterns()
                 .iter()
-                .filter_map(|g| to_automata(g, set.mode))
+                .filter_map(|g| to_automata(g, set.mode()))
                 .collect(),
             _ => Vec::new(),
         }
