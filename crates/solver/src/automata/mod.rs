@@ -17,6 +17,8 @@
 //!   the alphabet is the literal characters at its frontier, their case variants, `:` and ONE
 //!   representative "other" character: every character outside that set behaves the same, which
 //!   makes the search exact over all of Unicode.
+//! - before anything is compiled, patterns whose literal prefix disagrees with every pattern of
+//!   some positive group are dropped (they cannot match a value the conjunction allows).
 //! - pruning: a subset state is dead when a positive group has no live node or the negative set
 //!   contains a node that accepts every extension; a positive group that reaches such a node is
 //!   satisfied for good. Before the search, patterns that are syntactically included in a
@@ -33,6 +35,7 @@ mod case_fold;
 mod compile;
 mod inclusion;
 mod pattern;
+mod relevance;
 mod search;
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,7 @@ use super::case_fold::{fold_fixed, inverse_fold};
 use super::compile::{compile, CTok, Classes, Nodes, Tok, END};
 use super::inclusion::{includes, InclusionIndex};
 use super::pattern::Glob;
+use super::relevance::relevant;
 use super::{Limits, Stats, StrOutcome};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::time::Instant;
@@ -24,6 +25,7 @@ pub(super) fn decide_inner(
     let mut stats = Stats::default();
     let mut classes = Classes::default();
     let unsat = |stats: Stats| (StrOutcome::Unsat, stats);
+    let (positive, negative) = relevant(positive, negative);
     // Negative patterns merged (x ∉ ∪N1 ∧ x ∉ ∪N2 ≡ x ∉ ∪(N1 ∪ N2)), deduplicated.
     let mut seen = FxHashSet::default();
     let mut neg: Vec<Vec<CTok>> = Vec::new();
@@ -35,7 +37,7 @@ pub(super) fn decide_inner(
         }
     }
     let mut pos: Vec<Vec<Vec<CTok>>> = Vec::new();
-    for grp in positive {
+    for grp in &positive {
         let mut seen = FxHashSet::default();
         let mut pats = Vec::new();
         for g in grp {
@@ -405,18 +407,20 @@ impl Search {
             if let Some(o) = other {
                 chars.push(o);
             }
-            for &c in &chars {
-                let raw: Vec<Vec<u32>> = state
-                    .sets
-                    .iter()
-                    .map(|set| {
-                        let mut next = Vec::new();
-                        for &n in set {
-                            self.nodes.step(n, c, &mut next);
-                        }
-                        next
-                    })
-                    .collect();
+            'chars: for &c in &chars {
+                let mut raw: Vec<Vec<u32>> = Vec::with_capacity(state.sets.len());
+                for (i, set) in state.sets.iter().enumerate() {
+                    let mut next = Vec::new();
+                    for &n in set {
+                        self.nodes.step(n, c, &mut next);
+                    }
+                    // a positive group no node of which reads `c` is dead: so is the state
+                    // (what `normalise` would find, without stepping the other sets)
+                    if next.is_empty() && i < self.n_pos {
+                        continue 'chars;
+                    }
+                    raw.push(next);
+                }
                 if let Some(ns) = self.normalise(raw) {
                     if let Some(nid) = self.add(ns, id, c) {
                         queue.push_back(nid);
