@@ -9,8 +9,9 @@
 //! requested output format, and ends the process with exit status 1.
 //!
 //! The heap is measured by [`CountingAllocator`], the binary's global allocator (the library
-//! only defines it; `main.rs` installs it): the system
-//! allocator plus one atomic counter of live bytes, switched on only for check commands. The
+//! only defines it; `main.rs` installs it): mimalloc (the engine allocates many small,
+//! short-lived vectors, and mimalloc serves them markedly faster than the system allocator;
+//! BENCHMARKS.md) plus one atomic counter of live bytes, switched on only for check commands. The
 //! watchdog looks every [`POLL`], so the heap can overshoot the limit by what the program
 //! allocates in that time.
 //!
@@ -20,7 +21,8 @@
 
 use crate::cli::OutputFormat;
 use iamproof_checks::{CheckKind, CheckResult};
-use std::alloc::{GlobalAlloc, Layout, System};
+use mimalloc::MiMalloc;
+use std::alloc::{GlobalAlloc, Layout};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -57,14 +59,14 @@ static OUTPUT: Mutex<()> = Mutex::new(());
 /// on the parsed arguments, e.g. whether `--access` lists resources).
 static CHECK: Mutex<Option<CheckKind>> = Mutex::new(None);
 
-/// The system allocator, counting the bytes currently allocated.
+/// mimalloc, counting the bytes currently allocated.
 pub struct CountingAllocator;
 
-// SAFETY: every call is forwarded to `System` unchanged; the counter is only arithmetic.
+// SAFETY: every call is forwarded to `MiMalloc` unchanged; the counter is only arithmetic.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract for `alloc` is passed on to `System`.
-        let p = unsafe { System.alloc(layout) };
+        // SAFETY: the caller's contract for `alloc` is passed on to `MiMalloc`.
+        let p = unsafe { MiMalloc.alloc(layout) };
         if !p.is_null() {
             count(signed(layout.size()));
         }
@@ -73,7 +75,7 @@ unsafe impl GlobalAlloc for CountingAllocator {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
-        let p = unsafe { System.alloc_zeroed(layout) };
+        let p = unsafe { MiMalloc.alloc_zeroed(layout) };
         if !p.is_null() {
             count(signed(layout.size()));
         }
@@ -81,14 +83,14 @@ unsafe impl GlobalAlloc for CountingAllocator {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `System` with `layout` (see `alloc`).
-        unsafe { System.dealloc(ptr, layout) };
+        // SAFETY: `ptr` was allocated by `MiMalloc` with `layout` (see `alloc`).
+        unsafe { MiMalloc.dealloc(ptr, layout) };
         count(-signed(layout.size()));
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller's contract for `realloc` is passed on to `System`.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        // SAFETY: the caller's contract for `realloc` is passed on to `MiMalloc`.
+        let p = unsafe { MiMalloc.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             count(signed(new_size) - signed(layout.size()));
         }
