@@ -8,6 +8,9 @@ use std::time::Instant;
 
 /// Whether token `h` (of the including glob) covers the single token `g` of the included glob.
 /// Tokens of different folding are never compared (sound: `false` only loses pruning).
+// Always inlined: it runs once per cell of the table of [`includes`], and measured as a call
+// there (when the compiler chose one) it tripled the time of the table.
+#[inline(always)]
 pub(super) fn tok_covers(h: CTok, g: CTok, cl: &Classes) -> bool {
     if h.1 != g.1 {
         return false;
@@ -27,6 +30,7 @@ pub(super) fn tok_covers(h: CTok, g: CTok, cl: &Classes) -> bool {
 }
 
 /// Whether a `Star(co)` of the including glob can absorb token `g` of the included glob.
+#[inline(always)]
 pub(super) fn star_absorbs(h: CTok, g: CTok, cl: &Classes) -> bool {
     let Tok::Star(co) = h.0 else { return false };
     if h.1 != g.1 {
@@ -50,10 +54,29 @@ pub(super) fn includes(h: &[CTok], g: &[CTok], cl: &Classes) -> bool {
         return false;
     }
     let m = g.len();
-    // dp over h from the end; row[j] = h[i..] ⊇ g[j..]
-    let mut row = vec![false; m + 1];
+    // The answers the table below would give at once, without building it: a first (or last)
+    // token of `h` that is not a star must cover the first (last) token of `g`.
+    let single = |t: Option<&CTok>| t.filter(|t| !matches!(t.0, Tok::Star(_))).copied();
+    for (ht, gt) in [(h.first(), g.first()), (h.last(), g.last())] {
+        if let Some(ht) = single(ht) {
+            if !gt.is_some_and(|gt| tok_covers(ht, *gt, cl)) {
+                return false;
+            }
+        }
+    }
+    // dp over h from the end; row[j] = h[i..] ⊇ g[j..] (two rows, on the stack when short)
+    const STACK: usize = 64;
+    let mut stack = [false; 2 * STACK];
+    let mut heap = Vec::new();
+    let cells: &mut [bool] = if m < STACK {
+        &mut stack
+    } else {
+        heap.resize(2 * (m + 1), false);
+        &mut heap
+    };
+    let (row, cur) = cells.split_at_mut(cells.len() / 2);
+    let (mut row, mut cur) = (&mut row[..=m], &mut cur[..=m]);
     row[m] = true;
-    let mut cur = vec![false; m + 1];
     for &ht in h.iter().rev() {
         cur.iter_mut().for_each(|c| *c = false);
         if let Tok::Star(_) = ht.0 {

@@ -72,9 +72,9 @@ pub(super) fn relevant<'a>(
     let excluded = |g: &Glob, own: Option<usize>| {
         let p = prefix(g);
         !p.is_empty()
-            && filters.iter().any(|(i, ps)| {
-                Some(*i) != own && ps.iter().all(|q| !compatible(q, &p))
-            })
+            && filters
+                .iter()
+                .any(|(i, ps)| Some(*i) != own && ps.iter().all(|q| !compatible(q, &p)))
     };
     let positive = positive
         .iter()
@@ -99,7 +99,10 @@ mod tests {
     #[test]
     fn other_services_are_dropped() {
         let a = GlobMode::Action;
-        let pos = vec![vec![g("sagemaker:Create*", a), g("SageMaker:DescribeApp", a)]];
+        let pos = vec![vec![
+            g("sagemaker:Create*", a),
+            g("SageMaker:DescribeApp", a),
+        ]];
         let neg = vec![vec![g("s3:Get*", a), g("sagemaker:*", a), g("*", a)]];
         let (p, n) = relevant(&pos, &neg);
         assert_eq!(p[0].len(), 2);

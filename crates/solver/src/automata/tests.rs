@@ -260,6 +260,20 @@ mod prop {
             agree(&pos, &neg, &['a', 'i', 'A', 'I', ':', 'z', '\u{130}'], 4);
         }
 
+        /// Syntactic inclusion is sound: `includes(h, g)` only when every string `g` matches,
+        /// `h` matches too (the quick answers before its table included).
+        #[test]
+        fn syntactic_inclusion_is_sound(h in glob(), g in glob()) {
+            let mut cl = Classes::default();
+            if let (Some(ch), Some(cg)) = (compile(&h, &mut cl), compile(&g, &mut cl)) {
+                if includes(&ch, &cg, &cl) {
+                    for w in all_strings(&['a', 'i', 'A', 'I', ':', 'z', '\u{130}'], 4) {
+                        prop_assert!(!g.matches(&w) || h.matches(&w), "{w:?}: {g:?} not in {h:?}");
+                    }
+                }
+            }
+        }
+
         #[test]
         fn arn_globs_agree_with_brute_force(
             pos in proptest::collection::vec(proptest::collection::vec(arn_glob(), 1..3), 1..2),
