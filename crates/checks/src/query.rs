@@ -9,7 +9,9 @@
 //!    with a reason saying the check could not be completed.
 //! 2. On SAT, each `Allow` statement `i` is responsible iff `applies_i ∧ ¬P.deny ∧ X` is SAT.
 //!    Statements that already apply to a witness found earlier are not asked again (the witness
-//!    shows them responsible), so a policy whose statements overlap needs few queries.
+//!    shows them responsible), so a policy whose statements overlap needs few queries; nor are
+//!    statements `X` excludes on sight (`X = ¬(… ∨ applies_i ∨ …)`: a statement the existing
+//!    policy has too, in `check-no-new-access`; see `crate::pinpoint::excluded`).
 //! 3. Every witness is replayed through the reference evaluator
 //!    (`iamproof_eval::evaluate_policy(P, r).allows()` and statement `i` among the applicable
 //!    Allows) and against `X` before it is shown. A witness that does not replay is a bug in
@@ -33,7 +35,7 @@ use crate::clock::Clock;
 use crate::engine::{Engine, SolveAnswer};
 use crate::examples::EXAMPLE_ACCOUNT;
 use crate::incremental::SessionEngine;
-use crate::pinpoint::MAX_CHEAP_PATTERNS;
+use crate::pinpoint::{excluded, MAX_CHEAP_PATTERNS};
 use crate::realistic::{exclusion, fill_resource, sanitize, single_valued_keys, solve, MAX_REASKS};
 use crate::result::{CheckKind, CheckResult, Reason};
 use iamproof_eval::{evaluate_policy, Principal, Request};
@@ -550,6 +552,10 @@ impl Query<'_> {
             let Some(st) = left.pop_front() else {
                 continue;
             };
+            if excluded(&self.extra, &st.applies) {
+                // `applies_i ∧ X` is unsatisfiable on sight: not responsible
+                continue;
+            }
             // A witness for this statement built from one already found, without a solver call.
             let cheap = self
                 .cheap_candidates(st.index, &bases)

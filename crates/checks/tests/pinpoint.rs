@@ -3,7 +3,8 @@
 //! * The statements a FAIL names are compared with an independent per-statement computation:
 //!   statement `i` is responsible iff the same check FAILs on the policy made of statement `i`
 //!   and every `Deny` of the policy (`applies_i ∧ ¬deny ∧ X` is exactly that policy's query).
-//! * Pinpointing asks the solver only about statements no replayed witness covers yet.
+//! * Pinpointing asks the solver only about statements no replayed witness covers yet, and
+//!   not about statements the property excludes on sight (shared by both versions).
 //! * `CheckOptions::timeout` bounds the whole check; running out gives FAIL, never PASS.
 //! * Example requests drop the context keys they do not need and, for identity policies, show a
 //!   readable user principal, without changing any verdict.
@@ -248,6 +249,40 @@ fn statements_a_witness_already_shows_are_not_asked_again() {
     assert_eq!(indices(&r), vec![0, 1, 2]);
     // Statements 1 and 2 are shown by the first witness with their own action: no call.
     assert!(engine.calls.get() <= 2, "{} calls", engine.calls.get());
+}
+
+#[test]
+fn statements_both_versions_share_are_not_asked() {
+    let get = serde_json::json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"});
+    let start = serde_json::json!({"Effect": "Allow", "Action": "ec2:Start*", "Resource": "*"});
+    let logs =
+        serde_json::json!({"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"});
+    let new_text = doc(&[get.clone(), start.clone(), logs]);
+    let new = policy(&new_text, PolicyType::Identity);
+    let old = policy(&doc(&[start.clone(), get.clone()]), PolicyType::Identity);
+    let engine = Counting {
+        inner: SolverEngine { options: opts() },
+        calls: Cell::new(0),
+    };
+    let r = check_no_new_access_with(&old, &new, &engine);
+    assert_sane(&r, &new);
+    assert_eq!(indices(&r), vec![2]);
+    // The decision query (plus, at most, its re-ask): statements 0 and 1 are in the existing
+    // policy word for word, so `applies_i ∧ ¬existing.allows` is unsatisfiable on sight.
+    assert!(engine.calls.get() <= 2, "{} calls", engine.calls.get());
+
+    // With a Deny in the existing policy a shared statement may grant new access (what the
+    // existing policy denies): those statements are asked, and the answer is the independent one.
+    let deny = serde_json::json!({"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::secret/*"});
+    let old = policy(&doc(&[start, get, deny]), PolicyType::Identity);
+    let check = |p: &Policy| check_no_new_access(&old, p, &opts());
+    let r = check(&new);
+    assert_sane(&r, &new);
+    assert_eq!(indices(&r), vec![0, 2], "{}", r.to_json());
+    assert_eq!(
+        indices(&r),
+        independent(&new_text, PolicyType::Identity, &check)
+    );
 }
 
 #[test]
