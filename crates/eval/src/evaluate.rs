@@ -3,9 +3,9 @@
 use crate::conditions::conditions_match;
 use crate::context::effective_context;
 use crate::matching::{
-    action_matches, glob_pattern, not_principal_layers, parse_principal_arn, principal_account,
-    principal_entries_match, resolve_template, resource_matches, split_arn, PrincipalArnKind,
-    PrincipalMatch,
+    glob_pattern, not_principal_layers, parse_principal_arn, principal_account,
+    principal_entries_match, resolve_template, resource_matches, split_arn, ActionName,
+    PrincipalArnKind, PrincipalMatch,
 };
 use crate::request::{Context, Decision, Principal, Request};
 use iamproof_policy::{Effect, Policy, Statement};
@@ -20,10 +20,8 @@ pub fn statement_action_matches(statement: &Statement, action: &str) -> bool {
     if clause.patterns.is_empty() {
         return false;
     }
-    let any = clause
-        .patterns
-        .iter()
-        .any(|p| action_matches(&p.text, action));
+    let action = ActionName::new(action);
+    let any = clause.patterns.iter().any(|p| action.matched_by(&p.text));
     any != clause.negated
 }
 
