@@ -2,6 +2,7 @@
 //! connectives, the per-variable atom tables the theory check reads, and the structural clauses
 //! every request satisfies.
 
+use super::value::StringMemo;
 use batsat::{BasicSolver, Lit, SolverInterface, Var as SVar};
 use iamproof_logic::TemplatePart;
 use iamproof_logic::{Atom, CallerKind, ElemPred, Formula, MatchMode, Node, Test, Var};
@@ -94,6 +95,8 @@ pub(super) struct SatEncoding {
     /// Theory answers of template-free variables by the values of their literals: most SAT
     /// rounds change the literals of one variable and leave the others' answers standing.
     pub(super) memo: FxHashMap<Var, FxHashMap<Vec<u8>, VarAnswer>>,
+    /// String answers by requirement list, for the theory checks and their explanations.
+    pub(super) strings: StringMemo,
     /// The Tseitin literal of every subformula encoded so far (definitions hold for every
     /// question of a session, so later questions reuse them).
     pub(super) tseitin: FxHashMap<Formula, Lit>,
@@ -126,6 +129,7 @@ impl SatEncoding {
             callers: Vec::new(),
             tainted: None,
             memo: FxHashMap::default(),
+            strings: StringMemo::default(),
             tseitin: FxHashMap::default(),
             active: None,
             guard: None,

@@ -10,7 +10,7 @@ use std::time::Instant;
 use super::encoding::VarAtoms;
 use super::model_check::var_value;
 use super::templates::HintsForVar;
-use super::value::to_automata;
+use super::value::{to_automata, Theory};
 use iamproof_logic::Test;
 
 /// At most this many theory re-checks go into shrinking one conflict; past it the
@@ -33,7 +33,7 @@ pub(super) fn minimise(
     is_key: bool,
     present_default: bool,
     refs: &dyn Fn(&Var) -> Option<String>,
-    limits: &Limits,
+    th: &Theory<'_>,
 ) -> Vec<(SVar, bool)> {
     let lits: Vec<(SVar, bool)> = a
         .all_vars()
@@ -50,7 +50,7 @@ pub(super) fn minimise(
     let mut conflicts = |set: &[(SVar, bool)]| -> Option<bool> {
         // Minimising is optional (the whole assignment is a sound conflict): stop at the
         // budget or the deadline.
-        if budget == 0 || limits.deadline.is_some_and(|d| Instant::now() >= d) {
+        if budget == 0 || th.limits.deadline.is_some_and(|d| Instant::now() >= d) {
             return None;
         }
         budget -= 1;
@@ -63,7 +63,7 @@ pub(super) fn minimise(
                 is_key,
                 present_default,
                 refs,
-                limits,
+                th,
                 HintsForVar::default()
             ),
             Err(None)
@@ -73,7 +73,7 @@ pub(super) fn minimise(
     // by syntax alone: when that small set is a conflict, QuickXplain shrinks it instead of
     // every literal (a large policy puts thousands of patterns on `Action`, and each re-check
     // compiles the literals' patterns).
-    let candidates = match syntactic_core(a, &candidates, limits) {
+    let candidates = match syntactic_core(a, &candidates, &th.limits) {
         Some(core) if core.len() < candidates.len() => {
             let with_base: Vec<_> = base.iter().chain(&core).copied().collect();
             match conflicts(&with_base) {

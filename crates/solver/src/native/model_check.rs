@@ -15,7 +15,7 @@ use super::templates::{
     cancelling_templates, relax, relax_unvalued, template_bindings, HintsForVar, RetryHints,
     MAX_HINTS,
 };
-use super::value::{pred_req, req_holds, solve_value, test_holds, ValueRequirement};
+use super::value::{pred_req, req_holds, solve_value, test_holds, Theory, ValueRequirement};
 
 pub(super) enum Check {
     Model(Assignment),
@@ -40,7 +40,7 @@ pub(super) fn var_value(
     is_key: bool,
     present_default: bool,
     refs: &dyn Fn(&Var) -> Option<String>,
-    limits: &Limits,
+    th: &Theory<'_>,
     steer: HintsForVar<'_>,
 ) -> VarAnswer {
     let avoid = steer.avoid;
@@ -141,7 +141,7 @@ pub(super) fn var_value(
         if empty_ok {
             return Ok(Val::Single(String::new()));
         }
-        return match solve_value(&reqs, limits) {
+        return match solve_value(&reqs, th) {
             ValueOutcome::Sat(w) => Ok(Val::Single(w)),
             ValueOutcome::Unsat => Err(None),
             ValueOutcome::Unknown(r) => Err(Some(r)),
@@ -170,7 +170,7 @@ pub(super) fn var_value(
     for e in existential {
         let mut reqs = universal.clone();
         reqs.extend(e);
-        match solve_value(&reqs, limits) {
+        match solve_value(&reqs, th) {
             ValueOutcome::Sat(w) => elems.push(w),
             ValueOutcome::Unsat => return Err(None),
             ValueOutcome::Unknown(r) => return Err(Some(r)),
@@ -186,10 +186,16 @@ pub(super) fn theory_check(
     may_retry: bool,
     forced: Option<&Var>,
 ) -> Check {
-    // (taken out for the check, so the check may learn clauses while it reads the set)
+    // (taken out for the check, so the check may learn clauses while it reads them)
     let active = ctx.active.take();
-    let check = check_model(ctx, active.as_ref(), limits, steer, may_retry, forced);
+    let strings = std::mem::take(&mut ctx.strings);
+    let th = Theory {
+        limits: *limits,
+        strings: &strings,
+    };
+    let check = check_model(ctx, active.as_ref(), &th, steer, may_retry, forced);
     ctx.active = active;
+    ctx.strings = strings;
     check
 }
 
@@ -197,7 +203,7 @@ pub(super) fn theory_check(
 fn check_model(
     ctx: &mut SatEncoding,
     active: Option<&rustc_hash::FxHashSet<SVar>>,
-    limits: &Limits,
+    th: &Theory<'_>,
     steer: &RetryHints,
     may_retry: bool,
     forced: Option<&Var>,
@@ -324,15 +330,7 @@ fn check_model(
         let res = match known {
             Some(r) => r,
             None => {
-                let r = var_value(
-                    a_solved,
-                    &val_of,
-                    is_key,
-                    present_default,
-                    &refs,
-                    limits,
-                    here,
-                );
+                let r = var_value(a_solved, &val_of, is_key, present_default, &refs, th, here);
                 if let Some(k) = memo_key {
                     let m = ctx.memo.entry(var.clone()).or_default();
                     if m.len() < MEMO_PER_VAR {
@@ -353,7 +351,7 @@ fn check_model(
             }
             Err(None) if deferred => {
                 // the relaxation conflicts: its literals are a sound explanation
-                let lits = minimise(a_solved, &val_of, is_key, present_default, &refs, limits);
+                let lits = minimise(a_solved, &val_of, is_key, present_default, &refs, th);
                 let mut clause: Vec<Lit> = lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
                 if var == Var::Principal {
                     clause.extend(negations(ctx.callers.iter().map(|c| c.1), &val_of));
@@ -375,12 +373,11 @@ fn check_model(
                         is_key,
                         present_default,
                         &refs,
-                        limits,
+                        th,
                         HintsForVar::default(),
                     );
                     if let Err(None) = relaxed_value {
-                        let lits =
-                            minimise(&relaxed, &val_of, is_key, present_default, &refs, limits);
+                        let lits = minimise(&relaxed, &val_of, is_key, present_default, &refs, th);
                         let mut clause: Vec<Lit> =
                             lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
                         if var == Var::Principal {
@@ -394,7 +391,7 @@ fn check_model(
                     // A true template and a false one that wrap the same reference in
                     // languages where the first is included in the second: a conflict for
                     // every value of the reference.
-                    if let Some((t, f)) = cancelling_templates(a, &val_of, limits) {
+                    if let Some((t, f)) = cancelling_templates(a, &val_of, &th.limits) {
                         ctx.clause(&[Lit::new(t, false), Lit::new(f, true)]);
                         return Check::Blocked;
                     }
@@ -402,7 +399,7 @@ fn check_model(
                     // conflict is explained by both variables' literals.
                     let refs_here = a.template_refs();
                     if let Some(r) = forced.filter(|r| refs_here.iter().all(|x| x == *r)) {
-                        let lits = minimise(a, &val_of, is_key, present_default, &refs, limits);
+                        let lits = minimise(a, &val_of, is_key, present_default, &refs, th);
                         let mut clause: Vec<Lit> =
                             lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
                         if let Some(ra) = ctx.vars.get(r) {
@@ -472,7 +469,7 @@ fn check_model(
                     }
                 }
                 // learn: not this combination of the variable's literals
-                let lits = minimise(a, &val_of, is_key, present_default, &refs, limits);
+                let lits = minimise(a, &val_of, is_key, present_default, &refs, th);
                 let mut clause: Vec<Lit> = lits.iter().map(|(v, b)| Lit::new(*v, !*b)).collect();
                 if templ {
                     // the conflict depends on the referenced variables' values: block the

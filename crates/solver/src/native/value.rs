@@ -5,6 +5,8 @@
 use crate::automata::{self, Glob as AGlob, GlobMode, GlobToken, Limits, StrOutcome};
 use crate::theories::{self, NumConstraint, NumKind, ValueOutcome};
 use iamproof_logic::{ElemPred, GlobPart, MatchMode, Test};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 
 /// Converts one pattern of a logic glob to the automata's glob; `None` = matches nothing.
 pub(super) fn to_automata(g: &iamproof_logic::Glob, mode: MatchMode) -> Option<AGlob> {
@@ -67,7 +69,7 @@ pub(super) fn to_automata(g: &iamproof_logic::Glob, mode: MatchMode) -> Option<A
 
 /// A requirement on one value: a disjunction of tests that must hold (`any`), or a test that
 /// must fail.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum ValueRequirement {
     Any(Vec<Test>),
     Not(Test),
@@ -94,14 +96,14 @@ pub(super) fn req_holds(r: &ValueRequirement, v: &str) -> bool {
 }
 
 /// Decides a conjunction of requirements on one string value.
-pub(super) fn solve_value(reqs: &[ValueRequirement], limits: &Limits) -> ValueOutcome {
+pub(super) fn solve_value(reqs: &[ValueRequirement], th: &Theory<'_>) -> ValueOutcome {
     let is_match = |t: &Test| matches!(t, Test::Match(_));
     let all_match = reqs.iter().all(|r| match r {
         ValueRequirement::Any(ts) => ts.iter().all(is_match),
         ValueRequirement::Not(t) => is_match(t),
     });
     if all_match {
-        return strings(reqs, limits);
+        return strings(reqs, th);
     }
     // single-theory fragments
     let singles: Option<Vec<(&Test, bool)>> = reqs
@@ -180,7 +182,7 @@ pub(super) fn solve_value(reqs: &[ValueRequirement], limits: &Limits) -> ValueOu
             _ => None,
         })
         .collect();
-    match strings(&string_part, limits) {
+    match strings(&string_part, th) {
         ValueOutcome::Sat(w) => candidates.push(w),
         // a part alone is unsatisfiable: so is the whole
         ValueOutcome::Unsat => return ValueOutcome::Unsat,
@@ -193,7 +195,7 @@ pub(super) fn solve_value(reqs: &[ValueRequirement], limits: &Limits) -> ValueOu
         .cloned()
         .collect();
     if other.len() < reqs.len() {
-        match solve_value(&other, limits) {
+        match solve_value(&other, th) {
             ValueOutcome::Sat(w) => candidates.push(w),
             ValueOutcome::Unsat => return ValueOutcome::Unsat,
             ValueOutcome::Unknown(_) => {}
@@ -225,8 +227,45 @@ pub(super) fn finite_values(ts: &[Test]) -> Option<Vec<String>> {
     (out.len() <= 4096).then_some(out)
 }
 
+/// What deciding a value needs besides its requirements: the bounds of this search, and the
+/// string answers the solver instance (a whole session) has already found.
+pub(super) struct Theory<'a> {
+    /// The bounds of the string search.
+    pub(super) limits: Limits,
+    /// The answers of [`strings`] so far.
+    pub(super) strings: &'a StringMemo,
+}
+
+/// The answers of [`strings`] already found, by requirement list. A theory check and its
+/// conflict explanation ask about the same requirements again and again (QuickXplain re-checks
+/// subsets; the next model often repeats a variable's literals; a session's questions share
+/// their base). `strings` is a function of its requirements, so an answer can be reused;
+/// `Unknown` answers depend on the time left and are not kept. Tests hash in constant time
+/// (pattern sets cache their hash), so a lookup costs far less than compiling the patterns.
+#[derive(Default)]
+pub(super) struct StringMemo(RefCell<FxHashMap<Vec<ValueRequirement>, ValueOutcome>>);
+
+/// At most this many answers are kept (then the memo starts again).
+const MAX_MEMO: usize = 4096;
+
 /// The string fragment: every test is a pattern-set match.
-pub(super) fn strings(reqs: &[ValueRequirement], limits: &Limits) -> ValueOutcome {
+pub(super) fn strings(reqs: &[ValueRequirement], th: &Theory<'_>) -> ValueOutcome {
+    if let Some(known) = th.strings.0.borrow().get(reqs) {
+        return known.clone();
+    }
+    let out = decide_strings(reqs, &th.limits);
+    if !matches!(out, ValueOutcome::Unknown(_)) {
+        let mut memo = th.strings.0.borrow_mut();
+        if memo.len() >= MAX_MEMO {
+            memo.clear();
+        }
+        memo.insert(reqs.to_vec(), out.clone());
+    }
+    out
+}
+
+/// [`strings`], computed.
+fn decide_strings(reqs: &[ValueRequirement], limits: &Limits) -> ValueOutcome {
     let conv = |t: &Test| -> Vec<AGlob> {
         match t {
             Test::Match(set) => set
