@@ -110,6 +110,8 @@ pub(super) struct SatEncoding {
     structured: rustc_hash::FxHashSet<SVar>,
     /// The template tests whose references' clauses are in.
     templates_done: rustc_hash::FxHashSet<SVar>,
+    /// Per variable, how many of its tests [`SatEncoding::pairwise`] has compared.
+    pub(super) pairwise_done: FxHashMap<Var, usize>,
 }
 
 /// A variable's theory answer: its value, or a conflict (`Err(None)`) or an unknown
@@ -135,6 +137,7 @@ impl SatEncoding {
             guard: None,
             structured: rustc_hash::FxHashSet::default(),
             templates_done: rustc_hash::FxHashSet::default(),
+            pairwise_done: FxHashMap::default(),
         }
     }
 

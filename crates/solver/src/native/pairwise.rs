@@ -17,19 +17,25 @@ impl SatEncoding {
     /// costs a SAT round and a theory check; a policy pair with dozens of statements needs
     /// hundreds.
     ///
+    /// In a session each call compares only the pairs with a test added since the last call.
     /// The clauses are redundant (each holds for every request), so stopping early is sound:
     /// at most [`PAIRWISE_COMPARISONS`] pairs are compared and [`PAIRWISE_CLAUSES`] clauses
     /// added, which keeps a policy with thousands of statements from growing quadratically.
     pub(super) fn pairwise(&mut self, deadline: Instant) {
         let mut clauses: Vec<[Lit; 2]> = Vec::new();
         let mut budget = PAIRWISE_COMPARISONS;
-        let shapes: Vec<Vec<PatternOutline<'_>>> = self
+        // Per variable, its tests' outlines, each marked new when it came after the last call
+        // (in a session, the pairs of earlier tests are compared already: their clauses stay).
+        let done = &self.pairwise_done;
+        let shapes: Vec<Vec<(bool, PatternOutline<'_>)>> = self
             .vars
-            .values()
-            .map(|a| {
+            .iter()
+            .map(|(var, a)| {
+                let old = done.get(var).copied().unwrap_or(0);
                 a.tests
                     .iter()
-                    .filter_map(|(t, sv)| PatternOutline::of(t, *sv))
+                    .enumerate()
+                    .filter_map(|(k, (t, sv))| Some((k >= old, PatternOutline::of(t, *sv)?)))
                     .collect()
             })
             .collect();
@@ -45,7 +51,11 @@ impl SatEncoding {
         // variable (linear in the tests: the most useful clauses, cheaply), then the pairs of
         // patterns with disjoint literal ends (quadratic) while the budget lasts.
         'finite: for var_shapes in &shapes {
-            for x in var_shapes {
+            let any_new = var_shapes.iter().any(|(new, _)| *new);
+            for (x_new, x) in var_shapes {
+                if !any_new {
+                    break;
+                }
                 let Some(members) = x.set.and_then(finite_members) else {
                     continue;
                 };
@@ -54,11 +64,13 @@ impl SatEncoding {
                 }
                 let x_lit = Lit::new(x.sv, true);
                 if members.is_empty() {
-                    clauses.push([!x_lit, !x_lit]);
+                    if *x_new {
+                        clauses.push([!x_lit, !x_lit]);
+                    }
                     continue;
                 }
-                for y in var_shapes {
-                    if y.sv == x.sv {
+                for (y_new, y) in var_shapes {
+                    if y.sv == x.sv || !(*x_new || *y_new) {
                         continue;
                     }
                     let Some(hits) = x.hits(&members, y) else {
@@ -74,13 +86,13 @@ impl SatEncoding {
             }
         }
         'apart: for var_shapes in &shapes {
-            for (i, x) in var_shapes.iter().enumerate() {
+            for (i, (x_new, x)) in var_shapes.iter().enumerate() {
                 if !spend((var_shapes.len() - i) as u64, &clauses) {
                     break 'apart;
                 }
                 let x_lit = Lit::new(x.sv, true);
-                for y in var_shapes.iter().skip(i + 1) {
-                    if x.apart(y) {
+                for (y_new, y) in var_shapes.iter().skip(i + 1) {
+                    if (*x_new || *y_new) && x.apart(y) {
                         clauses.push([!x_lit, !Lit::new(y.sv, true)]);
                     }
                 }
@@ -89,6 +101,13 @@ impl SatEncoding {
         for c in clauses {
             self.clause(&c);
         }
+        // (pairs the budget left out are not compared later: the clauses are only redundant)
+        let counts: Vec<(iamproof_logic::Var, usize)> = self
+            .vars
+            .iter()
+            .map(|(v, a)| (v.clone(), a.tests.len()))
+            .collect();
+        self.pairwise_done.extend(counts);
     }
 }
 
