@@ -42,6 +42,7 @@ mod tests;
 
 pub use self::pattern::{Glob, GlobMode, GlobToken};
 use self::search::decide_inner;
+pub use self::search::Store;
 use std::time::Instant;
 
 /// The result of deciding a conjunction on one string variable: `Sat` with a shortest string
@@ -85,6 +86,22 @@ pub struct Stats {
 /// pattern of. An empty positive group is unsatisfiable; an empty negative group is no constraint.
 pub fn decide(positive: &[Vec<Glob>], negative: &[Vec<Glob>], limits: &Limits) -> StrOutcome {
     decide_with_stats(positive, negative, limits).0
+}
+
+/// [`decide`] with the patterns compiled into `store`, which keeps them for later decisions
+/// (the same answer as a fresh store gives).
+pub fn decide_in(
+    store: &mut Store,
+    positive: &[Vec<Glob>],
+    negative: &[Vec<Glob>],
+    limits: &Limits,
+) -> StrOutcome {
+    checked(
+        positive,
+        negative,
+        decide_inner(positive, negative, limits, store),
+    )
+    .0
 }
 
 /// The first of `inners` whose every pattern is included syntactically (token by token, as the
@@ -143,9 +160,17 @@ pub fn decide_with_stats(
     negative: &[Vec<Glob>],
     limits: &Limits,
 ) -> (StrOutcome, Stats) {
-    let (out, stats) = decide_inner(positive, negative, limits);
-    // Safety net in debug builds (and tests): a witness must satisfy every constraint under the
-    // concrete matcher. Release callers re-check whole models anyway (`Formula::eval`).
+    let found = decide_inner(positive, negative, limits, &mut Store::default());
+    checked(positive, negative, found)
+}
+
+/// Safety net in debug builds (and tests): a witness must satisfy every constraint under the
+/// concrete matcher. Release callers re-check whole models anyway (`Formula::eval`).
+fn checked(
+    positive: &[Vec<Glob>],
+    negative: &[Vec<Glob>],
+    (out, stats): (StrOutcome, Stats),
+) -> (StrOutcome, Stats) {
     if let (true, StrOutcome::Sat(w)) = (cfg!(debug_assertions), &out) {
         let ok = positive.iter().all(|g| g.iter().any(|p| p.matches(w)))
             && !negative.iter().any(|g| g.iter().any(|p| p.matches(w)));

@@ -17,43 +17,91 @@ pub(super) struct State {
     pub(super) sets: Vec<Vec<u32>>,
 }
 
+/// Compiled patterns kept from one decision to the next (by a solver session): each glob's
+/// tokens and root node, the hash-consed node arena they live in, and the inclusions between
+/// nodes found so far. A session asks about the same patterns again and again (every theory
+/// check, every re-check of a conflict explanation); compiling them once and reusing the nodes
+/// removes most of a decision's setup. Everything kept is a function of the patterns alone, so
+/// the answers are those of a fresh store.
+pub struct Store {
+    nodes: Nodes,
+    compiled: FxHashMap<Glob, Option<(Vec<CTok>, u32)>>,
+    incl_memo: FxHashMap<(u32, u32), bool>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            nodes: Nodes::new(Classes::default()),
+            compiled: FxHashMap::default(),
+            incl_memo: FxHashMap::default(),
+        }
+    }
+}
+
+/// A store past this many nodes starts again (patterns substituted from template values keep
+/// arriving in a long session).
+const MAX_STORE_NODES: usize = 1 << 20;
+
+impl Store {
+    /// The tokens and root node of `g` (`None`: it matches nothing), compiled once.
+    fn compile(&mut self, g: &Glob) -> Option<(Vec<CTok>, u32)> {
+        if let Some(known) = self.compiled.get(g) {
+            return known.clone();
+        }
+        let out = compile(g, &mut self.nodes.classes).map(|t| {
+            let root = self.nodes.add_pattern(&t);
+            (t, root)
+        });
+        self.compiled.insert(g.clone(), out.clone());
+        out
+    }
+}
+
 pub(super) fn decide_inner(
     positive: &[Vec<Glob>],
     negative: &[Vec<Glob>],
     limits: &Limits,
+    store: &mut Store,
 ) -> (StrOutcome, Stats) {
+    if store.nodes.nodes.len() > MAX_STORE_NODES {
+        *store = Store::default();
+    }
     let mut stats = Stats::default();
-    let mut classes = Classes::default();
     let unsat = |stats: Stats| (StrOutcome::Unsat, stats);
     let (positive, negative) = relevant(positive, negative);
-    // Negative patterns merged (x ∉ ∪N1 ∧ x ∉ ∪N2 ≡ x ∉ ∪(N1 ∪ N2)), deduplicated.
+    // Negative patterns merged (x ∉ ∪N1 ∧ x ∉ ∪N2 ≡ x ∉ ∪(N1 ∪ N2)), deduplicated (equal
+    // tokens give the same root node).
     let mut seen = FxHashSet::default();
     let mut neg: Vec<Vec<CTok>> = Vec::new();
+    let mut neg_roots: Vec<u32> = Vec::new();
     for g in negative.iter().flatten() {
-        if let Some(t) = compile(g, &mut classes) {
-            if seen.insert(t.clone()) {
+        if let Some((t, root)) = store.compile(g) {
+            if seen.insert(root) {
                 neg.push(t);
+                neg_roots.push(root);
             }
         }
     }
-    let mut pos: Vec<Vec<Vec<CTok>>> = Vec::new();
+    let mut pos: Vec<Vec<(Vec<CTok>, u32)>> = Vec::new();
     for grp in &positive {
         let mut seen = FxHashSet::default();
         let mut pats = Vec::new();
         for g in grp {
-            if let Some(t) = compile(g, &mut classes) {
-                if seen.insert(t.clone()) {
-                    pats.push(t);
+            if let Some((t, root)) = store.compile(g) {
+                if seen.insert(root) {
+                    pats.push((t, root));
                 }
             }
         }
         pos.push(pats);
     }
+    let classes = &store.nodes.classes;
     let budget = 4_000_000;
     // Drop negative patterns included in another negative pattern.
     {
         let mut keep = vec![true; neg.len()];
-        let mut idx = InclusionIndex::new(&neg, &classes, budget, limits.deadline);
+        let mut idx = InclusionIndex::new(&neg, classes, budget, limits.deadline);
         let before = idx.budget;
         for i in 0..neg.len() {
             let Some(g) = neg.get(i) else { continue };
@@ -68,35 +116,35 @@ pub(super) fn decide_inner(
         stats.inclusion_checks += before - idx.budget;
         let mut it = keep.iter();
         neg.retain(|_| it.next().copied().unwrap_or(true));
+        let mut it = keep.iter();
+        neg_roots.retain(|_| it.next().copied().unwrap_or(true));
     }
     // Drop positive patterns included in a negative one (they can never give a witness).
-    let mut kept_pos: Vec<Vec<Vec<CTok>>> = Vec::new();
+    let mut kept_pos: Vec<Vec<u32>> = Vec::new();
     {
-        let mut neg_idx = InclusionIndex::new(&neg, &classes, budget, limits.deadline);
+        let mut neg_idx = InclusionIndex::new(&neg, classes, budget, limits.deadline);
         let before = neg_idx.budget;
-        let neg_set: FxHashSet<&Vec<CTok>> = neg.iter().collect();
+        let neg_set: FxHashSet<u32> = neg_roots.iter().copied().collect();
         for pats in pos {
             let mut kept = Vec::new();
-            for p in pats {
+            for (p, root) in pats {
                 // identical to a negative pattern: settled without the dynamic program
-                if neg_set.contains(&p) || neg_idx.find_includer(&p, None, |_| true).is_some() {
+                if neg_set.contains(&root) || neg_idx.find_includer(&p, None, |_| true).is_some() {
                     stats.pruned_patterns += 1;
                 } else {
-                    kept.push(p);
+                    kept.push(root);
                 }
             }
             kept_pos.push(kept);
         }
         stats.inclusion_checks += before - neg_idx.budget;
     }
-    let mut nodes = Nodes::new(classes);
-    let neg_roots: Vec<u32> = neg.iter().map(|t| nodes.add_pattern(t)).collect();
+    let nodes = &mut store.nodes;
     if neg_roots.iter().any(|&n| nodes.is_universal(n)) {
         return unsat(stats);
     }
     let mut groups: Vec<Vec<u32>> = Vec::new();
-    for pats in kept_pos {
-        let roots: Vec<u32> = pats.iter().map(|p| nodes.add_pattern(p)).collect();
+    for roots in kept_pos {
         if roots.is_empty() {
             return unsat(stats);
         }
@@ -110,7 +158,7 @@ pub(super) fn decide_inner(
         states: Vec::new(),
         index: FxHashMap::default(),
         by_node: FxHashMap::default(),
-        incl_memo: FxHashMap::default(),
+        incl_memo: &mut store.incl_memo,
         stats,
     };
     let mut init: Vec<Vec<u32>> = groups;
@@ -123,15 +171,16 @@ pub(super) fn decide_inner(
     }
 }
 
-pub(super) struct Search {
-    pub(super) nodes: Nodes,
+pub(super) struct Search<'a> {
+    pub(super) nodes: &'a mut Nodes,
     pub(super) n_pos: usize,
     /// Visited states with (parent, char).
     pub(super) states: Vec<(State, u32, char)>,
     pub(super) index: FxHashMap<State, u32>,
     /// Antichain index: first node of the first positive set → states having it there.
     pub(super) by_node: FxHashMap<u32, Vec<u32>>,
-    pub(super) incl_memo: FxHashMap<(u32, u32), bool>,
+    /// Node inclusions found so far (by this decision and earlier ones of the store).
+    pub(super) incl_memo: &'a mut FxHashMap<(u32, u32), bool>,
     pub(super) stats: Stats,
 }
 
@@ -139,7 +188,7 @@ pub(super) struct Search {
 pub(super) const OTHER_CANDIDATES: &str =
     "abcdefghijklmnopqrstuvwxyz0123456789-_.ABCDEFGHIJKLMNOPQRSTUVWXYZ/+=,@!#%&~";
 
-impl Search {
+impl Search<'_> {
     /// Closes, prunes and normalises a raw state; `None` if dead.
     pub(super) fn normalise(&mut self, raw: Vec<Vec<u32>>) -> Option<State> {
         let mut sets = Vec::with_capacity(raw.len());

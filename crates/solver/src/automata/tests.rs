@@ -274,6 +274,35 @@ mod prop {
             }
         }
 
+        /// One store kept across a run of decisions answers each as a fresh one does.
+        #[test]
+        fn a_kept_store_answers_as_a_fresh_one(
+            queries in proptest::collection::vec(
+                (
+                    proptest::collection::vec(proptest::collection::vec(glob(), 0..3), 0..3),
+                    proptest::collection::vec(proptest::collection::vec(glob(), 0..3), 0..2),
+                ),
+                1..8,
+            ),
+        ) {
+            let mut store = Store::default();
+            for (pos, neg) in &queries {
+                let kept = decide_in(&mut store, pos, neg, &Limits::default());
+                let fresh = decide(pos, neg, &Limits::default());
+                // both shortest (ties may be broken differently: node numbers differ)
+                let len = |o: &StrOutcome| match o {
+                    StrOutcome::Sat(w) => Some(w.chars().count()),
+                    _ => None,
+                };
+                prop_assert_eq!(len(&kept), len(&fresh), "{:?} vs {:?}", kept, fresh);
+                prop_assert_eq!(matches!(kept, StrOutcome::Unsat), matches!(fresh, StrOutcome::Unsat));
+                if let StrOutcome::Sat(w) = &kept {
+                    prop_assert!(pos.iter().all(|g| g.iter().any(|p| p.matches(w))));
+                    prop_assert!(!neg.iter().any(|g| g.iter().any(|p| p.matches(w))));
+                }
+            }
+        }
+
         #[test]
         fn arn_globs_agree_with_brute_force(
             pos in proptest::collection::vec(proptest::collection::vec(arn_glob(), 1..3), 1..2),

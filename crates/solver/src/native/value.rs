@@ -242,20 +242,27 @@ pub(super) struct Theory<'a> {
 /// their base). `strings` is a function of its requirements, so an answer can be reused;
 /// `Unknown` answers depend on the time left and are not kept. Tests hash in constant time
 /// (pattern sets cache their hash), so a lookup costs far less than compiling the patterns.
+/// With it, the patterns compiled so far ([`automata::Store`]).
 #[derive(Default)]
-pub(super) struct StringMemo(RefCell<FxHashMap<Vec<ValueRequirement>, ValueOutcome>>);
+pub(super) struct StringMemo {
+    answers: RefCell<FxHashMap<Vec<ValueRequirement>, ValueOutcome>>,
+    store: RefCell<automata::Store>,
+}
 
 /// At most this many answers are kept (then the memo starts again).
 const MAX_MEMO: usize = 4096;
 
 /// The string fragment: every test is a pattern-set match.
 pub(super) fn strings(reqs: &[ValueRequirement], th: &Theory<'_>) -> ValueOutcome {
-    if let Some(known) = th.strings.0.borrow().get(reqs) {
+    if let Some(known) = th.strings.answers.borrow().get(reqs) {
         return known.clone();
     }
-    let out = decide_strings(reqs, &th.limits);
+    let out = match th.strings.store.try_borrow_mut() {
+        Ok(mut store) => decide_strings(reqs, &th.limits, &mut store),
+        Err(_) => decide_strings(reqs, &th.limits, &mut automata::Store::default()),
+    };
     if !matches!(out, ValueOutcome::Unknown(_)) {
-        let mut memo = th.strings.0.borrow_mut();
+        let mut memo = th.strings.answers.borrow_mut();
         if memo.len() >= MAX_MEMO {
             memo.clear();
         }
@@ -265,7 +272,11 @@ pub(super) fn strings(reqs: &[ValueRequirement], th: &Theory<'_>) -> ValueOutcom
 }
 
 /// [`strings`], computed.
-fn decide_strings(reqs: &[ValueRequirement], limits: &Limits) -> ValueOutcome {
+fn decide_strings(
+    reqs: &[ValueRequirement],
+    limits: &Limits,
+    store: &mut automata::Store,
+) -> ValueOutcome {
     let conv = |t: &Test| -> Vec<AGlob> {
         match t {
             Test::Match(set) => set
@@ -284,7 +295,7 @@ fn decide_strings(reqs: &[ValueRequirement], limits: &Limits) -> ValueOutcome {
             ValueRequirement::Not(t) => neg.push(conv(t)),
         }
     }
-    match automata::decide(&pos, &neg, limits) {
+    match automata::decide_in(store, &pos, &neg, limits) {
         StrOutcome::Sat(w) => ValueOutcome::Sat(w),
         StrOutcome::Unsat => ValueOutcome::Unsat,
         StrOutcome::Unknown(r) => ValueOutcome::Unknown(r),
