@@ -458,8 +458,19 @@ impl Query<'_> {
         let axioms = iamproof_logic::request_axioms(&goal.vars());
         let mut prefer = true;
         let preferred = self.preferred.as_ref();
+        let not_denied = Formula::not(self.encoded.deny.clone());
+        // Every question of the check (the decision query `allow ∧ ¬deny ∧ X ∧ realistic`, then
+        // the statements' `applies_i ∧ ¬deny ∧ X ∧ realistic`) shares `¬deny ∧ X ∧ realistic`
+        // (as the realistic solve asks them: with the derived keys replaced): one engine
+        // session about it, so what the decision query learnt serves the pinpointing.
+        let shared = iamproof_logic::derive_principal_keys(&Formula::and([
+            not_denied.clone(),
+            self.extra.clone(),
+            realistic.clone(),
+        ]));
+        let pin = SessionEngine::new(engine, &shared);
         let (first, applies) = match self.find(
-            engine,
+            &pin,
             &clock,
             &goal,
             None,
@@ -503,7 +514,6 @@ impl Query<'_> {
         // Each query gets a fair share of the time left (time left / statements left); a
         // statement that runs out of its share is asked again, once, with the time left after all
         // the others, so one hard statement does not starve the rest.
-        let not_denied = Formula::not(self.encoded.deny.clone());
         let mut left: VecDeque<&StatementFormula> = self
             .encoded
             .statements
@@ -517,14 +527,6 @@ impl Query<'_> {
         let mut retried = false;
         let started = Instant::now();
         let budget = engine.pinpoint_budget();
-        // The statements' questions share `¬deny ∧ X ∧ realistic` (as the realistic solve asks
-        // them: with the derived keys replaced): one engine session about it.
-        let shared = iamproof_logic::derive_principal_keys(&Formula::and([
-            not_denied.clone(),
-            self.extra.clone(),
-            realistic.clone(),
-        ]));
-        let pin = SessionEngine::new(engine, &shared);
         loop {
             if left.is_empty() {
                 if retried || retry.is_empty() {
