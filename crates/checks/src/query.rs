@@ -469,28 +469,21 @@ impl Query<'_> {
             realistic.clone(),
         ]));
         let pin = SessionEngine::new(engine, &shared);
-        let (first, applies) = match self.find(
-            &pin,
-            &clock,
-            &goal,
-            None,
-            &mut prefer,
-            &realistic,
-            &axioms,
-        ) {
-            Found::Witness(w, applies) => (w, applies),
-            Found::Unsat => {
-                let mut r = CheckResult::pass(self.kind);
-                r.engine = Some(engine.name());
-                return r;
-            }
-            Found::Unknown(why) | Found::Invalid(why) => {
-                let mut r = CheckResult::unknown(self.kind, &why);
-                r.engine = Some(engine.name());
-                return r;
-            }
-            Found::Disagreement(e) => return self.internal_error(Vec::new(), e, engine),
-        };
+        let (first, applies) =
+            match self.find(&pin, &clock, &goal, None, &mut prefer, &realistic, &axioms) {
+                Found::Witness(w, applies) => (w, applies),
+                Found::Unsat => {
+                    let mut r = CheckResult::pass(self.kind);
+                    r.engine = Some(engine.name());
+                    return r;
+                }
+                Found::Unknown(why) | Found::Invalid(why) => {
+                    let mut r = CheckResult::unknown(self.kind, &why);
+                    r.engine = Some(engine.name());
+                    return r;
+                }
+                Found::Disagreement(e) => return self.internal_error(Vec::new(), e, engine),
+            };
         let n = self.policy.statements.len();
         let mut witness: Vec<Option<Request>> = vec![None; n];
         let cover = |witness: &mut Vec<Option<Request>>, w: &Request, applies: &[usize]| {

@@ -476,7 +476,9 @@ impl Command {
             Command::CheckNoPublicAccess(a) => {
                 a.findings.widen(a.common.limits(CheckKind::NoPublicAccess))
             }
-            Command::CheckNoExternalAccess(a) => a.common.limits(CheckKind::NoExternalAccess),
+            Command::CheckNoExternalAccess(a) => a
+                .findings
+                .widen(a.common.limits(CheckKind::NoExternalAccess)),
             _ => return None,
         })
     }
@@ -724,6 +726,8 @@ pub struct CheckNoExternalAccessArgs {
     /// An AWS Organizations id (o-…) whose accounts may have access (repeatable).
     #[arg(long, value_name = "ORG_ID")]
     pub trusted_organization: Vec<String>,
+    #[command(flatten)]
+    pub findings: crate::commands::findings::FindingsFlags,
     #[command(flatten)]
     pub common: CheckCommon,
 }

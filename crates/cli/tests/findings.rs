@@ -230,3 +230,62 @@ fn compare_gives_the_four_answers() {
     );
     assert_eq!(json(&r.stdout)["result"], "a-more-permissive");
 }
+
+#[test]
+fn external_access_with_all_findings() {
+    // The KMS key policy gives an analytics role of another account access through S3: with
+    // only the owner trusted, that access is the one finding (as `iamproof findings` says);
+    // trusting the analytics account too, the check PASSes with nothing to list.
+    let key = example("kms/key-policy.json");
+    let run = |trusted: &[&str]| {
+        let mut args = vec![
+            "check-no-external-access",
+            "--policy-document",
+            &key,
+            "--resource-type",
+            "AWS::KMS::Key",
+            "--findings",
+            "all",
+            "--output",
+            "json",
+        ];
+        for t in trusted {
+            args.extend(["--trusted-account", t]);
+        }
+        iamproof(&args)
+    };
+    let r = run(&["123456789012"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = json(&r.stdout);
+    assert_eq!(v["result"], "FAIL", "{v}");
+    assert_eq!(v["findingsComplete"], true, "{v}");
+    let f = v["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(
+        f[0]["principal"]["AWS"],
+        "arn:aws:iam::444455556666:role/Analytics"
+    );
+    assert_eq!(f[0]["statementIndexes"], serde_json::json!([2]));
+    let r = run(&["123456789012", "444455556666"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r.stdout);
+    assert_eq!(v["findings"], serde_json::json!([]), "{v}");
+    assert_eq!(v["findingsComplete"], true);
+}
+
+#[test]
+fn findings_need_a_document_not_a_template() {
+    let r = iamproof(&[
+        "check-no-public-access",
+        "--template-path",
+        &example("templates/cloudformation.yaml"),
+        "--findings",
+        "all",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("--findings cannot be used with --template-path"),
+        "{r:?}"
+    );
+}

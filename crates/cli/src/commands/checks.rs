@@ -201,6 +201,7 @@ fn finish(
 /// Runs `check-no-new-access`.
 pub fn no_new_access(args: &CheckNoNewAccessArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
     if let Some(path) = &args.template_path {
+        args.findings.document_mode_only()?;
         return super::scan::no_new_access(args, path, io);
     }
     no_template_flags(args.template.first_given().or_else(|| {
@@ -249,6 +250,7 @@ pub fn access_not_granted(
     io: &mut Io<'_>,
 ) -> Result<Exit, CliError> {
     if let Some(path) = &args.template_path {
+        args.findings.document_mode_only()?;
         return super::scan::access_not_granted(args, path, io);
     }
     no_template_flags(args.template.first_given().or_else(|| {
@@ -291,6 +293,7 @@ pub fn access_not_granted(
 /// Runs `check-no-public-access`.
 pub fn no_public_access(args: &CheckNoPublicAccessArgs, io: &mut Io<'_>) -> Result<Exit, CliError> {
     if let Some(path) = &args.template_path {
+        args.findings.document_mode_only()?;
         return super::scan::no_public_access(args, path, io);
     }
     no_template_flags(
@@ -343,5 +346,12 @@ pub fn no_external_access(
         &trusted,
         &options(&args.common),
     );
+    let question = super::findings::Question::External(&policy, args.resource_type, &trusted);
+    let flags = &args.findings;
+    if let Some(code) =
+        super::findings::finish_with_findings(flags, question, &result, &doc, &args.common, io)?
+    {
+        return Ok(code);
+    }
     finish(&result, &doc, args.common.output, io)
 }

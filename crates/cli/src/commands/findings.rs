@@ -1,6 +1,6 @@
 //! Access findings on the command line: `iamproof findings`, `iamproof compare`, and the
-//! `--findings all` flag of check-no-new-access, check-access-not-granted and
-//! check-no-public-access. The findings themselves live in `iamproof-checks`.
+//! `--findings all` flag of check-no-new-access, check-access-not-granted,
+//! check-no-public-access and check-no-external-access. The findings themselves live in `iamproof-checks`.
 
 use crate::cli::{CheckCommon, OutputFormat, PolicyTypeArg, ReportFormat};
 use crate::error::CliError;
@@ -28,12 +28,7 @@ pub struct FindingsFlags {
     /// Also list all the access the check is about as findings (who, which actions, under which
     /// condition, with the granting statements), proven complete; JSON adds `findings` and
     /// `findingsComplete`, text a table. Takes up to --timeout more.
-    #[arg(
-        long,
-        value_enum,
-        value_name = "WHICH",
-        conflicts_with = "template_path"
-    )]
+    #[arg(long, value_enum, value_name = "WHICH")]
     pub findings: Option<FindingsMode>,
     /// The AWS Service Authorization Reference in iam-data's layout (DIR/data/actions/*.json):
     /// each finding also lists the concrete actions it covers. With --findings.
@@ -42,6 +37,18 @@ pub struct FindingsFlags {
 }
 
 impl FindingsFlags {
+    /// `--findings` lists the access of one document: an error with `--template-path` (the
+    /// flags are shared with check-no-external-access, which has no template mode, so clap
+    /// cannot say it).
+    pub fn document_mode_only(&self) -> Result<(), CliError> {
+        match self.findings {
+            Some(_) => Err(CliError::Usage(
+                "--findings cannot be used with --template-path".into(),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// The watchdog's limits of a check with these flags: findings take up to --timeout more.
     pub fn widen(&self, mut limits: crate::limits::Limits) -> crate::limits::Limits {
         if self.findings.is_some() {
@@ -208,6 +215,8 @@ pub enum Question<'a> {
     NotGranted(&'a iamproof_policy::Policy, &'a iamproof_checks::AccessSpec),
     /// check-no-public-access.
     Public(&'a iamproof_policy::Policy, ResourceType),
+    /// check-no-external-access.
+    External(&'a iamproof_policy::Policy, ResourceType, &'a TrustZone),
 }
 
 /// With `--findings all`: prints the check's result with its findings and returns the exit
@@ -248,6 +257,9 @@ pub fn finish_with_findings(
         }
         Question::Public(policy, rt) => {
             iamproof_checks::public_access_findings(policy, rt, &engine, &opts)
+        }
+        Question::External(policy, rt, zone) => {
+            iamproof_checks::external_access_findings(policy, rt, zone, &engine, &opts)
         }
     };
     crate::limits::claim_output();
