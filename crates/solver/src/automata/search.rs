@@ -70,6 +70,11 @@ pub(super) fn decide_inner(
     let mut stats = Stats::default();
     let unsat = |stats: Stats| (StrOutcome::Unsat, stats);
     let (positive, negative) = relevant(positive, negative);
+    // Room for every pattern at once: growing the map step by step rehashes the globs (whole
+    // token lists) again at each step, which cost a fifth of a first decision over a long
+    // action list.
+    let wanted: usize = positive.iter().chain(&negative).map(Vec::len).sum();
+    store.compiled.reserve(wanted);
     // Negative patterns merged (x ∉ ∪N1 ∧ x ∉ ∪N2 ≡ x ∉ ∪(N1 ∪ N2)), deduplicated (equal
     // tokens give the same root node).
     let mut seen = FxHashSet::default();
