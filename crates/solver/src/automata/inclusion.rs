@@ -122,6 +122,12 @@ pub(super) fn lit_suffix_rev(t: &[CTok]) -> String {
         .collect()
 }
 
+/// At most this many inclusions are remembered in a store.
+pub(super) const MAX_MEMO: usize = 1_000_000;
+
+/// Inclusions between nodes found so far: `(a, b) → whether L(b) ⊆ L(a)` (soundly).
+pub(super) type InclusionMemo = FxHashMap<(u32, u32), bool>;
+
 /// An index over patterns that can include others, keyed by folded literal prefix.
 pub(super) struct InclusionIndex<'a> {
     pub(super) pats: &'a [Vec<CTok>],
@@ -134,6 +140,9 @@ pub(super) struct InclusionIndex<'a> {
     pub(super) budget: u64,
     /// Pruning is optional (sound to skip), so the index stops looking at the deadline.
     pub(super) deadline: Option<Instant>,
+    /// The root node of each indexed pattern and the store's inclusions between nodes, when
+    /// the patterns live in a [`super::Store`]: an inclusion found once is not computed again.
+    pub(super) memo: Option<(&'a [u32], &'a mut InclusionMemo)>,
 }
 
 impl<'a> InclusionIndex<'a> {
@@ -159,13 +168,25 @@ impl<'a> InclusionIndex<'a> {
             key_lengths,
             budget,
             deadline,
+            memo: None,
         }
+    }
+
+    /// The index, remembering inclusions in `memo` by the patterns' root nodes `roots`.
+    pub(super) fn with_memo(
+        mut self,
+        roots: &'a [u32],
+        memo: &'a mut InclusionMemo,
+    ) -> Self {
+        self.memo = Some((roots, memo));
+        self
     }
 
     /// Some indexed pattern (other than `skip`) that includes `g`; `accept` filters candidates.
     pub(super) fn find_includer(
         &mut self,
         g: &[CTok],
+        g_root: Option<u32>,
         skip: Option<usize>,
         accept: impl Fn(usize) -> bool,
     ) -> Option<usize> {
@@ -204,10 +225,26 @@ impl<'a> InclusionIndex<'a> {
                     self.budget = 0;
                     return None;
                 }
-                if let Some(hp) = self.pats.get(h) {
-                    if includes(hp, g, self.classes) {
-                        return Some(h);
+                let Some(hp) = self.pats.get(h) else { continue };
+                let key = match (&self.memo, g_root) {
+                    (Some((roots, _)), Some(gr)) => roots.get(h).map(|hr| (*hr, gr)),
+                    _ => None,
+                };
+                let known = key.and_then(|k| self.memo.as_ref().and_then(|(_, m)| m.get(&k)));
+                let included = match known {
+                    Some(r) => *r,
+                    None => {
+                        let r = includes(hp, g, self.classes);
+                        if let (Some(k), Some((_, m))) = (key, self.memo.as_mut()) {
+                            if m.len() < MAX_MEMO {
+                                m.insert(k, r);
+                            }
+                        }
+                        r
                     }
+                };
+                if included {
+                    return Some(h);
                 }
             }
         }

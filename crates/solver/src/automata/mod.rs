@@ -140,7 +140,7 @@ pub(crate) fn first_covered(
         let mut used: Vec<usize> = Vec::new();
         for g in inner {
             let Some(grp) = index
-                .find_includer(g, None, |_| true)
+                .find_includer(g, None, None, |_| true)
                 .and_then(|h| group_of.get(h).copied())
             else {
                 continue 'inner;

@@ -106,11 +106,14 @@ pub(super) fn decide_inner(
     // Drop negative patterns included in another negative pattern.
     {
         let mut keep = vec![true; neg.len()];
-        let mut idx = InclusionIndex::new(&neg, classes, budget, limits.deadline);
+        let mut idx = InclusionIndex::new(&neg, classes, budget, limits.deadline)
+            .with_memo(&neg_roots, &mut store.incl_memo);
         let before = idx.budget;
         for i in 0..neg.len() {
             let Some(g) = neg.get(i) else { continue };
-            let found = idx.find_includer(g, Some(i), |h| keep.get(h).copied().unwrap_or(false));
+            let root = neg_roots.get(i).copied();
+            let keep_h = |h: usize| keep.get(h).copied().unwrap_or(false);
+            let found = idx.find_includer(g, root, Some(i), keep_h);
             if found.is_some() {
                 if let Some(k) = keep.get_mut(i) {
                     *k = false;
@@ -127,14 +130,16 @@ pub(super) fn decide_inner(
     // Drop positive patterns included in a negative one (they can never give a witness).
     let mut kept_pos: Vec<Vec<u32>> = Vec::new();
     {
-        let mut neg_idx = InclusionIndex::new(&neg, classes, budget, limits.deadline);
-        let before = neg_idx.budget;
         let neg_set: FxHashSet<u32> = neg_roots.iter().copied().collect();
+        let mut neg_idx = InclusionIndex::new(&neg, classes, budget, limits.deadline)
+            .with_memo(&neg_roots, &mut store.incl_memo);
+        let before = neg_idx.budget;
         for pats in pos {
             let mut kept = Vec::new();
             for (p, root) in pats {
                 // identical to a negative pattern: settled without the dynamic program
-                if neg_set.contains(&root) || neg_idx.find_includer(&p, None, |_| true).is_some() {
+                let mut found = || neg_idx.find_includer(&p, Some(root), None, |_| true);
+                if neg_set.contains(&root) || found().is_some() {
                     stats.pruned_patterns += 1;
                 } else {
                     kept.push(root);
