@@ -173,11 +173,7 @@ impl<'a> InclusionIndex<'a> {
     }
 
     /// The index, remembering inclusions in `memo` by the patterns' root nodes `roots`.
-    pub(super) fn with_memo(
-        mut self,
-        roots: &'a [u32],
-        memo: &'a mut InclusionMemo,
-    ) -> Self {
+    pub(super) fn with_memo(mut self, roots: &'a [u32], memo: &'a mut InclusionMemo) -> Self {
         self.memo = Some((roots, memo));
         self
     }

@@ -41,6 +41,7 @@ mod search;
 mod tests;
 
 pub use self::pattern::{Glob, GlobMode, GlobToken};
+pub use self::relevance::Prepared;
 use self::search::decide_inner;
 pub use self::search::Store;
 use std::time::Instant;
@@ -88,12 +89,12 @@ pub fn decide(positive: &[Vec<Glob>], negative: &[Vec<Glob>], limits: &Limits) -
     decide_with_stats(positive, negative, limits).0
 }
 
-/// [`decide`] with the patterns compiled into `store`, which keeps them for later decisions
-/// (the same answer as a fresh store gives).
+/// [`decide`] on prepared patterns, compiled into `store`, which keeps them for later
+/// decisions (the same answer as a fresh store gives).
 pub fn decide_in(
     store: &mut Store,
-    positive: &[Vec<Glob>],
-    negative: &[Vec<Glob>],
+    positive: &[Vec<&Prepared>],
+    negative: &[Vec<&Prepared>],
     limits: &Limits,
 ) -> StrOutcome {
     checked(
@@ -160,20 +161,35 @@ pub fn decide_with_stats(
     negative: &[Vec<Glob>],
     limits: &Limits,
 ) -> (StrOutcome, Stats) {
-    let found = decide_inner(positive, negative, limits, &mut Store::default());
-    checked(positive, negative, found)
+    let prepare = |groups: &[Vec<Glob>]| -> Vec<Vec<Prepared>> {
+        groups
+            .iter()
+            .map(|grp| grp.iter().cloned().map(Prepared::new).collect())
+            .collect()
+    };
+    let (positive, negative) = (prepare(positive), prepare(negative));
+    fn refs(groups: &[Vec<Prepared>]) -> Vec<Vec<&Prepared>> {
+        groups.iter().map(|grp| grp.iter().collect()).collect()
+    }
+    let (positive, negative) = (refs(&positive), refs(&negative));
+    let found = decide_inner(&positive, &negative, limits, &mut Store::default());
+    checked(&positive, &negative, found)
 }
 
 /// Safety net in debug builds (and tests): a witness must satisfy every constraint under the
 /// concrete matcher. Release callers re-check whole models anyway (`Formula::eval`).
 fn checked(
-    positive: &[Vec<Glob>],
-    negative: &[Vec<Glob>],
+    positive: &[Vec<&Prepared>],
+    negative: &[Vec<&Prepared>],
     (out, stats): (StrOutcome, Stats),
 ) -> (StrOutcome, Stats) {
     if let (true, StrOutcome::Sat(w)) = (cfg!(debug_assertions), &out) {
-        let ok = positive.iter().all(|g| g.iter().any(|p| p.matches(w)))
-            && !negative.iter().any(|g| g.iter().any(|p| p.matches(w)));
+        let ok = positive
+            .iter()
+            .all(|g| g.iter().any(|p| p.glob().matches(w)))
+            && !negative
+                .iter()
+                .any(|g| g.iter().any(|p| p.glob().matches(w)));
         if !ok {
             return (
                 StrOutcome::Unknown(format!("internal: witness {w:?} failed the concrete check")),

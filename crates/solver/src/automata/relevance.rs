@@ -36,6 +36,27 @@ fn prefix(g: &Glob) -> String {
     out
 }
 
+/// A glob with its literal prefix, read once for many decisions ([`super::decide_in`]): a
+/// solver session keeps one per pattern of its policies.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    glob: Glob,
+    prefix: String,
+}
+
+impl Prepared {
+    /// Prepares `glob`.
+    pub fn new(glob: Glob) -> Self {
+        let prefix = prefix(&glob);
+        Prepared { glob, prefix }
+    }
+
+    /// The glob.
+    pub fn glob(&self) -> &Glob {
+        &self.glob
+    }
+}
+
 /// Whether one of the two prefixes extends the other (both may start the same value).
 fn compatible(a: &str, b: &str) -> bool {
     a.starts_with(b) || b.starts_with(a)
@@ -48,42 +69,41 @@ const MAX_FILTER_GROUPS: usize = 3;
 /// each group keeps its order, a negative group may come out empty (no constraint), a positive
 /// group may come out empty (unsatisfiable), as the patterns dropped could match nothing there.
 pub(super) fn relevant<'a>(
-    positive: &'a [Vec<Glob>],
-    negative: &'a [Vec<Glob>],
-) -> (Vec<Vec<&'a Glob>>, Vec<Vec<&'a Glob>>) {
-    let all = |gs: &'a [Vec<Glob>]| -> Vec<Vec<&'a Glob>> {
-        gs.iter().map(|g| g.iter().collect()).collect()
-    };
+    positive: &[Vec<&'a Prepared>],
+    negative: &[Vec<&'a Prepared>],
+) -> (Vec<Vec<&'a Prepared>>, Vec<Vec<&'a Prepared>>) {
     // The filter groups: positive groups whose every pattern has a non-empty prefix, smallest
-    // first, with their prefixes.
-    let mut filters: Vec<(usize, Vec<String>)> = positive
+    // first.
+    let mut filters: Vec<(usize, &Vec<&Prepared>)> = positive
         .iter()
         .enumerate()
-        .filter(|(_, g)| !g.is_empty())
-        .map(|(i, g)| (i, g.iter().map(prefix).collect::<Vec<_>>()))
-        .filter(|(_, ps)| ps.iter().all(|p| !p.is_empty()))
+        .filter(|(_, g)| !g.is_empty() && g.iter().all(|p| !p.prefix.is_empty()))
         .collect();
     if filters.is_empty() {
-        return (all(positive), all(negative));
+        return (positive.to_vec(), negative.to_vec());
     }
     filters.sort_by_key(|(_, ps)| ps.len());
     filters.truncate(MAX_FILTER_GROUPS);
     // `g` (not of group `own`) matches nothing some filter group allows.
-    let excluded = |g: &Glob, own: Option<usize>| {
-        let p = prefix(g);
-        !p.is_empty()
-            && filters
-                .iter()
-                .any(|(i, ps)| Some(*i) != own && ps.iter().all(|q| !compatible(q, &p)))
+    let excluded = |g: &Prepared, own: Option<usize>| {
+        !g.prefix.is_empty()
+            && filters.iter().any(|(i, ps)| {
+                Some(*i) != own && ps.iter().all(|q| !compatible(&q.prefix, &g.prefix))
+            })
     };
     let positive = positive
         .iter()
         .enumerate()
-        .map(|(i, grp)| grp.iter().filter(|g| !excluded(g, Some(i))).collect())
+        .map(|(i, grp)| {
+            grp.iter()
+                .copied()
+                .filter(|g| !excluded(g, Some(i)))
+                .collect()
+        })
         .collect();
     let negative = negative
         .iter()
-        .map(|grp| grp.iter().filter(|g| !excluded(g, None)).collect())
+        .map(|grp| grp.iter().copied().filter(|g| !excluded(g, None)).collect())
         .collect();
     (positive, negative)
 }
@@ -96,6 +116,26 @@ mod tests {
         Glob::parse(s, m)
     }
 
+    /// [`relevant`] on globs, as the texts of the patterns kept.
+    fn kept(pos: &[Vec<Glob>], neg: &[Vec<Glob>]) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+        let prep = |gs: &[Vec<Glob>]| -> Vec<Vec<Prepared>> {
+            gs.iter()
+                .map(|grp| grp.iter().cloned().map(Prepared::new).collect())
+                .collect()
+        };
+        let (p, n) = (prep(pos), prep(neg));
+        fn refs(gs: &[Vec<Prepared>]) -> Vec<Vec<&Prepared>> {
+            gs.iter().map(|grp| grp.iter().collect()).collect()
+        }
+        let (p, n) = relevant(&refs(&p), &refs(&n));
+        let texts = |gs: Vec<Vec<&Prepared>>| -> Vec<Vec<String>> {
+            gs.into_iter()
+                .map(|grp| grp.into_iter().map(|x| x.glob.text()).collect())
+                .collect()
+        };
+        (texts(p), texts(n))
+    }
+
     #[test]
     fn other_services_are_dropped() {
         let a = GlobMode::Action;
@@ -104,10 +144,9 @@ mod tests {
             g("SageMaker:DescribeApp", a),
         ]];
         let neg = vec![vec![g("s3:Get*", a), g("sagemaker:*", a), g("*", a)]];
-        let (p, n) = relevant(&pos, &neg);
+        let (p, n) = kept(&pos, &neg);
         assert_eq!(p[0].len(), 2);
-        let kept: Vec<String> = n[0].iter().map(|g| g.text()).collect();
-        assert_eq!(kept, ["sagemaker:*", "*"]);
+        assert_eq!(n[0], ["sagemaker:*", "*"]);
     }
 
     #[test]
@@ -119,18 +158,16 @@ mod tests {
             g("arn:aws:s3:::other", GlobMode::Exact),
             g("arn:aws:s3:::\u{130}", GlobMode::Like),
         ]];
-        let (_, n) = relevant(&pos, &neg);
-        let kept: Vec<String> = n[0].iter().map(|g| g.text()).collect();
-        assert_eq!(kept, ["ARN:AWS:S3:::BUCKET/X", "arn:aws:s3:::\u{130}"]);
+        let (_, n) = kept(&pos, &neg);
+        assert_eq!(n[0], ["ARN:AWS:S3:::BUCKET/X", "arn:aws:s3:::\u{130}"]);
     }
 
     #[test]
     fn a_positive_disjunct_another_group_excludes_is_dropped() {
         let l = GlobMode::Like;
         let pos = vec![vec![g("ab*", l)], vec![g("ac*", l), g("a*", l)]];
-        let (p, _) = relevant(&pos, &[]);
+        let (p, _) = kept(&pos, &[]);
         assert_eq!(p[0].len(), 1);
-        let kept: Vec<String> = p[1].iter().map(|g| g.text()).collect();
-        assert_eq!(kept, ["a*"]);
+        assert_eq!(p[1], ["a*"]);
     }
 }

@@ -6,7 +6,7 @@ use super::case_fold::{fold_fixed, inverse_fold};
 use super::compile::{compile, CTok, Classes, Nodes, Tok, END};
 use super::inclusion::{includes, InclusionIndex};
 use super::pattern::Glob;
-use super::relevance::relevant;
+use super::relevance::{relevant, Prepared};
 use super::{Limits, Stats, StrOutcome};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::time::Instant;
@@ -59,8 +59,8 @@ impl Store {
 }
 
 pub(super) fn decide_inner(
-    positive: &[Vec<Glob>],
-    negative: &[Vec<Glob>],
+    positive: &[Vec<&Prepared>],
+    negative: &[Vec<&Prepared>],
     limits: &Limits,
     store: &mut Store,
 ) -> (StrOutcome, Stats) {
@@ -81,7 +81,7 @@ pub(super) fn decide_inner(
     let mut neg: Vec<Vec<CTok>> = Vec::new();
     let mut neg_roots: Vec<u32> = Vec::new();
     for g in negative.iter().flatten() {
-        if let Some((t, root)) = store.compile(g) {
+        if let Some((t, root)) = store.compile(g.glob()) {
             if seen.insert(root) {
                 neg.push(t);
                 neg_roots.push(root);
@@ -93,7 +93,7 @@ pub(super) fn decide_inner(
         let mut seen = FxHashSet::default();
         let mut pats = Vec::new();
         for g in grp {
-            if let Some((t, root)) = store.compile(g) {
+            if let Some((t, root)) = store.compile(g.glob()) {
                 if seen.insert(root) {
                     pats.push((t, root));
                 }

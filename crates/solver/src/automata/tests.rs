@@ -287,7 +287,17 @@ mod prop {
         ) {
             let mut store = Store::default();
             for (pos, neg) in &queries {
-                let kept = decide_in(&mut store, pos, neg, &Limits::default());
+                let prep = |gs: &[Vec<Glob>]| -> Vec<Vec<Prepared>> {
+                    gs.iter()
+                        .map(|grp| grp.iter().cloned().map(Prepared::new).collect())
+                        .collect()
+                };
+                let (pp, pn) = (prep(pos), prep(neg));
+                fn refs(gs: &[Vec<Prepared>]) -> Vec<Vec<&Prepared>> {
+                    gs.iter().map(|grp| grp.iter().collect()).collect()
+                }
+                let (rp, rn) = (refs(&pp), refs(&pn));
+                let kept = decide_in(&mut store, &rp, &rn, &Limits::default());
                 let fresh = decide(pos, neg, &Limits::default());
                 // both shortest (ties may be broken differently: node numbers differ)
                 let len = |o: &StrOutcome| match o {

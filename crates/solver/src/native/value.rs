@@ -2,11 +2,12 @@
 //! by [`crate::automata`], numbers, dates, IP addresses and binary values by
 //! [`crate::theories`]), and the conversion of logic globs to automata globs.
 
-use crate::automata::{self, Glob as AGlob, GlobMode, GlobToken, Limits, StrOutcome};
+use crate::automata::{self, Glob as AGlob, GlobMode, GlobToken, Limits, Prepared, StrOutcome};
 use crate::theories::{self, NumConstraint, NumKind, ValueOutcome};
-use iamproof_logic::{ElemPred, GlobPart, MatchMode, Test};
+use iamproof_logic::{ElemPred, GlobPart, MatchMode, PatternSet, Test};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
+use std::sync::Arc;
 
 /// Converts one pattern of a logic glob to the automata's glob; `None` = matches nothing.
 pub(super) fn to_automata(g: &iamproof_logic::Glob, mode: MatchMode) -> Option<AGlob> {
@@ -247,6 +248,38 @@ pub(super) struct Theory<'a> {
 pub(super) struct StringMemo {
     answers: RefCell<FxHashMap<Vec<ValueRequirement>, ValueOutcome>>,
     store: RefCell<automata::Store>,
+    /// Each pattern set's patterns as the automata read them, by the set's address (the set is
+    /// held here, so the address is not reused while the entry lives).
+    prepared: RefCell<FxHashMap<usize, PreparedSet>>,
+}
+
+/// A pattern set and its patterns prepared for the automata.
+type PreparedSet = (Arc<PatternSet>, Arc<[Prepared]>);
+
+impl StringMemo {
+    /// The patterns of a pattern-match test, converted and prepared once per pattern set (none
+    /// for other tests).
+    fn prepared(&self, t: &Test) -> Arc<[Prepared]> {
+        let Test::Match(set) = t else {
+            return Arc::from(Vec::new());
+        };
+        let key = Arc::as_ptr(set) as usize;
+        if let Some((_, known)) = self.prepared.borrow().get(&key) {
+            return known.clone();
+        }
+        let globs: Arc<[Prepared]> = set
+            .patterns()
+            .iter()
+            .filter_map(|g| to_automata(g, set.mode()))
+            .map(Prepared::new)
+            .collect();
+        let mut memo = self.prepared.borrow_mut();
+        if memo.len() >= MAX_MEMO {
+            memo.clear();
+        }
+        memo.insert(key, (set.clone(), globs.clone()));
+        globs
+    }
 }
 
 /// At most this many answers are kept (then the memo starts again).
@@ -258,8 +291,13 @@ pub(super) fn strings(reqs: &[ValueRequirement], th: &Theory<'_>) -> ValueOutcom
         return known.clone();
     }
     let out = match th.strings.store.try_borrow_mut() {
-        Ok(mut store) => decide_strings(reqs, &th.limits, &mut store),
-        Err(_) => decide_strings(reqs, &th.limits, &mut automata::Store::default()),
+        Ok(mut store) => decide_strings(reqs, &th.limits, th.strings, &mut store),
+        Err(_) => decide_strings(
+            reqs,
+            &th.limits,
+            th.strings,
+            &mut automata::Store::default(),
+        ),
     };
     if !matches!(out, ValueOutcome::Unknown(_)) {
         let mut memo = th.strings.answers.borrow_mut();
@@ -275,24 +313,25 @@ pub(super) fn strings(reqs: &[ValueRequirement], th: &Theory<'_>) -> ValueOutcom
 fn decide_strings(
     reqs: &[ValueRequirement],
     limits: &Limits,
+    memo: &StringMemo,
     store: &mut automata::Store,
 ) -> ValueOutcome {
-    let conv = |t: &Test| -> Vec<AGlob> {
-        match t {
-            Test::Match(set) => set
-                .patterns()
-                .iter()
-                .filter_map(|g| to_automata(g, set.mode()))
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
-    let mut pos: Vec<Vec<AGlob>> = Vec::new();
-    let mut neg: Vec<Vec<AGlob>> = Vec::new();
-    for r in reqs {
-        match r {
-            ValueRequirement::Any(ts) => pos.push(ts.iter().flat_map(conv).collect()),
-            ValueRequirement::Not(t) => neg.push(conv(t)),
+    // each test's patterns, prepared once per pattern set (held here while in use)
+    let prepared: Vec<(bool, Vec<Arc<[Prepared]>>)> = reqs
+        .iter()
+        .map(|r| match r {
+            ValueRequirement::Any(ts) => (true, ts.iter().map(|t| memo.prepared(t)).collect()),
+            ValueRequirement::Not(t) => (false, vec![memo.prepared(t)]),
+        })
+        .collect();
+    let mut pos: Vec<Vec<&Prepared>> = Vec::new();
+    let mut neg: Vec<Vec<&Prepared>> = Vec::new();
+    for (positive, sets) in &prepared {
+        let group: Vec<&Prepared> = sets.iter().flat_map(|s| s.iter()).collect();
+        if *positive {
+            pos.push(group);
+        } else {
+            neg.push(group);
         }
     }
     match automata::decide_in(store, &pos, &neg, limits) {
