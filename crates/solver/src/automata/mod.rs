@@ -109,50 +109,15 @@ pub fn decide_in(
 /// search's pruning does) in a pattern of some group of `outer`, with the indexes of the groups
 /// used: `x ∈ ∪inners[i] ∧ x ∉ ∪(those groups)` is then unsatisfiable. `None` when no inner set
 /// is so covered (or the inclusion budget or deadline ran out). Cheap next to [`decide`] on the
-/// same patterns: every pattern is compiled once, and no automaton is explored. Conflict
-/// explanation uses it to find a small candidate core.
+/// same patterns: the patterns come compiled from `store`, and no automaton is explored.
+/// Conflict explanation uses it to find a small candidate core.
 pub(crate) fn first_covered(
-    inners: &[Vec<Glob>],
-    outer: &[Vec<Glob>],
+    store: &mut Store,
+    inners: &[Vec<&Prepared>],
+    outer: &[Vec<&Prepared>],
     limits: &Limits,
 ) -> Option<(usize, Vec<usize>)> {
-    let mut classes = compile::Classes::default();
-    let mut pats = Vec::new();
-    let mut group_of = Vec::new();
-    for (i, grp) in outer.iter().enumerate() {
-        for g in grp {
-            if let Some(t) = compile::compile(g, &mut classes) {
-                pats.push(t);
-                group_of.push(i);
-            }
-        }
-    }
-    let inners: Vec<Option<Vec<_>>> = inners
-        .iter()
-        .map(|grp| {
-            grp.iter()
-                .map(|g| compile::compile(g, &mut classes))
-                .collect::<Option<Vec<_>>>()
-        })
-        .collect();
-    let mut index = inclusion::InclusionIndex::new(&pats, &classes, 1_000_000, limits.deadline);
-    'inner: for (n, inner) in inners.iter().enumerate() {
-        let Some(inner) = inner else { continue };
-        let mut used: Vec<usize> = Vec::new();
-        for g in inner {
-            let Some(grp) = index
-                .find_includer(g, None, None, |_| true)
-                .and_then(|h| group_of.get(h).copied())
-            else {
-                continue 'inner;
-            };
-            if !used.contains(&grp) {
-                used.push(grp);
-            }
-        }
-        return Some((n, used));
-    }
-    None
+    search::first_covered_in(store, inners, outer, limits)
 }
 
 /// [`decide`], also returning search statistics.

@@ -58,6 +58,52 @@ impl Store {
     }
 }
 
+/// [`super::first_covered`] on prepared patterns compiled into `store` (inclusions found are
+/// remembered there by root nodes).
+pub(super) fn first_covered_in(
+    store: &mut Store,
+    inners: &[Vec<&Prepared>],
+    outer: &[Vec<&Prepared>],
+    limits: &Limits,
+) -> Option<(usize, Vec<usize>)> {
+    let mut pats = Vec::new();
+    let mut roots = Vec::new();
+    let mut group_of = Vec::new();
+    for (i, grp) in outer.iter().enumerate() {
+        for g in grp {
+            if let Some((t, root)) = store.compile(g.glob()) {
+                pats.push(t);
+                roots.push(root);
+                group_of.push(i);
+            }
+        }
+    }
+    // (a pattern that matches nothing adds nothing to its inner set)
+    let inners: Vec<Vec<(Vec<CTok>, u32)>> = inners
+        .iter()
+        .map(|grp| grp.iter().filter_map(|g| store.compile(g.glob())).collect())
+        .collect();
+    let classes = &store.nodes.classes;
+    let mut index = InclusionIndex::new(&pats, classes, 1_000_000, limits.deadline)
+        .with_memo(&roots, &mut store.incl_memo);
+    'inner: for (n, inner) in inners.iter().enumerate() {
+        let mut used: Vec<usize> = Vec::new();
+        for (g, root) in inner {
+            let Some(grp) = index
+                .find_includer(g, Some(*root), None, |_| true)
+                .and_then(|h| group_of.get(h).copied())
+            else {
+                continue 'inner;
+            };
+            if !used.contains(&grp) {
+                used.push(grp);
+            }
+        }
+        return Some((n, used));
+    }
+    None
+}
+
 pub(super) fn decide_inner(
     positive: &[Vec<&Prepared>],
     negative: &[Vec<&Prepared>],

@@ -1,7 +1,6 @@
 //! Shrinking a theory conflict to a small set of literals (QuickXplain) before it is learnt
 //! as a blocking clause.
 
-use crate::automata::Limits;
 use batsat::Var as SVar;
 use iamproof_logic::Var;
 use rustc_hash::FxHashMap;
@@ -10,7 +9,8 @@ use std::time::Instant;
 use super::encoding::VarAtoms;
 use super::model_check::var_value;
 use super::templates::HintsForVar;
-use super::value::{to_automata, Theory};
+use super::value::Theory;
+use crate::automata::Prepared;
 use iamproof_logic::Test;
 
 /// At most this many theory re-checks go into shrinking one conflict; past it the
@@ -73,7 +73,7 @@ pub(super) fn minimise(
     // by syntax alone: when that small set is a conflict, QuickXplain shrinks it instead of
     // every literal (a large policy puts thousands of patterns on `Action`, and each re-check
     // compiles the literals' patterns).
-    let candidates = match syntactic_core(a, &candidates, &th.limits) {
+    let candidates = match syntactic_core(a, &candidates, th) {
         Some(core) if core.len() < candidates.len() => {
             let with_base: Vec<_> = base.iter().chain(&core).copied().collect();
             match conflicts(&with_base) {
@@ -116,19 +116,15 @@ pub(super) fn quick_xplain(
 /// A true pattern-match literal of `candidates` and false ones whose patterns syntactically
 /// include all of its patterns ([`crate::automata::first_covered`]): a candidate conflict,
 /// to be confirmed by a theory re-check. `None` when no true literal is so covered.
-fn syntactic_core(a: &VarAtoms, candidates: &[Literal], limits: &Limits) -> Option<Vec<Literal>> {
+fn syntactic_core(a: &VarAtoms, candidates: &[Literal], th: &Theory<'_>) -> Option<Vec<Literal>> {
     let tests: rustc_hash::FxHashMap<SVar, &Test> = a.tests.iter().map(|(t, v)| (*v, t)).collect();
-    let globs = |sv: SVar| -> Option<Vec<crate::automata::Glob>> {
-        let Test::Match(set) = tests.get(&sv)? else {
-            return None;
-        };
-        set.patterns()
-            .iter()
-            .map(|g| to_automata(g, set.mode()))
-            .collect::<Option<Vec<_>>>()
+    // each literal's patterns, prepared once per pattern set by the string memo
+    let globs = |sv: SVar| -> Option<std::sync::Arc<[Prepared]>> {
+        let t = tests.get(&sv)?;
+        matches!(t, Test::Match(_)).then(|| th.strings.prepared(t))
     };
     let mut falses: Vec<Literal> = Vec::new();
-    let mut groups: Vec<Vec<crate::automata::Glob>> = Vec::new();
+    let mut groups: Vec<std::sync::Arc<[Prepared]>> = Vec::new();
     for l in candidates.iter().filter(|(_, b)| !*b) {
         if let Some(g) = globs(l.0) {
             falses.push(*l);
@@ -139,14 +135,19 @@ fn syntactic_core(a: &VarAtoms, candidates: &[Literal], limits: &Limits) -> Opti
         return None;
     }
     let mut trues: Vec<Literal> = Vec::new();
-    let mut inners: Vec<Vec<crate::automata::Glob>> = Vec::new();
+    let mut inners: Vec<std::sync::Arc<[Prepared]>> = Vec::new();
     for l in candidates.iter().filter(|(_, b)| *b) {
         if let Some(g) = globs(l.0) {
             trues.push(*l);
             inners.push(g);
         }
     }
-    let (n, used) = crate::automata::first_covered(&inners, &groups, limits)?;
+    fn refs(sets: &[std::sync::Arc<[Prepared]>]) -> Vec<Vec<&Prepared>> {
+        sets.iter().map(|s| s.iter().collect()).collect()
+    }
+    let (inners, groups) = (refs(&inners), refs(&groups));
+    let mut store = th.strings.store.try_borrow_mut().ok()?;
+    let (n, used) = crate::automata::first_covered(&mut store, &inners, &groups, &th.limits)?;
     let mut core = vec![*trues.get(n)?];
     core.extend(used.iter().filter_map(|&i| falses.get(i).copied()));
     Some(core)

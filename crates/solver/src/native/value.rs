@@ -247,7 +247,7 @@ pub(super) struct Theory<'a> {
 #[derive(Default)]
 pub(super) struct StringMemo {
     answers: RefCell<FxHashMap<Vec<ValueRequirement>, ValueOutcome>>,
-    store: RefCell<automata::Store>,
+    pub(super) store: RefCell<automata::Store>,
     /// Each pattern set's patterns as the automata read them, by the set's address (the set is
     /// held here, so the address is not reused while the entry lives).
     prepared: RefCell<FxHashMap<usize, PreparedSet>>,
@@ -259,7 +259,7 @@ type PreparedSet = (Arc<PatternSet>, Arc<[Prepared]>);
 impl StringMemo {
     /// The patterns of a pattern-match test, converted and prepared once per pattern set (none
     /// for other tests).
-    fn prepared(&self, t: &Test) -> Arc<[Prepared]> {
+    pub(super) fn prepared(&self, t: &Test) -> Arc<[Prepared]> {
         let Test::Match(set) = t else {
             return Arc::from(Vec::new());
         };
