@@ -2,10 +2,11 @@
 //! containing a fixed base (as top-level conjuncts) to an [`Engine::session`] about that base,
 //! asking only the rest, and every other formula to the engine itself.
 //!
-//! Pinpointing asks `applies_i ∧ ¬deny ∧ X ∧ realistic` for statement after statement (with the
-//! request axioms or exclusions conjoined now and then): with the base `¬deny ∧ X ∧ realistic`
-//! an incremental engine encodes the policies once and keeps what it learnt between the
-//! statements. The answers are the engine's on the whole formula (`base ∧ rest` is the formula).
+//! A check asks its decision query `allow ∧ ¬deny ∧ X ∧ realistic`, then, pinpointing,
+//! `applies_i ∧ ¬deny ∧ X ∧ realistic` for statement after statement (with the request axioms
+//! or exclusions conjoined now and then): with the base `¬deny ∧ X ∧ realistic` an incremental
+//! engine encodes the policies once and keeps what it learnt and compiled between the
+//! questions. The answers are the engine's on the whole formula (`base ∧ rest` is the formula).
 
 use crate::engine::{Engine, Session, SolveAnswer};
 use iamproof_logic::{Formula, Node};
