@@ -107,16 +107,27 @@ pub(crate) fn fold_tokens(pattern: &[Token]) -> Vec<Token> {
 /// every other element consumes exactly one character): linear in the common case,
 /// `O(|pattern| · |text|)` at worst, no recursion and no allocation.
 pub fn matches<E: Element>(pattern: &[E], text: &[char]) -> bool {
+    walk(pattern, text, E::is_any_run, |e, c| e.accepts(*c))
+}
+
+/// The two-pointer walk of [`matches()`] over any pattern and text elements: `is_star` tells a
+/// `*`, `accepts` whether a one-character element takes a text element.
+fn walk<P, T>(
+    pattern: &[P],
+    text: &[T],
+    is_star: impl Fn(&P) -> bool,
+    accepts: impl Fn(&P, &T) -> bool,
+) -> bool {
     let (mut p, mut t) = (0usize, 0usize);
     // The position after the last `*` seen, and the text position it has absorbed up to.
     let mut star: Option<(usize, usize)> = None;
-    while let Some(&c) = text.get(t) {
+    while let Some(c) = text.get(t) {
         match pattern.get(p) {
-            Some(e) if e.is_any_run() => {
+            Some(e) if is_star(e) => {
                 star = Some((p + 1, t));
                 p += 1;
             }
-            Some(e) if e.accepts(c) => {
+            Some(e) if accepts(e, c) => {
                 p += 1;
                 t += 1;
             }
@@ -133,7 +144,7 @@ pub fn matches<E: Element>(pattern: &[E], text: &[char]) -> bool {
     }
     pattern
         .get(p..)
-        .is_some_and(|rest| rest.iter().all(Element::is_any_run))
+        .is_some_and(|rest| rest.iter().all(is_star))
 }
 
 /// [`matches()`] on a text given as a string.
@@ -155,32 +166,12 @@ pub fn matches_text_ignore_case(pattern: &str, text: &str) -> bool {
     if !(pattern.is_ascii() && text.is_ascii()) {
         return matches_ignore_case(&parse(pattern), text);
     }
-    let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
-    let (mut p, mut t) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while let Some(&c) = text.get(t) {
-        match pattern.get(p) {
-            Some(b'*') => {
-                star = Some((p + 1, t));
-                p += 1;
-            }
-            Some(&e) if e == b'?' || e.eq_ignore_ascii_case(&c) => {
-                p += 1;
-                t += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    p = sp;
-                    t = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern
-        .get(p..)
-        .is_some_and(|rest| rest.iter().all(|b| *b == b'*'))
+    walk(
+        pattern.as_bytes(),
+        text.as_bytes(),
+        |b| *b == b'*',
+        |e, c| *e == b'?' || e.eq_ignore_ascii_case(c),
+    )
 }
 
 /// Whether `text` matches the glob text `pattern` (`*` any run, possibly empty, crossing every

@@ -42,7 +42,9 @@ mod tests;
 
 pub use self::pattern::{Glob, GlobMode, GlobToken};
 pub use self::relevance::Prepared;
+use self::relevance::{prepare, refs};
 use self::search::decide_inner;
+pub(crate) use self::search::first_covered;
 pub use self::search::Store;
 use std::time::Instant;
 
@@ -105,37 +107,13 @@ pub fn decide_in(
     .0
 }
 
-/// The first of `inners` whose every pattern is included syntactically (token by token, as the
-/// search's pruning does) in a pattern of some group of `outer`, with the indexes of the groups
-/// used: `x ∈ ∪inners[i] ∧ x ∉ ∪(those groups)` is then unsatisfiable. `None` when no inner set
-/// is so covered (or the inclusion budget or deadline ran out). Cheap next to [`decide`] on the
-/// same patterns: the patterns come compiled from `store`, and no automaton is explored.
-/// Conflict explanation uses it to find a small candidate core.
-pub(crate) fn first_covered(
-    store: &mut Store,
-    inners: &[Vec<&Prepared>],
-    outer: &[Vec<&Prepared>],
-    limits: &Limits,
-) -> Option<(usize, Vec<usize>)> {
-    search::first_covered_in(store, inners, outer, limits)
-}
-
 /// [`decide`], also returning search statistics.
 pub fn decide_with_stats(
     positive: &[Vec<Glob>],
     negative: &[Vec<Glob>],
     limits: &Limits,
 ) -> (StrOutcome, Stats) {
-    let prepare = |groups: &[Vec<Glob>]| -> Vec<Vec<Prepared>> {
-        groups
-            .iter()
-            .map(|grp| grp.iter().cloned().map(Prepared::new).collect())
-            .collect()
-    };
     let (positive, negative) = (prepare(positive), prepare(negative));
-    fn refs(groups: &[Vec<Prepared>]) -> Vec<Vec<&Prepared>> {
-        groups.iter().map(|grp| grp.iter().collect()).collect()
-    }
     let (positive, negative) = (refs(&positive), refs(&negative));
     let found = decide_inner(&positive, &negative, limits, &mut Store::default());
     checked(&positive, &negative, found)

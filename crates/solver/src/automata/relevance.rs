@@ -57,6 +57,19 @@ impl Prepared {
     }
 }
 
+/// Every glob of `groups` prepared.
+pub(super) fn prepare(groups: &[Vec<Glob>]) -> Vec<Vec<Prepared>> {
+    groups
+        .iter()
+        .map(|grp| grp.iter().cloned().map(Prepared::new).collect())
+        .collect()
+}
+
+/// The groups as references, as [`super::decide_in`] takes them.
+pub(super) fn refs(groups: &[Vec<Prepared>]) -> Vec<Vec<&Prepared>> {
+    groups.iter().map(|grp| grp.iter().collect()).collect()
+}
+
 /// Whether one of the two prefixes extends the other (both may start the same value).
 fn compatible(a: &str, b: &str) -> bool {
     a.starts_with(b) || b.starts_with(a)
@@ -118,15 +131,7 @@ mod tests {
 
     /// [`relevant`] on globs, as the texts of the patterns kept.
     fn kept(pos: &[Vec<Glob>], neg: &[Vec<Glob>]) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
-        let prep = |gs: &[Vec<Glob>]| -> Vec<Vec<Prepared>> {
-            gs.iter()
-                .map(|grp| grp.iter().cloned().map(Prepared::new).collect())
-                .collect()
-        };
-        let (p, n) = (prep(pos), prep(neg));
-        fn refs(gs: &[Vec<Prepared>]) -> Vec<Vec<&Prepared>> {
-            gs.iter().map(|grp| grp.iter().collect()).collect()
-        }
+        let (p, n) = (prepare(pos), prepare(neg));
         let (p, n) = relevant(&refs(&p), &refs(&n));
         let texts = |gs: Vec<Vec<&Prepared>>| -> Vec<Vec<String>> {
             gs.into_iter()

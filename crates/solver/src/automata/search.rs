@@ -58,9 +58,14 @@ impl Store {
     }
 }
 
-/// [`super::first_covered`] on prepared patterns compiled into `store` (inclusions found are
-/// remembered there by root nodes).
-pub(super) fn first_covered_in(
+/// The first of `inners` whose every pattern is included syntactically (token by token, as the
+/// search's pruning does) in a pattern of some group of `outer`, with the indexes of the groups
+/// used: `x ∈ ∪inners[i] ∧ x ∉ ∪(those groups)` is then unsatisfiable. `None` when no inner set
+/// is so covered (or the inclusion budget or deadline ran out). Cheap next to
+/// [`super::decide`] on the same patterns: the patterns come compiled from `store` (inclusions
+/// found are remembered there by root nodes), and no automaton is explored. Conflict
+/// explanation uses it to find a small candidate core.
+pub(crate) fn first_covered(
     store: &mut Store,
     inners: &[Vec<&Prepared>],
     outer: &[Vec<&Prepared>],

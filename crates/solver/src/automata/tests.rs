@@ -5,6 +5,7 @@
 use super::case_fold::{fold_fixed, inverse_fold, CASED_MAX};
 use super::compile::{compile, CTok, Classes};
 use super::inclusion::includes;
+use super::relevance::{prepare, refs};
 use super::search::OTHER_CANDIDATES;
 use super::*;
 #[allow(unused_imports)]
@@ -287,15 +288,7 @@ mod prop {
         ) {
             let mut store = Store::default();
             for (pos, neg) in &queries {
-                let prep = |gs: &[Vec<Glob>]| -> Vec<Vec<Prepared>> {
-                    gs.iter()
-                        .map(|grp| grp.iter().cloned().map(Prepared::new).collect())
-                        .collect()
-                };
-                let (pp, pn) = (prep(pos), prep(neg));
-                fn refs(gs: &[Vec<Prepared>]) -> Vec<Vec<&Prepared>> {
-                    gs.iter().map(|grp| grp.iter().collect()).collect()
-                }
+                let (pp, pn) = (prepare(pos), prepare(neg));
                 let (rp, rn) = (refs(&pp), refs(&pn));
                 let kept = decide_in(&mut store, &rp, &rn, &Limits::default());
                 let fresh = decide(pos, neg, &Limits::default());
