@@ -303,11 +303,12 @@ pub fn request_axioms(vars: &[Var]) -> Formula {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use iamproof_eval::{Context, Principal, Request};
 
-    fn req(p: Principal) -> Request {
+    /// A request by `p` (for the tests of the axioms and of the derived-key rewrite).
+    pub(crate) fn req(p: Principal) -> Request {
         Request {
             principal: p,
             action: "s3:GetObject".into(),

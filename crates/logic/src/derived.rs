@@ -255,17 +255,8 @@ fn account_field_patterns(set: &PatternSet) -> Option<PatternSet> {
 mod tests {
     use super::*;
     use crate::axioms::request_axioms;
-    use iamproof_eval::{Context, Principal, Request};
-
-    fn req(p: Principal) -> Request {
-        Request {
-            principal: p,
-            action: "s3:GetObject".into(),
-            resource: "*".into(),
-            resource_account: None,
-            context: Context::new(),
-        }
-    }
+    use crate::axioms::tests::req;
+    use iamproof_eval::Principal;
 
     /// The law of [`derive_principal_keys`]: on every request that satisfies the axioms, the
     /// rewritten formula and the original agree (conditions of every operator family on the

@@ -212,10 +212,8 @@ pub fn external_access_findings(
     opts: &FindingsOptions<'_>,
 ) -> Findings {
     let zone = Zone::external(resource_type, trusted);
-    match build_zone_query(CheckKind::NoExternalAccess, policy, zone) {
-        Ok(q) => run(&q, engine, opts, Public::Ask(resource_type)),
-        Err(r) => Findings::failed(engine, r.unknown_reason.clone().unwrap_or(r.message)),
-    }
+    let built = build_zone_query(CheckKind::NoExternalAccess, policy, zone);
+    run_built(built, engine, opts, Public::Ask(resource_type))
 }
 
 /// Findings of `check-no-public-access`: every public access (each finding is public).
@@ -226,10 +224,8 @@ pub fn public_access_findings(
     opts: &FindingsOptions<'_>,
 ) -> Findings {
     let zone = Zone::public(policy, resource_type);
-    match build_zone_query(CheckKind::NoPublicAccess, policy, zone) {
-        Ok(q) => run(&q, engine, opts, Public::Yes),
-        Err(r) => Findings::failed(engine, r.unknown_reason.clone().unwrap_or(r.message)),
-    }
+    let built = build_zone_query(CheckKind::NoPublicAccess, policy, zone);
+    run_built(built, engine, opts, Public::Yes)
 }
 
 /// Findings of `check-no-new-access`: all the access `new` grants that `existing` does not.
@@ -239,10 +235,12 @@ pub fn new_access_findings(
     engine: &dyn Engine,
     opts: &FindingsOptions<'_>,
 ) -> Findings {
-    match build_no_new_access(existing, new) {
-        Ok(q) => run(&q, engine, opts, Public::NotAsked),
-        Err(r) => Findings::failed(engine, r.unknown_reason.clone().unwrap_or(r.message)),
-    }
+    run_built(
+        build_no_new_access(existing, new),
+        engine,
+        opts,
+        Public::NotAsked,
+    )
 }
 
 /// Findings of `check-access-not-granted`: all the listed access the policy grants.
@@ -252,10 +250,8 @@ pub fn access_not_granted_findings(
     engine: &dyn Engine,
     opts: &FindingsOptions<'_>,
 ) -> Findings {
-    match build_access_not_granted(policy, access) {
-        Ok(q) => run(&q, engine, opts, Public::NotAsked),
-        Err(r) => Findings::failed(engine, r.unknown_reason.clone().unwrap_or(r.message)),
-    }
+    let built = build_access_not_granted(policy, access);
+    run_built(built, engine, opts, Public::NotAsked)
 }
 
 /// How `isPublic` is settled.
@@ -283,18 +279,22 @@ impl Base {
         let realistic = q.realistic_constraints();
         // (the keys AWS derives from the principal as tests of the principal, as the checks ask:
         // docs/semantics.md, "Global condition keys"; every question is derived the same way)
-        let goal = iamproof_logic::derive_principal_keys(&Formula::and([
-            q.encoded.allows(),
-            q.extra.clone(),
-            realistic.clone(),
-        ]));
-        let axioms = iamproof_logic::request_axioms(&goal.vars());
+        let (formula, axioms) =
+            with_axioms(&[q.encoded.allows(), q.extra.clone(), realistic.clone()]);
         Base {
-            formula: Formula::and2(goal, axioms.clone()),
+            formula,
             realistic,
             axioms,
         }
     }
+}
+
+/// The conjunction of `parts` with the derived keys as tests of the principal, and with the
+/// request axioms of its variables; and those axioms.
+fn with_axioms(parts: &[Formula]) -> (Formula, Formula) {
+    let goal = iamproof_logic::derive_principal_keys(&Formula::and(parts.iter().cloned()));
+    let axioms = iamproof_logic::request_axioms(&goal.vars());
+    (Formula::and2(goal, axioms.clone()), axioms)
 }
 
 /// Asks one question of a session with the time `clock` has left; `Unknown` once it ran out.
@@ -312,6 +312,20 @@ pub(crate) fn ask(
     match session.solve_with(&extra, clock.left()) {
         SolveAnswer::Unknown(_) if clock.part_expired() => SolveAnswer::Unknown(clock.reason()),
         other => other,
+    }
+}
+
+/// [`run`] on a built query; a query that could not be built (a policy that cannot be encoded)
+/// gives no findings, `complete: false`, with the check's reason.
+fn run_built(
+    built: Result<Query<'_>, Box<crate::result::CheckResult>>,
+    engine: &dyn Engine,
+    opts: &FindingsOptions<'_>,
+    public: Public,
+) -> Findings {
+    match built {
+        Ok(q) => run(&q, engine, opts, public),
+        Err(r) => Findings::failed(engine, r.unknown_reason.clone().unwrap_or(r.message)),
     }
 }
 
@@ -491,13 +505,7 @@ fn ask_public(
             outsider.clone(),
         )),
     );
-    let goal = iamproof_logic::derive_principal_keys(&Formula::and([
-        q.encoded.allows(),
-        outsider,
-        realistic,
-    ]));
-    let axioms = iamproof_logic::request_axioms(&goal.vars());
-    let base = Formula::and2(goal, axioms);
+    let (base, _) = with_axioms(&[q.encoded.allows(), outsider, realistic]);
     let mut session = engine.session(&base);
     for f in findings {
         if base.eval(&f.example_request) {

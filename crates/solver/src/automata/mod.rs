@@ -27,6 +27,9 @@
 //!   (simulation), and a new subset state that is subsumed by an already visited one (positive
 //!   sets smaller, negative set larger: the antichain order) is not explored.
 //!
+//! - a [`Store`] keeps the compiled patterns, their nodes and the inclusions found between
+//!   decisions (a solver session asks about the same patterns many times; [`decide_in`]).
+//!
 //! Written by hand because no crate decides IAM globs with field-wise ARNs, case folding and
 //! shortest witnesses at this speed (measured: regex-automata cannot
 //! complement, aws-smt-strings is 100–1000× slower on these queries).
@@ -37,6 +40,7 @@ mod inclusion;
 mod pattern;
 mod relevance;
 mod search;
+mod store;
 #[cfg(test)]
 mod tests;
 
@@ -44,8 +48,8 @@ pub use self::pattern::{Glob, GlobMode, GlobToken};
 pub use self::relevance::Prepared;
 use self::relevance::{prepare, refs};
 use self::search::decide_inner;
-pub(crate) use self::search::first_covered;
-pub use self::search::Store;
+pub(crate) use self::store::first_covered;
+pub use self::store::Store;
 use std::time::Instant;
 
 /// The result of deciding a conjunction on one string variable: `Sat` with a shortest string

@@ -2,7 +2,7 @@
 //! connectives, the per-variable atom tables the theory check reads, and the structural clauses
 //! every request satisfies.
 
-use super::value::StringMemo;
+use super::memo::StringMemo;
 use batsat::{BasicSolver, Lit, SolverInterface, Var as SVar};
 use iamproof_logic::TemplatePart;
 use iamproof_logic::{Atom, CallerKind, ElemPred, Formula, MatchMode, Node, Test, Var};

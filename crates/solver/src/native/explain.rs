@@ -7,9 +7,9 @@ use rustc_hash::FxHashMap;
 use std::time::Instant;
 
 use super::encoding::VarAtoms;
+use super::memo::Theory;
 use super::model_check::var_value;
 use super::templates::HintsForVar;
-use super::value::Theory;
 use crate::automata::Prepared;
 use iamproof_logic::Test;
 

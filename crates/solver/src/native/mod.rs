@@ -23,12 +23,14 @@
 //!
 //! One phase per module: [`encoding`] (formula to clauses), [`pairwise`] (redundant clauses
 //! between tests of one variable), [`value`] (the value theories), [`templates`] (policy
-//! variables), [`model_check`] (the theory check of one SAT model) and [`explain`] (shrinking a
-//! conflict before it is learnt); this module runs the SAT rounds, for one formula or for the
+//! variables), [`model_check`] (the theory check of one SAT model), [`explain`] (shrinking a
+//! conflict before it is learnt) and [`memo`] (what the value theories keep for a whole
+//! instance); this module runs the SAT rounds, for one formula or for the
 //! questions of a [`NativeSession`].
 
 mod encoding;
 mod explain;
+mod memo;
 mod model_check;
 mod pairwise;
 mod templates;

@@ -11,11 +11,12 @@ use std::collections::BTreeMap;
 
 use super::encoding::{SatEncoding, Val, VarAnswer, VarAtoms, MEMO_PER_VAR};
 use super::explain::minimise;
+use super::memo::Theory;
 use super::templates::{
     cancelling_templates, relax, relax_unvalued, template_bindings, HintsForVar, RetryHints,
     MAX_HINTS,
 };
-use super::value::{pred_req, req_holds, solve_value, test_holds, Theory, ValueRequirement};
+use super::value::{pred_req, req_holds, solve_value, test_holds, ValueRequirement};
 
 pub(super) enum Check {
     Model(Assignment),

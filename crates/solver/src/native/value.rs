@@ -2,11 +2,10 @@
 //! by [`crate::automata`], numbers, dates, IP addresses and binary values by
 //! [`crate::theories`]), and the conversion of logic globs to automata globs.
 
+use super::memo::{StringMemo, Theory};
 use crate::automata::{self, Glob as AGlob, GlobMode, GlobToken, Limits, Prepared, StrOutcome};
 use crate::theories::{self, NumConstraint, NumKind, ValueOutcome};
-use iamproof_logic::{ElemPred, GlobPart, MatchMode, PatternSet, Test};
-use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use iamproof_logic::{ElemPred, GlobPart, MatchMode, Test};
 use std::sync::Arc;
 
 /// Converts one pattern of a logic glob to the automata's glob; `None` = matches nothing.
@@ -228,85 +227,11 @@ pub(super) fn finite_values(ts: &[Test]) -> Option<Vec<String>> {
     (out.len() <= 4096).then_some(out)
 }
 
-/// What deciding a value needs besides its requirements: the bounds of this search, and the
-/// string answers the solver instance (a whole session) has already found.
-pub(super) struct Theory<'a> {
-    /// The bounds of the string search.
-    pub(super) limits: Limits,
-    /// The answers of [`strings`] so far.
-    pub(super) strings: &'a StringMemo,
-}
-
-/// The answers of [`strings`] already found, by requirement list. A theory check and its
-/// conflict explanation ask about the same requirements again and again (QuickXplain re-checks
-/// subsets; the next model often repeats a variable's literals; a session's questions share
-/// their base). `strings` is a function of its requirements, so an answer can be reused;
-/// `Unknown` answers depend on the time left and are not kept. Tests hash in constant time
-/// (pattern sets cache their hash), so a lookup costs far less than compiling the patterns.
-/// With it, the patterns compiled so far ([`automata::Store`]).
-#[derive(Default)]
-pub(super) struct StringMemo {
-    answers: RefCell<FxHashMap<Vec<ValueRequirement>, ValueOutcome>>,
-    pub(super) store: RefCell<automata::Store>,
-    /// Each pattern set's patterns as the automata read them, by the set's address (the set is
-    /// held here, so the address is not reused while the entry lives).
-    prepared: RefCell<FxHashMap<usize, PreparedSet>>,
-}
-
-/// A pattern set and its patterns prepared for the automata.
-type PreparedSet = (Arc<PatternSet>, Arc<[Prepared]>);
-
-impl StringMemo {
-    /// The patterns of a pattern-match test, converted and prepared once per pattern set (none
-    /// for other tests).
-    pub(super) fn prepared(&self, t: &Test) -> Arc<[Prepared]> {
-        let Test::Match(set) = t else {
-            return Arc::from(Vec::new());
-        };
-        let key = Arc::as_ptr(set) as usize;
-        if let Some((_, known)) = self.prepared.borrow().get(&key) {
-            return known.clone();
-        }
-        let globs: Arc<[Prepared]> = set
-            .patterns()
-            .iter()
-            .filter_map(|g| to_automata(g, set.mode()))
-            .map(Prepared::new)
-            .collect();
-        let mut memo = self.prepared.borrow_mut();
-        if memo.len() >= MAX_MEMO {
-            memo.clear();
-        }
-        memo.insert(key, (set.clone(), globs.clone()));
-        globs
-    }
-}
-
-/// At most this many answers are kept (then the memo starts again).
-const MAX_MEMO: usize = 4096;
-
 /// The string fragment: every test is a pattern-set match.
 pub(super) fn strings(reqs: &[ValueRequirement], th: &Theory<'_>) -> ValueOutcome {
-    if let Some(known) = th.strings.answers.borrow().get(reqs) {
-        return known.clone();
-    }
-    let out = match th.strings.store.try_borrow_mut() {
-        Ok(mut store) => decide_strings(reqs, &th.limits, th.strings, &mut store),
-        Err(_) => decide_strings(
-            reqs,
-            &th.limits,
-            th.strings,
-            &mut automata::Store::default(),
-        ),
-    };
-    if !matches!(out, ValueOutcome::Unknown(_)) {
-        let mut memo = th.strings.answers.borrow_mut();
-        if memo.len() >= MAX_MEMO {
-            memo.clear();
-        }
-        memo.insert(reqs.to_vec(), out.clone());
-    }
-    out
+    th.strings.answer(reqs, |store| {
+        decide_strings(reqs, &th.limits, th.strings, store)
+    })
 }
 
 /// [`strings`], computed.
