@@ -390,8 +390,9 @@ fn not_principal_named(entries: &[PrincipalEntry]) -> (Formula, Formula) {
 // Actions
 
 /// The glob of a well-formed action pattern (`svc:name`, as `iamproof_eval::matching::
-/// action_matches` accepts it), `None` if it can match nothing. `*` is handled by the caller.
-fn action_glob(text: &str) -> Option<Glob> {
+/// action_matches` accepts it, in [`MatchMode::Action`]), `None` if it can match nothing. `*`
+/// is handled by the caller.
+pub fn action_glob(text: &str) -> Option<Glob> {
     let (ps, pa) = text.split_once(':')?;
     if pa.contains(':') || ps.contains(['*', '?']) || pa.is_empty() || ps.is_empty() {
         return None;

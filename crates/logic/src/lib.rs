@@ -42,7 +42,9 @@ pub use value::{Cidr, Cmp, Decimal};
 // Policies as formulas.
 pub use axioms::request_axioms;
 pub use derived::derive_principal_keys;
-pub use encode::{encode_policy, encode_statement, EncodeError, EncodedPolicy, StatementFormula};
+pub use encode::{
+    action_glob, encode_policy, encode_statement, EncodeError, EncodedPolicy, StatementFormula,
+};
 
 // Models.
 pub use assignment::Assignment;

@@ -6,8 +6,20 @@ use crate::clock::Clock;
 use crate::engine::{Session, SolveAnswer};
 use iamproof_eval::matching::action_matches;
 use iamproof_eval::Request;
-use iamproof_logic::{Formula, Glob, GlobPart, MatchMode, PatternSet, Var};
+use iamproof_logic::{Formula, Glob, MatchMode, PatternSet, Var};
 use iamproof_policy::Policy;
+
+/// What the questions about one finding are asked with: its `applies` formula (the
+/// disjunction of its statement–principal pairs), its replayed example, the run's base formula,
+/// the run's session and clock, and the run's question count.
+pub(crate) struct Asking<'a> {
+    pub(crate) applies: &'a Formula,
+    pub(crate) example: &'a Request,
+    pub(crate) base: &'a Formula,
+    pub(crate) session: &'a mut dyn Session,
+    pub(crate) clock: &'a Clock,
+    pub(crate) questions: &'a mut usize,
+}
 
 /// The candidates (reference actions the statements' `Action`/`NotAction` name) for which
 /// `base ∧ applies ∧ Action = a` is satisfiable, and whether some were left undecided.
@@ -16,19 +28,21 @@ use iamproof_policy::Policy;
 /// replaced satisfies the formulas (a concrete request is a proof). The others are asked
 /// together: `applies ∧ Action ∈ {left}`; each witness confirms its action (and, as a new
 /// example, possibly others); UNSAT rules out all that are left. At most `cap` questions.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn concrete_actions(
     reference: &ServiceReference,
     policy: &Policy,
     statements: &[usize],
-    applies: &Formula,
-    example: &Request,
-    base: &Formula,
-    session: &mut dyn Session,
-    clock: &Clock,
+    asking: Asking<'_>,
     cap: usize,
-    questions: &mut usize,
 ) -> (Vec<String>, bool) {
+    let Asking {
+        applies,
+        example,
+        base,
+        session,
+        clock,
+        questions,
+    } = asking;
     let mut candidates: Vec<String> = Vec::new();
     for st in statements.iter().filter_map(|i| policy.statements.get(*i)) {
         let patterns: Vec<String> = st.action.patterns.iter().map(|p| p.text.clone()).collect();
@@ -121,15 +135,10 @@ fn pattern_formula(pattern: &str) -> Option<Formula> {
     if pattern == "*" {
         return Some(Formula::tt());
     }
-    let (svc, name) = pattern.split_once(':')?;
-    if svc.is_empty() || name.is_empty() || svc.contains(['*', '?']) || name.contains(':') {
-        return None;
-    }
-    let mut parts = vec![GlobPart::Lit(format!("{svc}:"))];
-    parts.extend(Glob::parse_wildcards(name).parts);
+    let glob = iamproof_logic::action_glob(pattern)?;
     Some(Formula::matches(
         Var::Action,
-        PatternSet::new(MatchMode::Action, vec![Glob::from_parts(parts)]),
+        PatternSet::new(MatchMode::Action, vec![glob]),
     ))
 }
 
@@ -139,18 +148,20 @@ fn pattern_formula(pattern: &str) -> Option<Formula> {
 /// `applies ∧ Action ∈ (the rest)` asked until UNSAT, each witness's action confirming the
 /// patterns it matches. At most `cap` questions; when they run out (or one is undecided) the
 /// patterns not decided are kept (a finding never hides a pattern that might grant access).
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn granting_patterns(
     patterns: Vec<String>,
     known: &[String],
-    applies: &Formula,
-    example: &Request,
-    base: &Formula,
-    session: &mut dyn Session,
-    clock: &Clock,
+    asking: Asking<'_>,
     cap: usize,
-    questions: &mut usize,
 ) -> Vec<String> {
+    let Asking {
+        applies,
+        example,
+        base,
+        session,
+        clock,
+        questions,
+    } = asking;
     // A pattern is confirmed without a question when the example with the pattern's own
     // spelling as its action (wildcards filled) is still a request of the finding.
     let holds = |template: &Request, p: &str| {

@@ -379,18 +379,16 @@ fn run(q: &Query<'_>, engine: &dyn Engine, opts: &FindingsOptions<'_>, public: P
                 } else {
                     opts.max_action_questions
                 };
-                let (a, t) = concrete::concrete_actions(
-                    reference,
-                    q.policy,
-                    &statements,
-                    &applies,
-                    &example,
-                    &base.formula,
-                    session.as_mut(),
-                    &clock,
-                    cap,
-                    &mut questions,
-                );
+                let asking = concrete::Asking {
+                    applies: &applies,
+                    example: &example,
+                    base: &base.formula,
+                    session: session.as_mut(),
+                    clock: &clock,
+                    questions: &mut questions,
+                };
+                let (a, t) =
+                    concrete::concrete_actions(reference, q.policy, &statements, asking, cap);
                 (Some(a), t)
             }
             None => (None, false),
@@ -403,16 +401,20 @@ fn run(q: &Query<'_>, engine: &dyn Engine, opts: &FindingsOptions<'_>, public: P
             concrete_actions,
             truncated,
         );
+        let actions = std::mem::take(&mut finding.actions);
+        let asking = concrete::Asking {
+            applies: &applies,
+            example: &finding.example_request,
+            base: &base.formula,
+            session: session.as_mut(),
+            clock: &clock,
+            questions: &mut questions,
+        };
         finding.actions = concrete::granting_patterns(
-            std::mem::take(&mut finding.actions),
+            actions,
             finding.concrete_actions.as_deref().unwrap_or_default(),
-            &applies,
-            &finding.example_request,
-            &base.formula,
-            session.as_mut(),
-            &clock,
+            asking,
             DEFAULT_ACTION_QUESTIONS,
-            &mut questions,
         );
         findings.push(finding);
     }
