@@ -22,15 +22,16 @@
 //! * **Concrete actions** (`concrete.rs`): with a service reference ([`ServiceReference`]), the
 //!   reference's actions that a finding's patterns name and that its coverage really allows
 //!   (`F ∧ Action = a` satisfiable) are listed.
-//! * **Public** : for a resource policy of a known type, `isPublic` says whether the finding's
-//!   coverage contains a request by a caller outside every fixed account, organization, network
-//!   and source (the public check's [`Zone`]).
+//! * **Public** (`public.rs`): for a resource policy of a known type, `isPublic` says whether
+//!   the finding's coverage contains a request by a caller outside every fixed account,
+//!   organization, network and source (the public check's [`Zone`]).
 //!
 //! docs/access-findings.md describes the algorithm and its guarantees.
 
 mod compare;
 mod concrete;
 mod minimize;
+mod public;
 mod reference;
 mod render;
 mod search;
@@ -45,7 +46,6 @@ use crate::engine::{Engine, SolveAnswer};
 use crate::no_new_access::build_no_new_access;
 use crate::public::build_zone_query;
 use crate::query::Query;
-use crate::realistic::{keys_of, realistic_request, single_valued_keys};
 use crate::resource_type::ResourceType;
 use crate::result::CheckKind;
 use crate::zone::{TrustZone, Zone};
@@ -291,7 +291,7 @@ impl Base {
 
 /// The conjunction of `parts` with the derived keys as tests of the principal, and with the
 /// request axioms of its variables; and those axioms.
-fn with_axioms(parts: &[Formula]) -> (Formula, Formula) {
+pub(crate) fn with_axioms(parts: &[Formula]) -> (Formula, Formula) {
     let goal = iamproof_logic::derive_principal_keys(&Formula::and(parts.iter().cloned()));
     let axioms = iamproof_logic::request_axioms(&goal.vars());
     (Formula::and2(goal, axioms.clone()), axioms)
@@ -422,7 +422,7 @@ fn run(q: &Query<'_>, engine: &dyn Engine, opts: &FindingsOptions<'_>, public: P
     match public {
         Public::Yes => findings.iter_mut().for_each(|f| f.is_public = Some(true)),
         Public::NotAsked => {}
-        Public::Ask(rt) => ask_public(q, rt, engine, &clock, &mut findings, &mut questions),
+        Public::Ask(rt) => public::ask_public(q, rt, engine, &clock, &mut findings, &mut questions),
     }
     let mut incomplete_reason = outcome.reason;
     if !outcome.complete && incomplete_reason.is_none() {
@@ -482,44 +482,4 @@ fn named_caller(p: &FindingPrincipal, w: &Request) -> Vec<Request> {
         out.push(derived);
     }
     out
-}
-
-/// Settles `isPublic` of each finding: its coverage (without `X`) meets the public zone's
-/// outsiders.
-fn ask_public(
-    q: &Query<'_>,
-    rt: ResourceType,
-    engine: &dyn Engine,
-    clock: &Clock,
-    findings: &mut [Finding],
-    questions: &mut usize,
-) {
-    let zone = Zone::public(q.policy, rt);
-    let keys = keys_of(&Formula::or2(
-        q.encoded.allow.clone(),
-        q.encoded.deny.clone(),
-    ));
-    let outsider = zone.outsider(&keys);
-    let realistic = Formula::and2(
-        realistic_request(&[q.policy]),
-        single_valued_keys(&Formula::and2(
-            Formula::or2(q.encoded.allow.clone(), q.encoded.deny.clone()),
-            outsider.clone(),
-        )),
-    );
-    let (base, _) = with_axioms(&[q.encoded.allows(), outsider, realistic]);
-    let mut session = engine.session(&base);
-    for f in findings {
-        if base.eval(&f.example_request) {
-            f.is_public = Some(true);
-            continue;
-        }
-        let share = clock.share(8);
-        f.is_public = match ask(session.as_mut(), &share, &f.coverage, questions) {
-            SolveAnswer::Unsat => Some(false),
-            // Only a witness that is one (by evaluation) is believed.
-            SolveAnswer::Sat(w) if base.eval(&w) && f.coverage.eval(&w) => Some(true),
-            _ => None,
-        };
-    }
 }
