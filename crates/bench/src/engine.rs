@@ -1,7 +1,7 @@
 //! The engines the harness runs checks on: `iamproof-solver`'s backends behind the
 //! `iamproof-checks` [`Engine`] trait, optionally recording every formula asked.
 
-use iamproof_checks::{Engine, Session, SolveAnswer};
+use iamproof_checks::{CheckOptions, Engine, Session, SolveAnswer, SolverEngine};
 use iamproof_logic::Formula;
 use iamproof_solver::{solve, Backend, Outcome, SolveOptions};
 use std::cell::RefCell;
@@ -78,6 +78,9 @@ pub struct BenchEngine {
     pub timeout: Duration,
     /// The formulas asked so far, if recording.
     pub recorded: Option<RefCell<Vec<Formula>>>,
+    /// The checks' engine on the same backend and limit, whose incremental session the bench
+    /// engine's sessions are.
+    solver: SolverEngine,
 }
 
 impl BenchEngine {
@@ -87,15 +90,17 @@ impl BenchEngine {
             backend,
             timeout,
             recorded: None,
+            solver: SolverEngine {
+                options: CheckOptions { backend, timeout },
+            },
         }
     }
 
     /// An engine that records every formula asked.
     pub fn recording(backend: Backend, timeout: Duration) -> Self {
         BenchEngine {
-            backend,
-            timeout,
             recorded: Some(RefCell::new(Vec::new())),
+            ..BenchEngine::new(backend, timeout)
         }
     }
 
@@ -125,14 +130,14 @@ impl Engine for BenchEngine {
         answer(guarded_solve(formula, &opts))
     }
 
-    /// The solver's incremental [`iamproof_solver::Session`], as the CLI's engine uses it: the
-    /// pinpointing questions of a check in one native instance. Recorded questions are the
-    /// whole formulas `base ∧ extra` (so the call count is the same as without a session).
+    /// The checks' engine's incremental session (as the CLI's engine has it): the questions of a
+    /// check in one native instance. Recorded questions are the whole formulas `base ∧ extra`
+    /// (so the call count is the same as without a session).
     fn session<'a>(&'a self, base: &Formula) -> Box<dyn Session + 'a> {
         Box::new(BenchSession {
-            engine: self,
+            recorded: self.recorded.as_ref(),
             base: base.clone(),
-            session: Some(iamproof_solver::Session::new(base)),
+            inner: self.solver.session(base),
         })
     }
 }
@@ -145,37 +150,19 @@ fn answer(out: Outcome) -> SolveAnswer {
     }
 }
 
-/// A [`Session`] of the [`BenchEngine`]: its backend through one [`iamproof_solver::Session`].
+/// A [`Session`] of the [`BenchEngine`]: the checks' engine's session, recording its questions.
 struct BenchSession<'a> {
-    engine: &'a BenchEngine,
+    recorded: Option<&'a RefCell<Vec<Formula>>>,
     base: Formula,
-    /// `None` once a question panicked (the session's state is then not trusted).
-    session: Option<iamproof_solver::Session>,
+    inner: Box<dyn Session + 'a>,
 }
 
 impl Session for BenchSession<'_> {
     fn solve_with(&mut self, extra: &Formula, limit: Option<Duration>) -> SolveAnswer {
-        if let Some(r) = &self.engine.recorded {
+        if let Some(r) = self.recorded {
             r.borrow_mut()
                 .push(Formula::and2(self.base.clone(), extra.clone()));
         }
-        let opts = SolveOptions {
-            backend: self.engine.backend,
-            timeout: limit.unwrap_or(self.engine.timeout),
-            ..SolveOptions::default()
-        };
-        let Some(session) = self.session.as_mut() else {
-            return SolveAnswer::Unknown("the solver panicked earlier in this session".into());
-        };
-        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            session.solve_with(extra, &opts)
-        }));
-        match out {
-            Ok(out) => answer(out),
-            Err(_) => {
-                self.session = None;
-                SolveAnswer::Unknown("the solver panicked".into())
-            }
-        }
+        self.inner.solve_with(extra, limit)
     }
 }
